@@ -1,0 +1,339 @@
+using System.Numerics;
+
+namespace Descent.Optimizers;
+
+/// <summary>What schedules, pipelines and the lab see of any optimizer.</summary>
+public interface IOptimizer
+{
+    /// <summary>The parameter groups, in the order they were added.</summary>
+    IReadOnlyList<IParameterGroup> ParameterGroups { get; }
+
+    /// <summary>Applies one update to every parameter from its current gradient.</summary>
+    void Step();
+
+    /// <summary>Sets every gradient buffer to zero.</summary>
+    void ZeroGrad();
+}
+
+/// <summary>
+/// Base of every optimizer: parameter groups, named state, save and load. Derived classes write only
+/// the per-group update (<see cref="UpdateGroup"/>), following PyTorch's split
+/// between bookkeeping (here) and the math (a kernel per optimizer).
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <typeparam name="TOptions">The optimizer's options record.</typeparam>
+public abstract class Optimizer<T, TOptions> : IOptimizer
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TOptions : OptimizerOptions
+{
+    private readonly List<ParameterGroup<T, TOptions>> _groups = [];
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the optimizer with one group holding <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update; names must be unique.</param>
+    /// <param name="defaults">Options for this group and the defaults for groups added later.</param>
+    protected Optimizer(IEnumerable<Parameter<T>> parameters, TOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        defaults.Validate();
+        Defaults = defaults;
+        if (parameters is not null)
+        {
+            AddGroup(parameters);
+        }
+    }
+
+    /// <summary>The options a group gets when <see cref="AddGroup"/> is given none.</summary>
+    public TOptions Defaults { get; }
+
+    /// <summary>The parameter groups, in order.</summary>
+    public IReadOnlyList<ParameterGroup<T, TOptions>> Groups => _groups;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IParameterGroup> ParameterGroups => _groups;
+
+    /// <summary>Adds a group of parameters with its own options (default: <see cref="Defaults"/>).</summary>
+    /// <param name="parameters">The parameters; their names must not be in the optimizer yet.</param>
+    /// <param name="options">The group's options, typically <c>Defaults with { ... }</c>.</param>
+    /// <returns>The new group.</returns>
+    public ParameterGroup<T, TOptions> AddGroup(IEnumerable<Parameter<T>> parameters, TOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Parameter<T>[] array = [.. parameters];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in array)
+        {
+            ArgumentNullException.ThrowIfNull(p, nameof(parameters));
+            if (_names.Contains(p.Name) || !seen.Add(p.Name))
+            {
+                throw new ArgumentException($"Parameter '{p.Name}' appears more than once; parameter names must be unique.", nameof(parameters));
+            }
+        }
+
+        var group = new ParameterGroup<T, TOptions>(array, options ?? Defaults);
+        ValidateGroup(group);
+        _names.UnionWith(seen);
+        _groups.Add(group);
+        return group;
+    }
+
+    /// <inheritdoc/>
+    public virtual void Step()
+    {
+        foreach (var group in _groups)
+        {
+            group.StepCount++;
+            UpdateGroup(group);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void ZeroGrad()
+    {
+        foreach (var group in _groups)
+        {
+            foreach (var run in group.Runs)
+            {
+                run.Gradient.Span.Clear();
+            }
+        }
+    }
+
+    /// <summary>Updates one group; <see cref="ParameterGroup{T, TOptions}.StepCount"/> already counts this step.</summary>
+    /// <param name="group">The group to update.</param>
+    protected abstract void UpdateGroup(ParameterGroup<T, TOptions> group);
+
+    /// <summary>Checks that a new group suits this optimizer (e.g. L-BFGS allows one group).</summary>
+    /// <param name="group">The group about to be added.</param>
+    protected virtual void ValidateGroup(ParameterGroup<T, TOptions> group)
+    {
+    }
+
+    /// <summary>
+    /// Returns the named state buffer of <paramref name="group"/>, creating it filled with
+    /// <paramref name="initial"/> and laid out like the parameters when missing.
+    /// </summary>
+    /// <param name="group">The group.</param>
+    /// <param name="name">PyTorch's state key, e.g. <c>"exp_avg"</c>.</param>
+    /// <param name="initial">Value of a fresh buffer.</param>
+    /// <returns>The flat buffer, indexed like the group's runs.</returns>
+    protected static T[] State(ParameterGroup<T, TOptions> group, string name, T initial = default)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (!group.State.TryGetValue(name, out var buffer))
+        {
+            var data = new T[group.TotalLength];
+            if (initial != T.Zero)
+            {
+                data.AsSpan().Fill(initial);
+            }
+
+            int[] lengths = new int[group.Parameters.Count];
+            for (int i = 0; i < lengths.Length; i++)
+            {
+                lengths[i] = group.Parameters[i].Length;
+            }
+
+            buffer = new StateBuffer<T>(data, group.Offsets, lengths);
+            group.State.Add(name, buffer);
+        }
+
+        return buffer.Data;
+    }
+
+    /// <summary>
+    /// Returns the named state buffer of <paramref name="group"/> with one slice per parameter of the given
+    /// lengths (for optimizers whose state is not shaped like the parameters, such as Adafactor).
+    /// </summary>
+    /// <param name="group">The group.</param>
+    /// <param name="name">PyTorch's state key.</param>
+    /// <param name="lengths">Length of each parameter's slice.</param>
+    /// <param name="parameterIndex">Which parameter's slice to return.</param>
+    /// <returns>That parameter's slice.</returns>
+    protected static Span<T> State(ParameterGroup<T, TOptions> group, string name, Func<Parameter<T>, int> lengths, int parameterIndex)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(lengths);
+        if (!group.State.TryGetValue(name, out var buffer))
+        {
+            int count = group.Parameters.Count;
+            int[] offsets = new int[count];
+            int[] sizes = new int[count];
+            int total = 0;
+            for (int i = 0; i < count; i++)
+            {
+                offsets[i] = total;
+                sizes[i] = lengths(group.Parameters[i]);
+                total = checked(total + sizes[i]);
+            }
+
+            buffer = new StateBuffer<T>(new T[total], offsets, sizes);
+            group.State.Add(name, buffer);
+        }
+
+        return buffer.Slice(parameterIndex);
+    }
+
+    /// <summary>Group-wide scalar state (stored per parameter in saved state, as PyTorch does).</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="name">PyTorch's state key, e.g. <c>"mu_product"</c>.</param>
+    /// <param name="initial">Value when missing.</param>
+    /// <returns>The current value.</returns>
+    protected static double Scalar(ParameterGroup<T, TOptions> group, string name, double initial)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return group.Scalars.TryGetValue(name, out double value) ? value : initial;
+    }
+
+    /// <summary>Sets group-wide scalar state.</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="name">PyTorch's state key.</param>
+    /// <param name="value">The new value.</param>
+    protected static void SetScalar(ParameterGroup<T, TOptions> group, string name, double value)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        group.Scalars[name] = value;
+    }
+
+    /// <summary>
+    /// A deep copy of the optimizer's state keyed by parameter name, with each group's options, so that
+    /// loading it into freshly built objects and continuing gives bit-identical results.
+    /// </summary>
+    /// <returns>The snapshot.</returns>
+    public virtual OptimizerState<T> SaveState()
+    {
+        var groups = new List<GroupSnapshot>();
+        var parameters = new Dictionary<string, ParameterSnapshot<T>>(StringComparer.Ordinal);
+        foreach (var group in _groups)
+        {
+            groups.Add(new GroupSnapshot(group.Options, [.. group.ParameterNames]));
+            for (int i = 0; i < group.Parameters.Count; i++)
+            {
+                var buffers = new Dictionary<string, T[]>(StringComparer.Ordinal);
+                foreach (var (name, buffer) in group.State)
+                {
+                    buffers[name] = buffer.Slice(i).ToArray();
+                }
+
+                parameters[group.ParameterNames[i]] = new ParameterSnapshot<T>(
+                    group.StepCount, buffers, new Dictionary<string, double>(group.Scalars, StringComparer.Ordinal));
+            }
+        }
+
+        return new OptimizerState<T>(GetType().Name, groups, parameters);
+    }
+
+    /// <summary>
+    /// Restores state saved by <see cref="SaveState"/> from an optimizer of the same type over parameters
+    /// with the same names, groups and lengths. Everything is checked before anything changes: on error
+    /// the optimizer is left as it was.
+    /// </summary>
+    /// <param name="state">The snapshot.</param>
+    /// <exception cref="ArgumentException">The snapshot does not fit this optimizer; the message says how.</exception>
+    public virtual void LoadState(OptimizerState<T> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Optimizer != GetType().Name)
+        {
+            throw new ArgumentException($"The state was saved by {state.Optimizer}; this optimizer is {GetType().Name}.", nameof(state));
+        }
+
+        if (state.Groups.Count != _groups.Count)
+        {
+            throw new ArgumentException($"The state has {state.Groups.Count} parameter group(s); this optimizer has {_groups.Count}.", nameof(state));
+        }
+
+        var options = new TOptions[_groups.Count];
+        for (int g = 0; g < _groups.Count; g++)
+        {
+            var group = _groups[g];
+            var saved = state.Groups[g];
+            if (!saved.ParameterNames.SequenceEqual(group.ParameterNames, StringComparer.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"Group {g} holds [{string.Join(", ", group.ParameterNames)}] but the state's group {g} holds [{string.Join(", ", saved.ParameterNames)}].",
+                    nameof(state));
+            }
+
+            options[g] = saved.Options as TOptions ?? throw new ArgumentException(
+                $"Group {g}'s options are {saved.Options.GetType().Name}; expected {typeof(TOptions).Name}.", nameof(state));
+            options[g].Validate();
+            long steps = -1;
+            string[]? keys = null;
+            foreach (string name in group.ParameterNames)
+            {
+                if (!state.Parameters.TryGetValue(name, out var p))
+                {
+                    throw new ArgumentException($"The state has no entry for parameter '{name}'.", nameof(state));
+                }
+
+                if (steps >= 0 && p.Step != steps)
+                {
+                    throw new ArgumentException($"Parameter '{name}' has step {p.Step} but the rest of group {g} has {steps}.", nameof(state));
+                }
+
+                steps = p.Step;
+                var names = p.Buffers.Keys.Order(StringComparer.Ordinal).ToArray();
+                if (keys is not null && !keys.SequenceEqual(names, StringComparer.Ordinal))
+                {
+                    throw new ArgumentException($"Parameter '{name}' has state [{string.Join(", ", names)}] unlike the rest of group {g}.", nameof(state));
+                }
+
+                keys = names;
+            }
+        }
+
+        // Everything fits: now build the new state, then swap it in.
+        for (int g = 0; g < _groups.Count; g++)
+        {
+            var group = _groups[g];
+            var fresh = new Dictionary<string, StateBuffer<T>>(StringComparer.Ordinal);
+            if (group.Parameters.Count > 0)
+            {
+                var first = state.Parameters[group.ParameterNames[0]];
+                foreach (string key in first.Buffers.Keys)
+                {
+                    fresh[key] = Restore(group, state, key);
+                }
+
+                group.Scalars.Clear();
+                foreach (var (key, value) in first.Scalars)
+                {
+                    group.Scalars[key] = value;
+                }
+
+                group.StepCount = first.Step;
+            }
+
+            group.State.Clear();
+            foreach (var (key, buffer) in fresh)
+            {
+                group.State[key] = buffer;
+            }
+
+            group.Options = options[g];
+        }
+    }
+
+    private static StateBuffer<T> Restore(ParameterGroup<T, TOptions> group, OptimizerState<T> state, string key)
+    {
+        int count = group.Parameters.Count;
+        int[] offsets = new int[count];
+        int[] lengths = new int[count];
+        int total = 0;
+        for (int i = 0; i < count; i++)
+        {
+            offsets[i] = total;
+            lengths[i] = state.Parameters[group.ParameterNames[i]].Buffers[key].Length;
+            total = checked(total + lengths[i]);
+        }
+
+        var data = new T[total];
+        for (int i = 0; i < count; i++)
+        {
+            state.Parameters[group.ParameterNames[i]].Buffers[key].CopyTo(data.AsSpan(offsets[i]));
+        }
+
+        return new StateBuffer<T>(data, offsets, lengths);
+    }
+}

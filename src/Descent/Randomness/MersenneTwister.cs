@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 
-namespace Descent.Random;
+namespace Descent.Randomness;
 
 /// <summary>
 /// MT19937 with NumPy's legacy <c>RandomState</c> algorithms on top, so that a seed gives the very numbers
-/// <c>np.random.seed(seed)</c> gives: <see cref="NextDouble"/> is <c>random_sample</c>, <see cref="NextGaussian"/>
+/// <c>np.random.seed(seed)</c> gives: <see cref="NextDouble"/> is <c>random_sample</c>, <see cref="NextInt"/> and, <see cref="NextStandardNormal"/>
 /// is the legacy <c>randn</c>/<c>standard_normal</c> and <see cref="NextInt64"/> is <c>randint(0, n)</c> — which is
 /// also what <c>np.random.choice(n, size)</c> draws with replacement. The book's experiments reproduce bit for
 /// bit with it.
@@ -123,7 +123,7 @@ public sealed class MersenneTwister : IRandomSource
     }
 
     /// <inheritdoc/>
-    public double NextGaussian()
+    public double NextStandardNormal()
     {
         if (_hasGauss)
         {
@@ -149,6 +149,11 @@ public sealed class MersenneTwister : IRandomSource
     }
 
     /// <inheritdoc/>
+    public int NextInt(int maxExclusive) => (int)NextInt64(maxExclusive);
+
+    /// <summary>A uniform integer in [0, <paramref name="exclusiveMax"/>), as NumPy's legacy <c>randint(0, n)</c> draws it.</summary>
+    /// <param name="exclusiveMax">The exclusive upper bound, ≥ 1.</param>
+    /// <returns>The sample.</returns>
     public long NextInt64(long exclusiveMax)
     {
         Guard.PositiveInt(exclusiveMax, nameof(exclusiveMax));
@@ -198,7 +203,7 @@ public sealed class MersenneTwister : IRandomSource
     {
         for (int i = 0; i < destination.Length; i++)
         {
-            destination[i] = NextGaussian();
+            destination[i] = NextStandardNormal();
         }
     }
 
@@ -222,7 +227,7 @@ public sealed class MersenneTwister : IRandomSource
     }
 
     /// <inheritdoc/>
-    public void RestoreState(ReadOnlySpan<byte> state)
+    public void LoadState(ReadOnlySpan<byte> state)
     {
         int expected = 4 + (N * 4) + 4 + 4 + 8;
         if (state.Length != expected || BinaryPrimitives.ReadUInt32LittleEndian(state) != StateMagic)
@@ -253,7 +258,7 @@ public sealed class MersenneTwister : IRandomSource
     public MersenneTwister Clone()
     {
         var copy = new MersenneTwister();
-        copy.RestoreState(SaveState());
+        copy.LoadState(SaveState());
         return copy;
     }
 

@@ -1,7 +1,7 @@
-using Descent.Random;
+using Descent.Randomness;
 using Descent.Testing;
 
-namespace Descent.Tests.Random;
+namespace Descent.Tests.Randomness;
 
 public class MersenneTwisterTests
 {
@@ -14,8 +14,8 @@ public class MersenneTwisterTests
         // np.random.seed(0); np.random.random_sample() and np.random.randn(2) in a fresh session.
         Assert.Equal(0.5488135039273248, new MersenneTwister(0).NextDouble());
         var g = new MersenneTwister(0);
-        Assert.Equal(1.764052345967664, g.NextGaussian());
-        Assert.Equal(0.4001572083672233, g.NextGaussian());
+        Assert.Equal(1.764052345967664, g.NextStandardNormal());
+        Assert.Equal(0.4001572083672233, g.NextStandardNormal());
     }
 
     [Fact]
@@ -59,20 +59,20 @@ public class MersenneTwisterTests
     public void SavedState_ContinuesIdentically_IncludingTheCachedGaussian()
     {
         var a = new MersenneTwister(42);
-        a.NextGaussian(); // leaves the second value of the pair cached
+        a.NextStandardNormal(); // leaves the second value of the pair cached
         var b = new MersenneTwister(7);
-        b.RestoreState(a.SaveState());
+        b.LoadState(a.SaveState());
         for (int i = 0; i < 1000; i++)
         {
-            Assert.Equal(a.NextGaussian(), b.NextGaussian());
+            Assert.Equal(a.NextStandardNormal(), b.NextStandardNormal());
             Assert.Equal(a.NextInt64(10_000), b.NextInt64(10_000));
         }
     }
 
     [Fact]
-    public void RestoreState_RejectsGarbage_WithAClearMessage()
+    public void LoadState_RejectsGarbage_WithAClearMessage()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new MersenneTwister(1).RestoreState(new byte[10]));
+        var ex = Assert.Throws<ArgumentException>(() => new MersenneTwister(1).LoadState(new byte[10]));
         Assert.Contains("MT19937", ex.Message, StringComparison.Ordinal);
     }
 

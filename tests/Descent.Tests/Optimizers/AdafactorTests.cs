@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Text.Json;
 using Descent.Optimizers;
 using Descent.Testing;
@@ -15,65 +14,10 @@ public class AdafactorTests(ITestOutputHelper output)
             .Single(c => c.GetProperty("optimizer").GetString() == "Adafactor").Clone();
     }
 
-    private static Parameter<T>[] Build<T>(JsonElement golden)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var init = golden.GetProperty("init").EnumerateArray().ToArray();
-        var shapes = golden.GetProperty("shapes").EnumerateArray().ToArray();
-        return [.. init.Select((values, k) => new Parameter<T>(
-            $"p{k}",
-            [.. values.EnumerateArray().Select(v => T.CreateTruncating(v.GetDouble()))],
-            [.. shapes[k].EnumerateArray().Select(d => d.GetInt32())]))];
-    }
-
-    private static AdafactorOptions Options(JsonElement golden)
-    {
-        var kwargs = golden.GetProperty("kwargs");
-        Assert.Equal(["lr"], kwargs.EnumerateObject().Select(p => p.Name));
-        return new AdafactorOptions { LearningRate = kwargs.GetProperty("lr").GetDouble() };
-    }
-
-    private static double MaxRelativeError<T>(JsonElement golden)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var parameters = Build<T>(golden);
-        var optimizer = new Adafactor<T>(parameters, Options(golden));
-        double worst = 0;
-        foreach (var step in golden.GetProperty("steps").EnumerateArray())
-        {
-            var grads = step.GetProperty("grads").EnumerateArray().ToArray();
-            for (int k = 0; k < parameters.Length; k++)
-            {
-                var g = parameters[k].Gradient.Span;
-                int j = 0;
-                foreach (var v in grads[k].EnumerateArray())
-                {
-                    g[j++] = T.CreateTruncating(v.GetDouble());
-                }
-            }
-
-            optimizer.Step();
-            var expected = step.GetProperty("params").EnumerateArray().ToArray();
-            for (int k = 0; k < parameters.Length; k++)
-            {
-                var actual = parameters[k].Value.Span;
-                int j = 0;
-                foreach (var v in expected[k].EnumerateArray())
-                {
-                    double e = v.GetDouble();
-                    double a = double.CreateTruncating(actual[j++]);
-                    worst = Math.Max(worst, Math.Abs(a - e) / Math.Max(Math.Abs(e), 1e-12));
-                }
-            }
-        }
-
-        return worst;
-    }
-
     [Fact]
     public void Golden_Double_MatchesPyTorch()
     {
-        double error = MaxRelativeError<double>(GoldenCase());
+        double error = GoldenRun.MaxRelativeError<double>(GoldenCase());
         output.WriteLine($"double: max relative error {error:E3}");
         Assert.True(error <= 1e-10, $"max relative error {error:E3}");
     }
@@ -81,9 +25,21 @@ public class AdafactorTests(ITestOutputHelper output)
     [Fact]
     public void Golden_Float_MatchesPyTorch()
     {
-        double error = MaxRelativeError<float>(GoldenCase());
+        double error = GoldenRun.MaxRelativeError<float>(GoldenCase());
         output.WriteLine($"float: max relative error {error:E3}");
         Assert.True(error <= 1e-4, $"max relative error {error:E3}");
+    }
+
+    [Fact]
+    public void Catalog_TakesPyTorchsOptionNames()
+    {
+        var info = OptimizerCatalog.Find("adafactor");
+        var options = (AdafactorOptions)info.Options([new("lr", "0.05"), new("eps", "[null, 0.002]"), new("d", "2"), new("beta2_decay", "-0.5"), new("weight_decay", "0.1")]);
+        Assert.Equal(new AdafactorOptions { LearningRate = 0.05, Epsilon2 = 0.002, ClippingThreshold = 2, Beta2Decay = -0.5, WeightDecay = 0.1 }, options);
+        var explicitEps = (AdafactorOptions)info.Options([new("eps", "[1e-30, 1e-3]")]);
+        Assert.Equal(1e-30, explicitEps.Epsilon1);
+        var ex = Assert.Throws<ArgumentException>(() => info.Options([new("eps", "[1e-30, null]")]));
+        Assert.Contains("Epsilon2", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

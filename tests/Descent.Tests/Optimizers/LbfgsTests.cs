@@ -13,25 +13,21 @@ public class LbfgsTests(ITestOutputHelper output)
         return [.. doc.RootElement.GetProperty("lbfgs").EnumerateArray().Select(r => r.Clone())];
     }
 
-    private static LbfgsOptions Options(JsonElement run)
-    {
-        var options = new LbfgsOptions();
-        foreach (var kw in run.GetProperty("kwargs").EnumerateObject())
-        {
-            options = kw.Name switch
-            {
-                "lr" => options with { LearningRate = kw.Value.GetDouble() },
-                "history_size" => options with { HistorySize = kw.Value.GetInt32() },
-                "max_iter" => options with { MaxIterations = kw.Value.GetInt32() },
-                "line_search_fn" => options with
-                {
-                    LineSearch = kw.Value.GetString() == "strong_wolfe" ? LbfgsLineSearch.StrongWolfe : throw new InvalidDataException(kw.Value.GetString()),
-                },
-                _ => throw new InvalidDataException($"unexpected kwarg {kw.Name}"),
-            };
-        }
+    private static LbfgsOptions Options(JsonElement run) =>
+        (LbfgsOptions)OptimizerCatalog.Lbfgs.Options(GoldenRun.Pairs(run.GetProperty("kwargs")));
 
-        return options;
+    [Fact]
+    public void Catalog_TakesPyTorchsOptionNames()
+    {
+        var options = (LbfgsOptions)OptimizerCatalog.Lbfgs.Options(
+            [new("lr", "0.5"), new("max_iter", "7"), new("max_eval", "9"), new("history_size", "4"), new("line_search_fn", "strong_wolfe"), new("tolerance_grad", "1e-5")]);
+        Assert.Equal(new LbfgsOptions { LearningRate = 0.5, MaxIterations = 7, MaxEvaluations = 9, HistorySize = 4, LineSearch = LbfgsLineSearch.StrongWolfe, ToleranceGrad = 1e-5 }, options);
+        Assert.Equal(LbfgsLineSearch.None, ((LbfgsOptions)OptimizerCatalog.Lbfgs.Options([new("line_search_fn", "None")])).LineSearch);
+        Assert.Null(((LbfgsOptions)OptimizerCatalog.Lbfgs.Options([new("max_eval", "null")])).MaxEvaluations);
+        var ex = Assert.Throws<ArgumentException>(() => OptimizerCatalog.Lbfgs.Options([new("line_search_fn", "backtracking")]));
+        Assert.Contains("StrongWolfe", ex.Message, StringComparison.Ordinal);
+        Assert.IsType<Lbfgs<float>>(OptimizerCatalog.Lbfgs.Create<float>([new Parameter<float>("w", [1f])]));
+        Assert.DoesNotContain(OptimizerCatalog.All, e => e.Name == "LBFGS");
     }
 
     // Rosenbrock (1 − x)² + 100 (y − x²)², with the gradient rounded the way PyTorch's autograd computes it:

@@ -39,65 +39,33 @@ public static class Checkpoint
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>Writes a checkpoint without optimizer state.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="path">The file; written atomically.</param>
-    /// <param name="network">The network.</param>
-    /// <param name="random">The generator to record, or null.</param>
-    /// <param name="info">Step, schedule state and settings.</param>
-    public static void Save<T>(string path, Network<T> network, IRandomSource? random, CheckpointInfo info)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        SaveCore(path, network, null, random, info);
-
     /// <summary>Writes a checkpoint.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <typeparam name="TOptions">The optimizer's options type.</typeparam>
-    /// <param name="path">The file; written atomically (temporary file, flush, rename).</param>
+    /// <param name="path">The file; written atomically (temporary file in the same folder, flush to disk, rename).</param>
     /// <param name="network">The network.</param>
-    /// <param name="optimizer">The optimizer over the network's parameters.</param>
+    /// <param name="optimizer">The optimizer over the network's parameters, or null.</param>
     /// <param name="random">The generator to record (typically the one drawing batches and dropout masks), or null.</param>
     /// <param name="info">Step, schedule state and settings.</param>
-    public static void Save<T, TOptions>(string path, Network<T> network, Optimizer<T, TOptions> optimizer, IRandomSource? random, CheckpointInfo info)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOptions : OptimizerOptions
-    {
-        ArgumentNullException.ThrowIfNull(optimizer);
-        SaveCore(path, network, optimizer.SaveState(), random, info);
-    }
-
-    /// <summary>Restores a checkpoint without optimizer state into <paramref name="network"/> (and <paramref name="random"/>).</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="path">The file.</param>
-    /// <param name="network">A network of the same architecture.</param>
-    /// <param name="random">The generator to restore, or null to ignore the saved one.</param>
-    /// <returns>The step, schedule state and settings.</returns>
-    /// <exception cref="CheckpointException">The file is truncated, corrupt, or does not fit; nothing has changed.</exception>
-    public static CheckpointInfo Load<T>(string path, Network<T> network, IRandomSource? random)
+    public static void Save<T>(string path, Network<T> network, IOptimizer<T>? optimizer, IRandomSource? random, CheckpointInfo info)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        LoadCore(path, network, null, null, null, random);
+        SaveCore(path, network, optimizer?.SaveState(), random, info);
 
-    /// <summary>Restores a checkpoint into freshly built objects of the same kind.</summary>
+    /// <summary>
+    /// Restores a checkpoint into freshly built objects of the same kind. Everything is read and checked
+    /// first; on error nothing has changed.
+    /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <typeparam name="TOptions">The optimizer's options type.</typeparam>
     /// <param name="path">The file.</param>
     /// <param name="network">A network of the same architecture.</param>
-    /// <param name="optimizer">An optimizer of the same type over its parameters, with the same groups.</param>
+    /// <param name="optimizer">An optimizer of the same type and groups over its parameters, or null to ignore the saved state.</param>
     /// <param name="random">The generator to restore, or null to ignore the saved one.</param>
     /// <returns>The step, schedule state and settings.</returns>
-    /// <exception cref="CheckpointException">The file is truncated, corrupt, or does not fit; nothing has changed.</exception>
-    public static CheckpointInfo Load<T, TOptions>(string path, Network<T> network, Optimizer<T, TOptions> optimizer, IRandomSource? random)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TOptions : OptimizerOptions
-    {
-        ArgumentNullException.ThrowIfNull(optimizer);
-        return LoadCore(
-            path,
-            network,
-            g => optimizer.Groups[g].Options.GetType(),
-            optimizer.SaveState,
-            optimizer.LoadState,
-            random);
-    }
+    /// <exception cref="CheckpointException">The file is truncated, corrupt, or does not fit; the message says what.</exception>
+    public static CheckpointInfo Load<T>(string path, Network<T> network, IOptimizer<T>? optimizer, IRandomSource? random)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        optimizer is null
+            ? LoadCore(path, network, null, null, null, random)
+            : LoadCore(path, network, g => optimizer.ParameterGroups[g].Options.GetType(), optimizer.SaveState, optimizer.LoadState, random);
 
     private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Randomness;
 
 namespace Descent.Data;
 
@@ -37,7 +38,7 @@ public sealed class MiniBatchSampler<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly TensorDataset<T> _data;
-    private readonly IRandomIndexSource _random;
+    private readonly IRandomSource _random;
     private readonly MiniBatch<T> _batch;
     private readonly int[] _order;
     private int _cursor;
@@ -46,10 +47,10 @@ public sealed class MiniBatchSampler<T>
     /// <param name="data">The examples.</param>
     /// <param name="batchSize">Examples per batch, in <c>[1, data.Count]</c>.</param>
     /// <param name="order">How examples are picked.</param>
-    /// <param name="random">The random source (ignored for <see cref="BatchOrder.Sequential"/>), e.g. <c>new SeededRandomIndexSource(seed)</c>.</param>
+    /// <param name="random">The random source (ignored for <see cref="BatchOrder.Sequential"/>), e.g. <c>new SeededRandom(seed)</c>, or a NumPy-compatible <see cref="MersenneTwister"/> to draw the book's batches.</param>
     /// <param name="labels">Whether batches also carry one-hot labels.</param>
     /// <param name="dropLast">For epochs: skip the last batch when it would be smaller than <paramref name="batchSize"/>.</param>
-    public MiniBatchSampler(TensorDataset<T> data, int batchSize, BatchOrder order, IRandomIndexSource random, LabelEncoding labels = LabelEncoding.ClassIndex, bool dropLast = false)
+    public MiniBatchSampler(TensorDataset<T> data, int batchSize, BatchOrder order, IRandomSource random, LabelEncoding labels = LabelEncoding.ClassIndex, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(random);
@@ -75,6 +76,12 @@ public sealed class MiniBatchSampler<T>
         DropLast = dropLast;
         _batch = new MiniBatch<T>(batchSize, data.FeatureCount, data.ClassCount, labels == LabelEncoding.OneHot);
         _order = order == BatchOrder.WithReplacement ? [] : new int[data.Count];
+        for (int i = 0; i < _order.Length; i++)
+        {
+            _order[i] = i;
+        }
+
+        // At the end of a (virtual) epoch 0, so the first Next() starts epoch 1.
         _cursor = _order.Length;
     }
 
@@ -102,7 +109,12 @@ public sealed class MiniBatchSampler<T>
         if (Order == BatchOrder.WithReplacement)
         {
             count = BatchSize;
-            _random.Fill(indices, _data.Count);
+            // One draw per example, in order: what np.random.choice(train_size, batch_size) consumes.
+            for (int i = 0; i < count; i++)
+            {
+                indices[i] = _random.NextInt(_data.Count);
+            }
+
         }
         else
         {
@@ -122,6 +134,48 @@ public sealed class MiniBatchSampler<T>
         return _batch;
     }
 
+    /// <summary>
+    /// The sampler's position (epoch, place in the epoch and its order), so a checkpoint can resume the
+    /// exact batch sequence. The random source's state is saved separately, by its owner.
+    /// </summary>
+    /// <returns>A copy of the position.</returns>
+    public BatchSamplerState SaveState() => new(Epoch, _cursor, (int[])_order.Clone());
+
+    /// <summary>Restores a position written by <see cref="SaveState"/> of a sampler over the same dataset.</summary>
+    /// <param name="state">The saved position.</param>
+    /// <exception cref="ArgumentException">The state does not fit this sampler's dataset or order.</exception>
+    public void LoadState(BatchSamplerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        int[] order = [.. state.Order];
+        bool valid = order.Length == _order.Length && state.Epoch >= 0 && state.Cursor >= 0 && state.Cursor <= order.Length;
+        if (valid && order.Length > 0)
+        {
+            var seen = new bool[order.Length];
+            foreach (int i in order)
+            {
+                valid &= (uint)i < (uint)order.Length && !seen[i];
+                if (!valid)
+                {
+                    break;
+                }
+
+                seen[i] = true;
+            }
+        }
+
+        if (!valid)
+        {
+            throw new ArgumentException(
+                $"The saved sampler state (epoch {state.Epoch}, position {state.Cursor}, order of {order.Length}) does not fit a {Order} sampler over {_data.Count} examples.",
+                nameof(state));
+        }
+
+        order.CopyTo(_order, 0);
+        _cursor = state.Cursor;
+        Epoch = state.Epoch;
+    }
+
     private void StartEpoch()
     {
         for (int i = 0; i < _order.Length; i++)
@@ -131,13 +185,19 @@ public sealed class MiniBatchSampler<T>
 
         if (Order == BatchOrder.ShuffledEpochs)
         {
-            RandomIndexSource.Shuffle(_random, _order);
+            RandomPermutation.Shuffle(_random, _order);
         }
 
         _cursor = 0;
         Epoch++;
     }
 }
+
+/// <summary>A <see cref="MiniBatchSampler{T}"/>'s position, for checkpoints.</summary>
+/// <param name="Epoch">Epochs started.</param>
+/// <param name="Cursor">Examples of the current epoch already handed out.</param>
+/// <param name="Order">The current epoch's example order (empty when drawing with replacement).</param>
+public sealed record BatchSamplerState(int Epoch, int Cursor, IReadOnlyList<int> Order);
 
 /// <summary>One mini-batch: row-major features <c>[Count, FeatureCount]</c>, labels and the example indices they came from.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>

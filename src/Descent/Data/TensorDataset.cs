@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Randomness;
 
 namespace Descent.Data;
 
@@ -137,7 +138,7 @@ public sealed class TensorDataset<T>
     /// <c>validation_split</c>). Otherwise a random permutation drawn from it decides.
     /// </param>
     /// <returns>The remaining training examples and the held-out ones, each in their original relative order when not shuffled.</returns>
-    public (TensorDataset<T> Train, TensorDataset<T> Validation) SplitValidation(int validationCount, IRandomIndexSource? shuffle = null)
+    public (TensorDataset<T> Train, TensorDataset<T> Validation) SplitValidation(int validationCount, IRandomSource? shuffle = null)
     {
         if (validationCount < 0 || validationCount > Count)
         {
@@ -149,7 +150,7 @@ public sealed class TensorDataset<T>
             return (Slice(0, Count - validationCount), Slice(Count - validationCount, validationCount));
         }
 
-        int[] order = RandomIndexSource.Permutation(shuffle, Count);
+        int[] order = RandomPermutation.Create(shuffle, Count);
         return (Subset(order.AsSpan(0, Count - validationCount)), Subset(order.AsSpan(Count - validationCount)));
     }
 }

@@ -1,14 +1,52 @@
+using System.Numerics;
 using Descent.Numerics;
 
 namespace Descent.Tests.Numerics;
 
 public class GemmTests
 {
+    // Awkward shapes: empty, single rows/columns, primes, one past the micro-tile (MR 8 or 6, NR 32/16/8),
+    // more rows than an A block (MC 192), deeper than a packed block (KC 256 floats, 128 doubles),
+    // wider than a B block (NC 4096).
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 0, 5, 7 }, { 5, 0, 7 }, { 5, 7, 0 }, { 1, 1, 1 }, { 1, 37, 1 }, { 1, 13, 67 }, { 67, 13, 1 },
+        { 2, 3, 5 }, { 7, 11, 13 }, { 8, 16, 32 }, { 9, 17, 33 }, { 6, 5, 16 }, { 13, 31, 100 },
+        { 31, 300, 17 }, { 3, 1031, 5 }, { 197, 19, 41 }, { 2, 3, 4103 }, { 64, 257, 48 },
+    };
+
+    public static TheoryData<bool, bool> Transposes => new() { { false, false }, { true, false }, { false, true }, { true, true } };
+
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(true, true)]
+    [MemberData(nameof(Shapes))]
+    public void Float_MatchesReference_ForEveryTransposeVariantAndVectorWidth(int m, int k, int n)
+    {
+        foreach (var isa in new[] { GemmIsa.Vector512, GemmIsa.Vector256 })
+        {
+            foreach (var (ta, tb) in new[] { (false, false), (true, false), (false, true), (true, true) })
+            {
+                AssertMatchesReference<float>(m, k, n, ta, tb, 1f, 0f, isa);
+                AssertMatchesReference<float>(m, k, n, ta, tb, -0.75f, 1.5f, isa);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Double_MatchesReference_ForEveryTransposeVariantAndVectorWidth(int m, int k, int n)
+    {
+        foreach (var isa in new[] { GemmIsa.Vector512, GemmIsa.Vector256 })
+        {
+            foreach (var (ta, tb) in new[] { (false, false), (true, false), (false, true), (true, true) })
+            {
+                AssertMatchesReference<double>(m, k, n, ta, tb, 1.0, 0.0, isa);
+                AssertMatchesReference<double>(m, k, n, ta, tb, 2.0, 1.0, isa);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Transposes))]
     public void Multiply_MatchesDefinition_ForEveryTransposeVariant(bool ta, bool tb)
     {
         const int m = 3, k = 4, n = 5;
@@ -35,5 +73,161 @@ public class GemmTests
         {
             Assert.Equal(expected[i], c[i], 1e-12);
         }
+    }
+
+    [Theory]
+    [InlineData(7, 300, 45)]
+    [InlineData(0, 0, 0)]
+    [InlineData(5, 0, 3)]
+    public void BetaZero_IgnoresNaNInC(int m, int k, int n)
+    {
+        float[] a = Random(m * k, 1);
+        float[] b = Random(k * n, 2);
+        float[] c = new float[m * n];
+        c.AsSpan().Fill(float.NaN);
+        Gemm.Multiply<float>(a, b, c, m, k, n);
+        float[] expected = new float[m * n];
+        Gemm.Reference<float>(a, b, expected, m, k, n, false, false, 1f, 0f);
+        Assert.All(c, x => Assert.True(float.IsFinite(x)));
+        AssertClose(expected, c, Bound<float>(a, b, new float[m * n], m, k, n, false, false, 1f, 0f), k);
+    }
+
+    [Fact]
+    public void DepthZero_ScalesC_ByBeta()
+    {
+        double[] c = [1, 2, 3, 4, 5, 6];
+        Gemm.Multiply<double>([], [], c, 2, 0, 3, beta: 0.5);
+        Assert.Equal([0.5, 1, 1.5, 2, 2.5, 3], c);
+    }
+
+    [Fact]
+    public void AlphaZero_ScalesC_ByBeta_AndIgnoresNaNInOperands()
+    {
+        double[] a = [double.NaN, 1, 2, 3];
+        double[] c = [1, 2, 3, 4];
+        Gemm.Multiply<double>(a, a, c, 2, 2, 2, alpha: 0.0, beta: 2.0);
+        Assert.Equal([2, 4, 6, 8], c);
+    }
+
+    [Theory]
+    [InlineData(130, 257, 67, false, false)] // more rows than columns: split into row stripes
+    [InlineData(70, 129, 300, false, true)] // more columns: split into column stripes
+    [InlineData(200, 100, 120, true, false)]
+    [InlineData(37, 500, 301, true, true)]
+    public void TwoThreads_EqualOneThread_BitForBit(int m, int k, int n, bool ta, bool tb)
+    {
+        Assert.True((long)m * k * n >= Gemm.ParallelThreshold);
+        foreach (var isa in new[] { GemmIsa.Vector512, GemmIsa.Vector256 })
+        {
+            float[] a = Random(m * k, 3);
+            float[] b = Random(k * n, 4);
+            float[] c0 = Random(m * n, 5);
+            float[] one = (float[])c0.Clone();
+            float[] two = (float[])c0.Clone();
+            float[] three = (float[])c0.Clone();
+            Gemm.Run<float>(a, b, one, m, k, n, ta, tb, 0.5f, 0.25f, threads: 1, isa);
+            Gemm.Run<float>(a, b, two, m, k, n, ta, tb, 0.5f, 0.25f, threads: 2, isa);
+            Gemm.Run<float>(a, b, three, m, k, n, ta, tb, 0.5f, 0.25f, threads: 3, isa);
+            Assert.Equal(one, two);
+            Assert.Equal(one, three);
+
+            double[] ad = [.. a.Select(x => (double)x)];
+            double[] bd = [.. b.Select(x => (double)x)];
+            double[] oneD = new double[m * n];
+            double[] twoD = new double[m * n];
+            Gemm.Run<double>(ad, bd, oneD, m, k, n, ta, tb, 1.0, 0.0, threads: 1, isa);
+            Gemm.Run<double>(ad, bd, twoD, m, k, n, ta, tb, 1.0, 0.0, threads: 2, isa);
+            Assert.Equal(oneD, twoD);
+        }
+    }
+
+    [Fact]
+    public void DefaultPath_UsesAllCores_AndMatchesReference()
+    {
+        const int m = 128, k = 784, n = 100;
+        AssertMatchesReference<float>(m, k, n, false, false, 1f, 0f, Gemm.DefaultIsa, threads: -1);
+        AssertMatchesReference<float>(784, 128, 100, true, false, 1f, 0f, Gemm.DefaultIsa, threads: -1);
+        AssertMatchesReference<float>(128, 100, 784, false, true, 1f, 0f, Gemm.DefaultIsa, threads: -1);
+    }
+
+    [Fact]
+    public void RepeatedCalls_DoNotAllocate_AfterTheFirst()
+    {
+        float[] a = Random(128 * 100, 6);
+        float[] b = Random(100 * 100, 7);
+        float[] c = new float[128 * 100];
+        Gemm.Multiply<float>(a, b, c, 128, 100, 100, false, false, 1f, 0f, maxDegreeOfParallelism: 1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            Gemm.Multiply<float>(a, b, c, 128, 100, 100, false, false, 1f, 0f, maxDegreeOfParallelism: 1);
+            Gemm.Multiply<float>(a, b, c, 128, 100, 100, true, true, 1f, 0f, maxDegreeOfParallelism: 1);
+        }
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    [Fact]
+    public void BadShapes_AreRejected_WithTheNameOfTheBuffer()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Gemm.Multiply<float>(new float[5], new float[6], new float[4], 2, 3, 2));
+        Assert.Equal("a", e.ParamName);
+        Assert.Contains("needs 6", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply<float>([], [], [], -1, 0, 0));
+        var p = Assert.Throws<ArgumentOutOfRangeException>(
+            () => Gemm.Multiply<float>([], [], [], 0, 0, 0, false, false, 1f, 0f, maxDegreeOfParallelism: 0));
+        Assert.Equal("maxDegreeOfParallelism", p.ParamName);
+    }
+
+    private static void AssertMatchesReference<T>(int m, int k, int n, bool ta, bool tb, T alpha, T beta, GemmIsa isa, int threads = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] a = Random<T>(m * k, (m * 31) + k);
+        T[] b = Random<T>(k * n, (n * 17) + k);
+        T[] c = Random<T>(m * n, m + n);
+        T[] expected = (T[])c.Clone();
+        T[] bound = Bound(a, b, c, m, k, n, ta, tb, alpha, beta);
+        Gemm.Reference<T>(a, b, expected, m, k, n, ta, tb, alpha, beta);
+        Gemm.Run<T>(a, b, c, m, k, n, ta, tb, alpha, beta, threads == -1 ? Environment.ProcessorCount : threads, isa);
+        AssertClose(expected, c, bound, k);
+    }
+
+    /// <summary>|α|·|op(A)|·|op(B)| + |β|·|C|: the classic forward-error bound is (k+2)·ε times this.</summary>
+    private static T[] Bound<T>(T[] a, T[] b, T[] c, int m, int k, int n, bool ta, bool tb, T alpha, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] bound = [.. c.Select(T.Abs)];
+        Gemm.Reference<T>([.. a.Select(T.Abs)], [.. b.Select(T.Abs)], bound, m, k, n, ta, tb, T.Abs(alpha), T.Abs(beta));
+        return bound;
+    }
+
+    private static void AssertClose<T>(T[] expected, T[] actual, T[] bound, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Both results carry at most (k+2)·u·bound of rounding (u the unit roundoff); the two errors add.
+        T unit = T.CreateChecked(typeof(T) == typeof(float) ? 0.5 * 1.1920929e-7 : 0.5 * 2.220446049250313e-16);
+        T allowedScale = T.CreateChecked(2 * (k + 2)) * unit;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            T allowed = allowedScale * bound[i];
+            Assert.True(
+                T.Abs(expected[i] - actual[i]) <= allowed,
+                $"element {i}: expected {expected[i]}, got {actual[i]}, allowed error {allowed}");
+        }
+    }
+
+    private static float[] Random(int length, int seed) => Random<float>(length, seed);
+
+    private static T[] Random<T>(int length, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var values = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = T.CreateChecked((random.NextDouble() * 2) - 1);
+        }
+
+        return values;
     }
 }

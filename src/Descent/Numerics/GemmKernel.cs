@@ -1,0 +1,557 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Descent.Numerics;
+
+/// <summary>The vector width a GEMM call runs with (tests force the narrower one).</summary>
+internal enum GemmIsa
+{
+    /// <summary>512-bit registers: 8×(2 vectors) micro-tiles, 16 accumulators of 32 registers.</summary>
+    Vector512,
+
+    /// <summary>256-bit registers: 6×(2 vectors) micro-tiles, 12 accumulators of 16 registers.</summary>
+    Vector256,
+}
+
+/// <summary>
+/// Cache-blocked GEMM in the GotoBLAS/BLIS arrangement. B is packed into KC×NR micro-panels (one sits in
+/// L1 while every A micro-panel streams past it), A into MR×KC micro-panels of an MC×KC block that stays
+/// in L2; the micro-kernel keeps an MR×NR tile of C in registers for the whole KC loop. Packing absorbs
+/// the transposes, so all four variants run the same micro-kernel. α is folded into packed A (as the
+/// reference loop does: (α·a)·b), β is applied once, when the first KC block is stored.
+/// </summary>
+/// <remarks>
+/// Every element of C goes through the same sequence of operations whatever the tile, edge or thread
+/// split, so the multi-threaded result equals the single-threaded one bit for bit.
+/// </remarks>
+internal static unsafe class GemmKernel<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Depth of a packed block: KC·NR·sizeof(T) = 32 KiB keeps a B micro-panel in L1.</summary>
+    internal static readonly int Kc = 1024 / sizeof(T);
+
+    /// <summary>Rows of an A block: MC·KC·sizeof(T) = 192 KiB stays in L2 (1 MiB per core here).</summary>
+    internal const int Mc = 192;
+
+    /// <summary>Columns of a B block: KC·NC·sizeof(T) = 4 MiB, shared L3 is 32 MiB.</summary>
+    internal const int Nc = 4096;
+
+    /// <summary>Rows of a micro-tile.</summary>
+    internal static int Mr(GemmIsa isa) => isa == GemmIsa.Vector512 ? 8 : 6;
+
+    /// <summary>Lanes of one vector.</summary>
+    internal static int Lanes(GemmIsa isa) => isa == GemmIsa.Vector512 ? Vector512<T>.Count : Vector256<T>.Count;
+
+    /// <summary>
+    /// Computes <c>C ← α·op(A)·op(B) + β·C</c> on one thread. op(A)(i,p) is <c>a[i·lda + p]</c>, or
+    /// <c>a[p·lda + i]</c> when <paramref name="ta"/>; op(B)(p,j) is <c>b[p·ldb + j]</c>, or <c>b[j·ldb + p]</c>
+    /// when <paramref name="tb"/>; C(i,j) is <c>c[i·ldc + j]</c>.
+    /// </summary>
+    public static void Run(
+        T* a, nint lda, bool ta, T* b, nint ldb, bool tb, T* c, nint ldc,
+        int m, int k, int n, T alpha, T beta, GemmIsa isa)
+    {
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0 || alpha == T.Zero)
+        {
+            ScaleC(c, ldc, m, n, beta);
+            return;
+        }
+
+        int mr = Mr(isa);
+        int nr = 2 * Lanes(isa);
+        int kcMax = Kc;
+        int mcMax = Mc / mr * mr;
+        int ncMax = Nc;
+        var buffers = PackBuffers.Get(
+            (nint)kcMax * RoundUp(Math.Min(m, mcMax), mr),
+            (nint)kcMax * RoundUp(Math.Min(n, ncMax), nr));
+        T* packA = buffers.A;
+        T* packB = buffers.B;
+        T* edge = stackalloc T[8 * 32 + 16];
+        edge = (T*)(((nint)edge + 63) & ~(nint)63);
+
+        for (int jc = 0; jc < n; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                bool first = pc == 0;
+                PackB(b, ldb, tb, pc, kc, jc, nc, nr, Lanes(isa), packB);
+                for (int ic = 0; ic < m; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, m - ic);
+                    PackA(a, lda, ta, ic, mc, pc, kc, mr, alpha, packA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int nrValid = Math.Min(nr, nc - jr);
+                        bool wide = nrValid > Lanes(isa);
+                        T* bPanel = packB + ((nint)jr * kc);
+                        for (int ir = 0; ir < mc; ir += mr)
+                        {
+                            int mrValid = Math.Min(mr, mc - ir);
+                            T* aPanel = packA + ((nint)ir * kc);
+                            T* cTile = c + ((ic + ir) * ldc) + jc + jr;
+                            int panelWidth = wide ? nr : Lanes(isa);
+                            if (mrValid == mr && nrValid == panelWidth)
+                            {
+                                MicroKernel(isa, wide, aPanel, bPanel, kc, cTile, ldc, first, beta);
+                            }
+                            else
+                            {
+                                // Edge tile: compute the full tile into scratch, then merge the valid part
+                                // with the same formula the vector store uses.
+                                MicroKernel(isa, wide, aPanel, bPanel, kc, edge, panelWidth, first: true, T.Zero);
+                                MergeEdge(edge, panelWidth, cTile, ldc, mrValid, nrValid, first, beta);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void MicroKernel(GemmIsa isa, bool wide, T* a, T* b, int kc, T* c, nint ldc, bool first, T beta)
+    {
+        int mode = !first ? 1 : beta == T.Zero ? 0 : 2;
+        if (isa == GemmIsa.Vector512)
+        {
+            if (wide)
+            {
+                Kernel512x2(a, b, kc, c, ldc, mode, beta);
+            }
+            else
+            {
+                Kernel512x1(a, b, kc, c, ldc, mode, beta);
+            }
+        }
+        else if (wide)
+        {
+            Kernel256x2(a, b, kc, c, ldc, mode, beta);
+        }
+        else
+        {
+            Kernel256x1(a, b, kc, c, ldc, mode, beta);
+        }
+    }
+
+    private static void MergeEdge(T* tile, nint ldt, T* c, nint ldc, int rows, int cols, bool first, T beta)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            T* t = tile + (i * ldt);
+            T* ci = c + (i * ldc);
+            for (int j = 0; j < cols; j++)
+            {
+                ci[j] = !first ? ci[j] + t[j] : beta == T.Zero ? t[j] : T.FusedMultiplyAdd(beta, ci[j], t[j]);
+            }
+        }
+    }
+
+    private static void ScaleC(T* c, nint ldc, int m, int n, T beta)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<T>(c + (i * ldc), n);
+            if (beta == T.Zero)
+            {
+                row.Clear();
+            }
+            else if (beta != T.One)
+            {
+                for (int j = 0; j < row.Length; j++)
+                {
+                    row[j] *= beta;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs rows ic..ic+mc, depth pc..pc+kc of α·op(A) into MR-row micro-panels: panel r holds, for each
+    /// p, the MR values op(A)(ic+r·MR+i, pc+p) contiguously; rows past m are zero.
+    /// </summary>
+    private static void PackA(T* a, nint lda, bool ta, int ic, int mc, int pc, int kc, int mr, T alpha, T* dst)
+    {
+        bool scale = alpha != T.One;
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int rows = Math.Min(mr, mc - ir);
+            T* panel = dst + ((nint)ir * kc);
+            if (ta)
+            {
+                // Stored k×m: each depth step is already MR contiguous values.
+                T* src = a + ((nint)pc * lda) + ic + ir;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* s = src + (p * lda);
+                    T* d = panel + (p * mr);
+                    int i = 0;
+                    for (; i < rows; i++)
+                    {
+                        d[i] = scale ? alpha * s[i] : s[i];
+                    }
+
+                    for (; i < mr; i++)
+                    {
+                        d[i] = T.Zero;
+                    }
+                }
+            }
+            else
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    T* s = a + ((ic + ir + i) * lda) + pc;
+                    T* d = panel + i;
+                    if (scale)
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            d[p * mr] = alpha * s[p];
+                        }
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++)
+                        {
+                            d[p * mr] = s[p];
+                        }
+                    }
+                }
+
+                for (int i = rows; i < mr; i++)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        panel[(p * mr) + i] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs depth pc..pc+kc, columns jc..jc+nc of op(B) into micro-panels NR wide (the last one one
+    /// vector wide when that covers the rest): for each p, the panel's values op(B)(pc+p, j) contiguously;
+    /// columns past n are zero.
+    /// </summary>
+    private static void PackB(T* b, nint ldb, bool tb, int pc, int kc, int jc, int nc, int nr, int lanes, T* dst)
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int cols = Math.Min(nr, nc - jr);
+            int width = cols > lanes ? nr : lanes;
+            T* panel = dst + ((nint)jr * kc);
+            if (tb)
+            {
+                // Stored n×k: read each column of op(B) contiguously along k, write it strided.
+                for (int j = 0; j < cols; j++)
+                {
+                    T* s = b + ((jc + jr + j) * ldb) + pc;
+                    T* d = panel + j;
+                    for (int p = 0; p < kc; p++)
+                    {
+                        d[p * width] = s[p];
+                    }
+                }
+
+                if (cols < width)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        new Span<T>(panel + (p * width) + cols, width - cols).Clear();
+                    }
+                }
+            }
+            else
+            {
+                T* src = b + ((nint)pc * ldb) + jc + jr;
+                for (int p = 0; p < kc; p++)
+                {
+                    var s = new ReadOnlySpan<T>(src + (p * ldb), cols);
+                    var d = new Span<T>(panel + (p * width), width);
+                    s.CopyTo(d);
+                    d[cols..].Clear();
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Fma(Vector512<T> x, Vector512<T> y, Vector512<T> z)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
+        }
+
+        return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Fma(Vector256<T> x, Vector256<T> y, Vector256<T> z)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
+        }
+
+        return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
+    }
+
+    /// <summary>Stores one accumulator: mode 0 overwrites (β = 0, so NaN in C is ignored), 1 adds, 2 adds β·C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(T* c, Vector512<T> acc, int mode, Vector512<T> beta)
+    {
+        if (mode == 1)
+        {
+            acc += Vector512.Load(c);
+        }
+        else if (mode == 2)
+        {
+            acc = Fma(beta, Vector512.Load(c), acc);
+        }
+
+        acc.Store(c);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(T* c, Vector256<T> acc, int mode, Vector256<T> beta)
+    {
+        if (mode == 1)
+        {
+            acc += Vector256.Load(c);
+        }
+        else if (mode == 2)
+        {
+            acc = Fma(beta, Vector256.Load(c), acc);
+        }
+
+        acc.Store(c);
+    }
+
+    private static void Kernel512x2(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<T> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<T> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<T> b0 = Vector512.Load(b);
+            Vector512<T> b1 = Vector512.Load(b + w);
+            Vector512<T> x = Vector512.Create(a[0]);
+            c00 = Fma(x, b0, c00);
+            c01 = Fma(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Fma(x, b0, c10);
+            c11 = Fma(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Fma(x, b0, c20);
+            c21 = Fma(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Fma(x, b0, c30);
+            c31 = Fma(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Fma(x, b0, c40);
+            c41 = Fma(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Fma(x, b0, c50);
+            c51 = Fma(x, b1, c51);
+            x = Vector512.Create(a[6]);
+            c60 = Fma(x, b0, c60);
+            c61 = Fma(x, b1, c61);
+            x = Vector512.Create(a[7]);
+            c70 = Fma(x, b0, c70);
+            c71 = Fma(x, b1, c71);
+            a += 8;
+            b += 2 * w;
+        }
+
+        var bv = Vector512.Create(beta);
+        Store(c, c00, mode, bv);
+        Store(c + w, c01, mode, bv);
+        c += ldc;
+        Store(c, c10, mode, bv);
+        Store(c + w, c11, mode, bv);
+        c += ldc;
+        Store(c, c20, mode, bv);
+        Store(c + w, c21, mode, bv);
+        c += ldc;
+        Store(c, c30, mode, bv);
+        Store(c + w, c31, mode, bv);
+        c += ldc;
+        Store(c, c40, mode, bv);
+        Store(c + w, c41, mode, bv);
+        c += ldc;
+        Store(c, c50, mode, bv);
+        Store(c + w, c51, mode, bv);
+        c += ldc;
+        Store(c, c60, mode, bv);
+        Store(c + w, c61, mode, bv);
+        c += ldc;
+        Store(c, c70, mode, bv);
+        Store(c + w, c71, mode, bv);
+    }
+
+    private static void Kernel512x1(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
+    {
+        int w = Vector512<T>.Count;
+        Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<T> c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<T> b0 = Vector512.Load(b);
+            c0 = Fma(Vector512.Create(a[0]), b0, c0);
+            c1 = Fma(Vector512.Create(a[1]), b0, c1);
+            c2 = Fma(Vector512.Create(a[2]), b0, c2);
+            c3 = Fma(Vector512.Create(a[3]), b0, c3);
+            c4 = Fma(Vector512.Create(a[4]), b0, c4);
+            c5 = Fma(Vector512.Create(a[5]), b0, c5);
+            c6 = Fma(Vector512.Create(a[6]), b0, c6);
+            c7 = Fma(Vector512.Create(a[7]), b0, c7);
+            a += 8;
+            b += w;
+        }
+
+        var bv = Vector512.Create(beta);
+        Store(c, c0, mode, bv);
+        Store(c + ldc, c1, mode, bv);
+        Store(c + (2 * ldc), c2, mode, bv);
+        Store(c + (3 * ldc), c3, mode, bv);
+        Store(c + (4 * ldc), c4, mode, bv);
+        Store(c + (5 * ldc), c5, mode, bv);
+        Store(c + (6 * ldc), c6, mode, bv);
+        Store(c + (7 * ldc), c7, mode, bv);
+    }
+
+    private static void Kernel256x2(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<T> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector256<T> c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<T> b0 = Vector256.Load(b);
+            Vector256<T> b1 = Vector256.Load(b + w);
+            Vector256<T> x = Vector256.Create(a[0]);
+            c00 = Fma(x, b0, c00);
+            c01 = Fma(x, b1, c01);
+            x = Vector256.Create(a[1]);
+            c10 = Fma(x, b0, c10);
+            c11 = Fma(x, b1, c11);
+            x = Vector256.Create(a[2]);
+            c20 = Fma(x, b0, c20);
+            c21 = Fma(x, b1, c21);
+            x = Vector256.Create(a[3]);
+            c30 = Fma(x, b0, c30);
+            c31 = Fma(x, b1, c31);
+            x = Vector256.Create(a[4]);
+            c40 = Fma(x, b0, c40);
+            c41 = Fma(x, b1, c41);
+            x = Vector256.Create(a[5]);
+            c50 = Fma(x, b0, c50);
+            c51 = Fma(x, b1, c51);
+            a += 6;
+            b += 2 * w;
+        }
+
+        var bv = Vector256.Create(beta);
+        Store(c, c00, mode, bv);
+        Store(c + w, c01, mode, bv);
+        c += ldc;
+        Store(c, c10, mode, bv);
+        Store(c + w, c11, mode, bv);
+        c += ldc;
+        Store(c, c20, mode, bv);
+        Store(c + w, c21, mode, bv);
+        c += ldc;
+        Store(c, c30, mode, bv);
+        Store(c + w, c31, mode, bv);
+        c += ldc;
+        Store(c, c40, mode, bv);
+        Store(c + w, c41, mode, bv);
+        c += ldc;
+        Store(c, c50, mode, bv);
+        Store(c + w, c51, mode, bv);
+    }
+
+    private static void Kernel256x1(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<T> b0 = Vector256.Load(b);
+            c0 = Fma(Vector256.Create(a[0]), b0, c0);
+            c1 = Fma(Vector256.Create(a[1]), b0, c1);
+            c2 = Fma(Vector256.Create(a[2]), b0, c2);
+            c3 = Fma(Vector256.Create(a[3]), b0, c3);
+            c4 = Fma(Vector256.Create(a[4]), b0, c4);
+            c5 = Fma(Vector256.Create(a[5]), b0, c5);
+            a += 6;
+            b += w;
+        }
+
+        var bv = Vector256.Create(beta);
+        Store(c, c0, mode, bv);
+        Store(c + ldc, c1, mode, bv);
+        Store(c + (2 * ldc), c2, mode, bv);
+        Store(c + (3 * ldc), c3, mode, bv);
+        Store(c + (4 * ldc), c4, mode, bv);
+        Store(c + (5 * ldc), c5, mode, bv);
+    }
+
+    /// <summary>
+    /// Per-thread packing buffers, 64-byte aligned inside pinned arrays so their addresses never move;
+    /// they only grow, so the book's repeated shapes allocate nothing after the first call.
+    /// </summary>
+    private sealed class PackBuffers
+    {
+        [ThreadStatic]
+        private static PackBuffers? s_current;
+
+        private T[] _a = [];
+        private T[] _b = [];
+
+        public T* A { get; private set; }
+
+        public T* B { get; private set; }
+
+        public static PackBuffers Get(nint sizeA, nint sizeB)
+        {
+            var buffers = s_current ??= new PackBuffers();
+            if (buffers._a.Length < sizeA + 64)
+            {
+                buffers._a = GC.AllocateUninitializedArray<T>((int)sizeA + 64, pinned: true);
+                buffers.A = Align(buffers._a);
+            }
+
+            if (buffers._b.Length < sizeB + 64)
+            {
+                buffers._b = GC.AllocateUninitializedArray<T>((int)sizeB + 64, pinned: true);
+                buffers.B = Align(buffers._b);
+            }
+
+            return buffers;
+        }
+
+        private static T* Align(T[] array)
+        {
+            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+            return (T*)((address + 63) & ~(nint)63);
+        }
+    }
+}

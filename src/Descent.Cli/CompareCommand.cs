@@ -11,26 +11,30 @@ internal static class CompareCommand
 {
     public static Command Create(IAnsiConsole console)
     {
+        var mnist = new MnistOptions();
+        var steps = LabOptions.Positive("--steps", "Updates in the 2-D experiment.", TwoDExperiment.BookSteps);
+        var reproduce = CompareMnistCommand.ReproduceOption();
+        var check = CompareMnistCommand.CheckOption();
         var output = LabOptions.Out();
-        var command = new Command("compare", "Reproduce the book's comparison: 2-D trajectories and MNIST loss curves for SGD, Momentum, AdaGrad and Adam.")
+        var command = new Command(
+            "compare",
+            "Reproduce the book's comparison (ch. 6.1): SGD, Momentum, AdaGrad and Adam on f(x, y) = x²/20 + y² (figure 6-8) "
+            + "and training the 784-100-100-100-100-10 network on MNIST (figure 6-9), with a summary table and report.html.");
+        foreach (var option in mnist.All.Concat([steps, reproduce, check, output]))
         {
-            output,
-        };
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse =>
         {
             var f = TestFunction.Bowl;
-            var record = new RunRecord
-            {
-                Command = "compare",
-                Created = RunOutput.Now(),
-                Settings =
-                {
-                    ["2-D function"] = f.ToString(),
-                    ["2-D steps"] = TwoDExperiment.BookSteps.ToString(CultureInfo.InvariantCulture),
-                    ["2-D optimizers"] = string.Join("  ", TwoDExperiment.BookOptimizers.Select(o => o.Text)),
-                },
-                TwoD = TwoDExperiment.Run(f, f.Start, TwoDExperiment.BookSteps, TwoDExperiment.BookOptimizers, Conventions.Book),
-            };
+            int n = parse.GetValue(steps);
+            var twoD = TwoDExperiment.Run(f, f.Start, n, TwoDExperiment.BookOptimizers, Conventions.Book);
+            var record = CompareMnistCommand.Execute(console, parse, mnist, "compare", null, Conventions.Book, parse.GetValue(reproduce), parse.GetValue(check));
+            record.TwoD = twoD;
+            record.Settings["2-D function"] = f.ToString();
+            record.Settings["2-D start, steps"] = string.Create(CultureInfo.InvariantCulture, $"({f.Start.X}, {f.Start.Y}), {n}");
+            record.Settings["2-D optimizers"] = string.Join("  ", TwoDExperiment.BookOptimizers.Select(o => o.Text));
             RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
             return 0;
         });

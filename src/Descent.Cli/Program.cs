@@ -80,6 +80,7 @@ internal static class Program
         var root = new RootCommand("Descent: the lab for the parameter-update methods that train neural networks.");
         root.Subcommands.Add(CompareCommand.Create(console));
         root.Subcommands.Add(Compare2dCommand.Create(console));
+        root.Subcommands.Add(CompareMnistCommand.Create(console));
         root.Subcommands.Add(PlotCommand.Create(console));
         return root;
     }

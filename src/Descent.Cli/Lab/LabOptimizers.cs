@@ -40,6 +40,16 @@ internal static class LabOptimizers
         }
     }
 
+    /// <summary>Builds each spec once over a throw-away parameter, so bad names and values fail before any work starts.</summary>
+    public static void Validate(IEnumerable<OptimizerSpec> specs, Conventions conventions)
+    {
+        foreach (var spec in specs)
+        {
+            var probe = new Parameter<double>("probe", new double[1], new double[1]);
+            _ = Create(spec, [probe], conventions);
+        }
+    }
+
     private static SgdOptions ApplySgd(OptimizerSpec spec, SgdOptions options)
     {
         foreach (var (key, value) in spec.Options)

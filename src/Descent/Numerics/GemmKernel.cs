@@ -26,17 +26,17 @@ internal enum GemmIsa
 /// Every element of C goes through the same sequence of operations whatever the tile, edge or thread
 /// split, so the multi-threaded result equals the single-threaded one bit for bit.
 /// </remarks>
-internal static unsafe class GemmKernel<T>
+internal static unsafe partial class GemmKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Depth of a packed block: KC·NR·sizeof(T) = 32 KiB keeps a B micro-panel in L1.</summary>
-    internal static readonly int Kc = 1024 / sizeof(T);
+    internal static int Kc = 1024 / sizeof(T);
 
     /// <summary>Rows of an A block: MC·KC·sizeof(T) = 192 KiB stays in L2 (1 MiB per core here).</summary>
-    internal const int Mc = 192;
+    internal static int Mc = 192;
 
     /// <summary>Columns of a B block: KC·NC·sizeof(T) = 4 MiB, shared L3 is 32 MiB.</summary>
-    internal const int Nc = 4096;
+    internal static int Nc = 4096;
 
     /// <summary>Rows of a micro-tile.</summary>
     internal static int Mr(GemmIsa isa) => isa == GemmIsa.Vector512 ? 8 : 6;
@@ -174,117 +174,6 @@ internal static unsafe class GemmKernel<T>
         }
     }
 
-    /// <summary>
-    /// Packs rows ic..ic+mc, depth pc..pc+kc of α·op(A) into MR-row micro-panels: panel r holds, for each
-    /// p, the MR values op(A)(ic+r·MR+i, pc+p) contiguously; rows past m are zero.
-    /// </summary>
-    private static void PackA(T* a, nint lda, bool ta, int ic, int mc, int pc, int kc, int mr, T alpha, T* dst)
-    {
-        bool scale = alpha != T.One;
-        for (int ir = 0; ir < mc; ir += mr)
-        {
-            int rows = Math.Min(mr, mc - ir);
-            T* panel = dst + ((nint)ir * kc);
-            if (ta)
-            {
-                // Stored k×m: each depth step is already MR contiguous values.
-                T* src = a + ((nint)pc * lda) + ic + ir;
-                for (int p = 0; p < kc; p++)
-                {
-                    T* s = src + (p * lda);
-                    T* d = panel + (p * mr);
-                    int i = 0;
-                    for (; i < rows; i++)
-                    {
-                        d[i] = scale ? alpha * s[i] : s[i];
-                    }
-
-                    for (; i < mr; i++)
-                    {
-                        d[i] = T.Zero;
-                    }
-                }
-            }
-            else
-            {
-                for (int i = 0; i < rows; i++)
-                {
-                    T* s = a + ((ic + ir + i) * lda) + pc;
-                    T* d = panel + i;
-                    if (scale)
-                    {
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * mr] = alpha * s[p];
-                        }
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++)
-                        {
-                            d[p * mr] = s[p];
-                        }
-                    }
-                }
-
-                for (int i = rows; i < mr; i++)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        panel[(p * mr) + i] = T.Zero;
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Packs depth pc..pc+kc, columns jc..jc+nc of op(B) into micro-panels NR wide (the last one one
-    /// vector wide when that covers the rest): for each p, the panel's values op(B)(pc+p, j) contiguously;
-    /// columns past n are zero.
-    /// </summary>
-    private static void PackB(T* b, nint ldb, bool tb, int pc, int kc, int jc, int nc, int nr, int lanes, T* dst)
-    {
-        for (int jr = 0; jr < nc; jr += nr)
-        {
-            int cols = Math.Min(nr, nc - jr);
-            int width = cols > lanes ? nr : lanes;
-            T* panel = dst + ((nint)jr * kc);
-            if (tb)
-            {
-                // Stored n×k: read each column of op(B) contiguously along k, write it strided.
-                for (int j = 0; j < cols; j++)
-                {
-                    T* s = b + ((jc + jr + j) * ldb) + pc;
-                    T* d = panel + j;
-                    for (int p = 0; p < kc; p++)
-                    {
-                        d[p * width] = s[p];
-                    }
-                }
-
-                if (cols < width)
-                {
-                    for (int p = 0; p < kc; p++)
-                    {
-                        new Span<T>(panel + (p * width) + cols, width - cols).Clear();
-                    }
-                }
-            }
-            else
-            {
-                T* src = b + ((nint)pc * ldb) + jc + jr;
-                for (int p = 0; p < kc; p++)
-                {
-                    var s = new ReadOnlySpan<T>(src + (p * ldb), cols);
-                    var d = new Span<T>(panel + (p * width), width);
-                    s.CopyTo(d);
-                    d[cols..].Clear();
-                }
-            }
-        }
-    }
-
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -340,7 +229,7 @@ internal static unsafe class GemmKernel<T>
         acc.Store(c);
     }
 
-    private static void Kernel512x2(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
+    internal static void Kernel512x2(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
     {
         int w = Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;

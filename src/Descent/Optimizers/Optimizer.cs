@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Optimizers.Kernels;
 
 namespace Descent.Optimizers;
 
@@ -15,6 +16,29 @@ public interface IOptimizer
     void ZeroGrad();
 }
 
+/// <summary>An optimizer over <typeparamref name="T"/> parameters, whatever its options type (what the catalog returns).</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public interface IOptimizer<T> : IOptimizer
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The options of the first group and the default of groups added later.</summary>
+    OptimizerOptions DefaultOptions { get; }
+
+    /// <summary>Adds a group with its own options, which must be of this optimizer's options type.</summary>
+    /// <param name="parameters">The parameters; their names must not be in the optimizer yet.</param>
+    /// <param name="options">The group's options; <see langword="null"/> means <see cref="DefaultOptions"/>.</param>
+    /// <returns>The new group.</returns>
+    IParameterGroup AddGroup(IEnumerable<Parameter<T>> parameters, OptimizerOptions? options);
+
+    /// <summary>A deep copy of the state, keyed by parameter name.</summary>
+    /// <returns>The snapshot.</returns>
+    OptimizerState<T> SaveState();
+
+    /// <summary>Restores a snapshot from <see cref="SaveState"/>.</summary>
+    /// <param name="state">The snapshot.</param>
+    void LoadState(OptimizerState<T> state);
+}
+
 /// <summary>
 /// Base of every optimizer: parameter groups, named state, save and load. Derived classes write only
 /// the per-group update (<see cref="UpdateGroup"/>), following PyTorch's split
@@ -22,7 +46,7 @@ public interface IOptimizer
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <typeparam name="TOptions">The optimizer's options record.</typeparam>
-public abstract class Optimizer<T, TOptions> : IOptimizer
+public abstract class Optimizer<T, TOptions> : IOptimizer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TOptions : OptimizerOptions
 {
@@ -52,6 +76,12 @@ public abstract class Optimizer<T, TOptions> : IOptimizer
     /// <inheritdoc/>
     public IReadOnlyList<IParameterGroup> ParameterGroups => _groups;
 
+    /// <inheritdoc/>
+    OptimizerOptions IOptimizer<T>.DefaultOptions => Defaults;
+
+    /// <summary>Which loop the element-wise kernels use; tests pin the scalar reference or one vector width.</summary>
+    internal KernelPath KernelPath { get; set; }
+
     /// <summary>Adds a group of parameters with its own options (default: <see cref="Defaults"/>).</summary>
     /// <param name="parameters">The parameters; their names must not be in the optimizer yet.</param>
     /// <param name="options">The group's options, typically <c>Defaults with { ... }</c>.</param>
@@ -76,6 +106,11 @@ public abstract class Optimizer<T, TOptions> : IOptimizer
         _groups.Add(group);
         return group;
     }
+
+    /// <inheritdoc/>
+    IParameterGroup IOptimizer<T>.AddGroup(IEnumerable<Parameter<T>> parameters, OptimizerOptions? options) =>
+        AddGroup(parameters, options is null ? null : options as TOptions ?? throw new ArgumentException(
+            $"{GetType().Name} takes {typeof(TOptions).Name}; got {options.GetType().Name}.", nameof(options)));
 
     /// <inheritdoc/>
     public virtual void Step()
@@ -172,6 +207,16 @@ public abstract class Optimizer<T, TOptions> : IOptimizer
         }
 
         return buffer.Slice(parameterIndex);
+    }
+
+    /// <summary>Whether <paramref name="group"/> already has the named state buffer (PyTorch's "buffer is None" test).</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="name">PyTorch's state key.</param>
+    /// <returns><see langword="true"/> when the buffer exists.</returns>
+    protected static bool HasState(ParameterGroup<T, TOptions> group, string name)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return group.State.ContainsKey(name);
     }
 
     /// <summary>Group-wide scalar state (stored per parameter in saved state, as PyTorch does).</summary>

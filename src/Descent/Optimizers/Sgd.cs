@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Optimizers.Kernels;
 
 namespace Descent.Optimizers;
 
@@ -54,6 +55,9 @@ public sealed record SgdOptions : OptimizerOptions, IMomentumOptions
 /// g ← g + μb (Nesterov), else b
 /// θ ← θ − η g
 /// </code>
+/// Unlike the book's Momentum (<see cref="Book.BookMomentum{T}"/>) the learning rate multiplies the
+/// buffer, not the gradient inside it; the two agree only for a constant learning rate.
+/// State: <c>momentum_buffer</c>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class Sgd<T> : Optimizer<T, SgdOptions>
@@ -72,34 +76,63 @@ public sealed class Sgd<T> : Optimizer<T, SgdOptions>
     {
         ArgumentNullException.ThrowIfNull(group);
         var o = group.Options;
+        var grad = new GradientTransform<T>(o.Maximize, o.WeightDecay);
         T lr = T.CreateTruncating(o.LearningRate);
-        T wd = T.CreateTruncating(o.WeightDecay);
-        T mu = T.CreateTruncating(o.Momentum);
-        T keep = T.CreateTruncating(1 - o.Dampening);
-        T sign = o.Maximize ? -T.One : T.One;
-        bool first = group.StepCount == 1;
-        T[]? momentum = o.Momentum != 0 ? State(group, "momentum_buffer") : null;
+        if (o.Momentum == 0)
+        {
+            foreach (var run in group.Runs)
+            {
+                Elementwise.Run(new SgdKernel<T>(grad, lr), run.Value.Span, run.Gradient.Span, KernelPath);
+            }
+
+            return;
+        }
+
+        // PyTorch starts the buffer as a copy of the gradient; μ = 0, 1 − τ = 1 on that step does exactly that.
+        bool fresh = !HasState(group, "momentum_buffer");
+        T[] buffer = State(group, "momentum_buffer");
+        var kernel = new SgdMomentumKernel<T>(
+            grad,
+            lr,
+            fresh ? T.Zero : T.CreateTruncating(o.Momentum),
+            fresh ? T.One : T.CreateTruncating(1 - o.Dampening),
+            T.CreateTruncating(o.Momentum),
+            o.Nesterov);
         foreach (var run in group.Runs)
         {
-            Span<T> p = run.Value.Span;
-            ReadOnlySpan<T> grad = run.Gradient.Span;
-            Span<T> b = momentum is null ? default : momentum.AsSpan(run.Offset, run.Length);
-            for (int i = 0; i < p.Length; i++)
-            {
-                T g = sign * grad[i];
-                if (o.WeightDecay != 0)
-                {
-                    g += wd * p[i];
-                }
-
-                if (momentum is not null)
-                {
-                    b[i] = first ? g : (mu * b[i]) + (keep * g);
-                    g = o.Nesterov ? g + (mu * b[i]) : b[i];
-                }
-
-                p[i] -= lr * g;
-            }
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, buffer.AsSpan(run.Offset, run.Length), KernelPath);
         }
+    }
+}
+
+/// <summary>θ ← θ − η g.</summary>
+internal readonly struct SgdKernel<T>(GradientTransform<T> grad, T lr) : IUpdate0<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Scalar(T p, T g) => p - (lr * grad.Apply(p, g));
+
+    public TV Vector<TV>(TV p, TV g)
+        where TV : unmanaged, ISimdVector<TV, T> => p - (TV.Create(lr) * grad.Apply(p, g));
+}
+
+/// <summary>b ← μb + (1 − τ)g; θ ← θ − η(g + μb) with Nesterov, else θ − ηb.</summary>
+internal readonly struct SgdMomentumKernel<T>(GradientTransform<T> grad, T lr, T decay, T keep, T momentum, bool nesterov) : IUpdate1<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Scalar(T p, T g, ref T b)
+    {
+        g = grad.Apply(p, g);
+        b = (decay * b) + (keep * g);
+        g = nesterov ? g + (momentum * b) : b;
+        return p - (lr * g);
+    }
+
+    public TV Vector<TV>(TV p, TV g, ref TV b)
+        where TV : unmanaged, ISimdVector<TV, T>
+    {
+        g = grad.Apply(p, g);
+        b = (TV.Create(decay) * b) + (TV.Create(keep) * g);
+        g = nesterov ? g + (TV.Create(momentum) * b) : b;
+        return p - (TV.Create(lr) * g);
     }
 }

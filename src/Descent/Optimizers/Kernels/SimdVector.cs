@@ -1,0 +1,167 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Descent.Optimizers.Kernels;
+
+/// <summary>
+/// The few vector operations the update kernels need, over one register width. Each kernel writes its
+/// vector body once against this interface; the JIT specialises it for <see cref="Simd256{T}"/> and
+/// <see cref="Simd512{T}"/> (the wrappers vanish after inlining). The BCL's own <c>ISimdVector</c> is internal.
+/// </summary>
+/// <typeparam name="TSelf">The implementing vector type.</typeparam>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+internal interface ISimdVector<TSelf, T>
+    : IAdditionOperators<TSelf, TSelf, TSelf>,
+      ISubtractionOperators<TSelf, TSelf, TSelf>,
+      IMultiplyOperators<TSelf, TSelf, TSelf>,
+      IDivisionOperators<TSelf, TSelf, TSelf>,
+      IUnaryNegationOperators<TSelf, TSelf>
+    where TSelf : unmanaged, ISimdVector<TSelf, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Elements per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>Whether this width runs in hardware (otherwise the BCL emulates it, correctly but slowly).</summary>
+    static abstract bool IsHardwareAccelerated { get; }
+
+    static abstract TSelf Create(T value);
+
+    static abstract TSelf Load(ref readonly T source);
+
+    static abstract void Store(TSelf value, ref T destination);
+
+    static abstract TSelf Sqrt(TSelf x);
+
+    static abstract TSelf Abs(TSelf x);
+
+    /// <summary>IEEE 754:2019 maximum (NaN propagates), like <c>torch.maximum</c>.</summary>
+    static abstract TSelf Max(TSelf x, TSelf y);
+
+    static abstract TSelf Min(TSelf x, TSelf y);
+
+    /// <summary>All-ones lanes where <paramref name="x"/> &gt; <paramref name="y"/>.</summary>
+    static abstract TSelf GreaterThan(TSelf x, TSelf y);
+
+    static abstract TSelf LessThan(TSelf x, TSelf y);
+
+    /// <summary>Lanes of <paramref name="ifTrue"/> where <paramref name="mask"/> is all-ones, else of <paramref name="ifFalse"/>.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
+}
+
+/// <summary>256-bit lanes (AVX2).</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+internal readonly struct Simd256<T>(Vector256<T> value) : ISimdVector<Simd256<T>, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector256<T> _value = value;
+
+    public static int Count => Vector256<T>.Count;
+
+    public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> Create(T value) => new(Vector256.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> Load(ref readonly T source) => new(Vector256.LoadUnsafe(in source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Simd256<T> value, ref T destination) => value._value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> Sqrt(Simd256<T> x) => new(Vector256.Sqrt(x._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> Abs(Simd256<T> x) => new(Vector256.Abs(x._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> Max(Simd256<T> x, Simd256<T> y) => new(Vector256.Max(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> Min(Simd256<T> x, Simd256<T> y) => new(Vector256.Min(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> GreaterThan(Simd256<T> x, Simd256<T> y) => new(Vector256.GreaterThan(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> LessThan(Simd256<T> x, Simd256<T> y) => new(Vector256.LessThan(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> Select(Simd256<T> mask, Simd256<T> ifTrue, Simd256<T> ifFalse) =>
+        new(Vector256.ConditionalSelect(mask._value, ifTrue._value, ifFalse._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> operator +(Simd256<T> left, Simd256<T> right) => new(left._value + right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> operator -(Simd256<T> left, Simd256<T> right) => new(left._value - right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> operator *(Simd256<T> left, Simd256<T> right) => new(left._value * right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> operator /(Simd256<T> left, Simd256<T> right) => new(left._value / right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> operator -(Simd256<T> value) => new(-value._value);
+}
+
+/// <summary>512-bit lanes (AVX-512).</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+internal readonly struct Simd512<T>(Vector512<T> value) : ISimdVector<Simd512<T>, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector512<T> _value = value;
+
+    public static int Count => Vector512<T>.Count;
+
+    public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Create(T value) => new(Vector512.Create(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Load(ref readonly T source) => new(Vector512.LoadUnsafe(in source));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Simd512<T> value, ref T destination) => value._value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Sqrt(Simd512<T> x) => new(Vector512.Sqrt(x._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Abs(Simd512<T> x) => new(Vector512.Abs(x._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Max(Simd512<T> x, Simd512<T> y) => new(Vector512.Max(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Min(Simd512<T> x, Simd512<T> y) => new(Vector512.Min(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> GreaterThan(Simd512<T> x, Simd512<T> y) => new(Vector512.GreaterThan(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> LessThan(Simd512<T> x, Simd512<T> y) => new(Vector512.LessThan(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> Select(Simd512<T> mask, Simd512<T> ifTrue, Simd512<T> ifFalse) =>
+        new(Vector512.ConditionalSelect(mask._value, ifTrue._value, ifFalse._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> operator +(Simd512<T> left, Simd512<T> right) => new(left._value + right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> operator -(Simd512<T> left, Simd512<T> right) => new(left._value - right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> operator *(Simd512<T> left, Simd512<T> right) => new(left._value * right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> operator /(Simd512<T> left, Simd512<T> right) => new(left._value / right._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> operator -(Simd512<T> value) => new(-value._value);
+}

@@ -1,0 +1,125 @@
+using System.Numerics;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
+
+/// <summary>Options of <see cref="NAdam{T}"/>, with PyTorch's names and defaults.</summary>
+public sealed record NAdamOptions : OptimizerOptions, IMomentumOptions
+{
+    /// <summary>Creates the options with PyTorch's defaults (lr 2e-3, momentum decay 4e-3).</summary>
+    public NAdamOptions() => LearningRate = 2e-3;
+
+    /// <summary>β₁, in [0, 1).</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>β₂, in [0, 1).</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>ε added to the root of the bias-corrected second moment.</summary>
+    public double Epsilon { get; init; } = 1e-8;
+
+    /// <summary>Weight decay: L2 in the gradient, or decoupled with <see cref="DecoupledWeightDecay"/>.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>ψ of the momentum schedule μₜ = β₁(1 − ½·0.96^(tψ)) (PyTorch <c>momentum_decay</c>).</summary>
+    public double MomentumDecay { get; init; } = 4e-3;
+
+    /// <summary>Decay the weights directly (NAdamW) instead of through the gradient.</summary>
+    public bool DecoupledWeightDecay { get; init; }
+
+    /// <summary>Maximize the objective instead of minimizing.</summary>
+    public bool Maximize { get; init; }
+
+    /// <inheritdoc/>
+    public double MomentumCoefficient => Beta1;
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Guard.NonNegative(Epsilon, nameof(Epsilon));
+        Guard.UnitInterval(Beta1, nameof(Beta1));
+        Guard.UnitInterval(Beta2, nameof(Beta2));
+        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
+        Guard.NonNegative(MomentumDecay, nameof(MomentumDecay));
+    }
+}
+
+/// <summary>
+/// NAdam (Dozat, 2016): Adam with Nesterov momentum, exactly as PyTorch's <c>torch.optim.NAdam</c>:
+/// <code>
+/// μₜ = β₁(1 − ½·0.96^(tψ)),  Πₜ = μ₁⋯μₜ,   m, v as Adam,  d = √(v/(1 − β₂ᵗ)) + ε
+/// θ ← θ − η(1 − μₜ)/(1 − Πₜ) · g/d − η μₜ₊₁/(1 − Πₜμₜ₊₁) · m/d
+/// </code>
+/// State: <c>exp_avg</c>, <c>exp_avg_sq</c>, <c>mu_product</c> (Πₜ, a scalar).
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class NAdam<T> : Optimizer<T, NAdamOptions>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates NAdam over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="options">Options; default PyTorch's.</param>
+    public NAdam(IEnumerable<Parameter<T>> parameters, NAdamOptions? options = null)
+        : base(parameters, options ?? new NAdamOptions())
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override void UpdateGroup(ParameterGroup<T, NAdamOptions> group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var o = group.Options;
+        double t = group.StepCount;
+        double mu = o.Beta1 * (1.0 - (0.5 * Math.Pow(0.96, t * o.MomentumDecay)));
+        double muNext = o.Beta1 * (1.0 - (0.5 * Math.Pow(0.96, (t + 1) * o.MomentumDecay)));
+        double product = Scalar(group, "mu_product", 1.0) * mu;
+        SetScalar(group, "mu_product", product);
+        var kernel = new NAdamKernel<T>(
+            new GradientTransform<T>(o.Maximize, o.DecoupledWeightDecay ? 0 : o.WeightDecay),
+            T.CreateTruncating(o.DecoupledWeightDecay ? 1 - (o.LearningRate * o.WeightDecay) : 1),
+            T.CreateTruncating(1 - o.Beta1),
+            T.CreateTruncating(o.Beta2),
+            T.CreateTruncating(1 - o.Beta2),
+            T.CreateTruncating(1 - Math.Pow(o.Beta2, t)),
+            T.CreateTruncating(o.Epsilon),
+            T.CreateTruncating(-o.LearningRate * (1.0 - mu) / (1.0 - product)),
+            T.CreateTruncating(-o.LearningRate * muNext / (1.0 - (product * muNext))));
+        T[] m = State(group, "exp_avg");
+        T[] v = State(group, "exp_avg_sq");
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
+        }
+    }
+}
+
+internal readonly struct NAdamKernel<T>(GradientTransform<T> grad, T shrink, T oneMinusBeta1, T beta2, T oneMinusBeta2, T correction2, T eps, T gradientRate, T momentumRate) : IUpdate2<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Scalar(T p, T g, ref T m, ref T v)
+    {
+        p *= shrink;
+        g = grad.Apply(p, g);
+        m += oneMinusBeta1 * (g - m);
+        v = (v * beta2) + (oneMinusBeta2 * g * g);
+        T d = T.Sqrt(v / correction2) + eps;
+        p += gradientRate * g / d;
+        return p + (momentumRate * m / d);
+    }
+
+    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
+        where TV : unmanaged, ISimdVector<TV, T>
+    {
+        p *= TV.Create(shrink);
+        g = grad.Apply(p, g);
+        m += TV.Create(oneMinusBeta1) * (g - m);
+        v = (v * TV.Create(beta2)) + (TV.Create(oneMinusBeta2) * g * g);
+        TV d = TV.Sqrt(v / TV.Create(correction2)) + TV.Create(eps);
+        p += TV.Create(gradientRate) * g / d;
+        return p + (TV.Create(momentumRate) * m / d);
+    }
+}

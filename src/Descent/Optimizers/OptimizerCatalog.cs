@@ -1,0 +1,427 @@
+using System.Globalization;
+using System.Numerics;
+using System.Reflection;
+using System.Text;
+using Descent.Optimizers.Book;
+
+namespace Descent.Optimizers;
+
+/// <summary>Which family of formulas an optimizer follows.</summary>
+public enum OptimizerConvention
+{
+    /// <summary>PyTorch's <c>torch.optim</c>, to the last detail of its defaults and formulas.</summary>
+    PyTorch,
+
+    /// <summary><i>Deep Learning from Scratch</i> (ch. 6), in its own operation order.</summary>
+    Book,
+}
+
+/// <summary>One row of <see cref="OptimizerCatalog"/>: a name, its options and how to build it.</summary>
+public sealed class OptimizerInfo
+{
+    private readonly Func<IEnumerable<Parameter<float>>, OptimizerOptions, IOptimizer<float>> _single;
+    private readonly Func<IEnumerable<Parameter<double>>, OptimizerOptions, IOptimizer<double>> _double;
+
+    internal OptimizerInfo(
+        string name,
+        string[] aliases,
+        OptimizerConvention convention,
+        string summary,
+        OptimizerOptions defaults,
+        double testLearningRate,
+        Func<IEnumerable<Parameter<float>>, OptimizerOptions, IOptimizer<float>> single,
+        Func<IEnumerable<Parameter<double>>, OptimizerOptions, IOptimizer<double>> @double)
+    {
+        Name = name;
+        Aliases = aliases;
+        Convention = convention;
+        Summary = summary;
+        Defaults = defaults;
+        TestLearningRate = testLearningRate;
+        _single = single;
+        _double = @double;
+        OptionNames = [.. OptionBinder.Options(defaults.GetType()).Select(o => o.PyTorchName)];
+    }
+
+    /// <summary>The canonical name: PyTorch's class name (<c>Adam</c>, <c>SGD</c>, <c>RMSprop</c>) or the book's (<c>BookAdam</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>Other accepted names, e.g. <c>adam</c>, <c>book-adam</c>. Lookup ignores case, '-' and '_'.</summary>
+    public IReadOnlyList<string> Aliases { get; }
+
+    /// <summary>PyTorch's formulas or the book's.</summary>
+    public OptimizerConvention Convention { get; }
+
+    /// <summary>One line on what it is.</summary>
+    public string Summary { get; }
+
+    /// <summary>The options a bare name gets (PyTorch's or the book's defaults; the <c>momentum</c> shorthand sets 0.9).</summary>
+    public OptimizerOptions Defaults { get; }
+
+    /// <summary>A learning rate with which it converges on the test problems (a quadratic bowl, Rosenbrock).</summary>
+    public double TestLearningRate { get; }
+
+    /// <summary>Option names in PyTorch's spelling (<c>lr</c>, <c>betas</c>, <c>weight_decay</c>); .NET names work too.</summary>
+    public IReadOnlyList<string> OptionNames { get; }
+
+    /// <summary>Builds the optimizer over <paramref name="parameters"/> with <paramref name="options"/> (of <see cref="Defaults"/>' type).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="options">The options; <see langword="null"/> means <see cref="Defaults"/>.</param>
+    /// <returns>The optimizer.</returns>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters, OptimizerOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        options ??= Defaults;
+        if (options.GetType() != Defaults.GetType())
+        {
+            throw new ArgumentException($"{Name} takes {Defaults.GetType().Name}; got {options.GetType().Name}.", nameof(options));
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return (IOptimizer<T>)_single((IEnumerable<Parameter<float>>)parameters, options);
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            return (IOptimizer<T>)_double((IEnumerable<Parameter<double>>)parameters, options);
+        }
+
+        throw new NotSupportedException($"Optimizers run on float or double, not {typeof(T).Name}.");
+    }
+
+    /// <summary>
+    /// <see cref="Defaults"/> with options set by name: PyTorch's (<c>lr=0.1</c>, <c>betas=[0.9,0.99]</c>,
+    /// <c>weight_decay=0.01</c>, <c>amsgrad=true</c>) or .NET's (<c>LearningRate</c>, <c>Beta1</c>).
+    /// </summary>
+    /// <param name="options">Name/value pairs; values as text (numbers, true/false, [a, b] pairs).</param>
+    /// <returns>The validated options.</returns>
+    /// <exception cref="ArgumentException">An unknown option (the message lists the valid ones) or a bad value.</exception>
+    public OptimizerOptions Options(IEnumerable<KeyValuePair<string, string>>? options) => With(Defaults, options);
+
+    /// <summary>A copy of <paramref name="options"/> (e.g. the defaults of a group) with some options set by name.</summary>
+    /// <param name="options">The starting options, of this optimizer's options type.</param>
+    /// <param name="overrides">Name/value pairs, as for <see cref="Options"/>.</param>
+    /// <returns>The validated copy.</returns>
+    public OptimizerOptions With(OptimizerOptions options, IEnumerable<KeyValuePair<string, string>>? overrides)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var copy = options.Copy();
+        foreach (var (key, value) in overrides ?? [])
+        {
+            OptionBinder.Set(this, copy, key, value);
+        }
+
+        copy.Validate();
+        return copy;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Every optimizer by name, so that the lab (<c>--optimizer adam:lr=0.3</c>), <c>descent verify</c> and the
+/// tests build them from text: PyTorch's class names (<c>SGD</c>, <c>Adam</c>, <c>RMSprop</c>) and short
+/// lower-case names (<c>sgd</c>, <c>momentum</c>, <c>adam</c>), and the book's (<c>book-adam</c>).
+/// </summary>
+public static class OptimizerCatalog
+{
+    private static readonly OptimizerInfo[] Entries =
+    [
+        Entry("SGD", ["sgd"], "Stochastic gradient descent, optional momentum/Nesterov (torch.optim.SGD)", new SgdOptions(), 0.1,
+            static (p, o) => new Sgd<float>(p, o), static (p, o) => new Sgd<double>(p, o)),
+        Entry("Momentum", ["momentum", "sgd-momentum"], "torch.optim.SGD with momentum 0.9", new SgdOptions { Momentum = 0.9 }, 0.01,
+            static (p, o) => new Sgd<float>(p, o), static (p, o) => new Sgd<double>(p, o)),
+        Entry("Nesterov", ["nesterov", "sgd-nesterov"], "torch.optim.SGD with Nesterov momentum 0.9", new SgdOptions { Momentum = 0.9, Nesterov = true }, 0.01,
+            static (p, o) => new Sgd<float>(p, o), static (p, o) => new Sgd<double>(p, o)),
+        Entry("Adagrad", ["adagrad"], "AdaGrad (torch.optim.Adagrad)", new AdaGradOptions(), 0.5,
+            static (p, o) => new AdaGrad<float>(p, o), static (p, o) => new AdaGrad<double>(p, o)),
+        Entry("RMSprop", ["rmsprop"], "RMSprop, optional centering and momentum (torch.optim.RMSprop)", new RmsPropOptions(), 0.01,
+            static (p, o) => new RmsProp<float>(p, o), static (p, o) => new RmsProp<double>(p, o)),
+        Entry("Adam", ["adam"], "Adam, optional AMSGrad and decoupled decay (torch.optim.Adam)", new AdamOptions(), 0.05,
+            static (p, o) => new Adam<float>(p, o), static (p, o) => new Adam<double>(p, o)),
+        Entry("AdamW", ["adamw"], "Adam with decoupled weight decay 0.01 (torch.optim.AdamW)", new AdamWOptions(), 0.05,
+            static (p, o) => new AdamW<float>(p, (AdamWOptions)o), static (p, o) => new AdamW<double>(p, (AdamWOptions)o)),
+        Entry("NAdam", ["nadam"], "Adam with Nesterov momentum (torch.optim.NAdam)", new NAdamOptions(), 0.05,
+            static (p, o) => new NAdam<float>(p, o), static (p, o) => new NAdam<double>(p, o)),
+        Entry("RAdam", ["radam"], "Rectified Adam (torch.optim.RAdam)", new RAdamOptions(), 0.05,
+            static (p, o) => new RAdam<float>(p, o), static (p, o) => new RAdam<double>(p, o)),
+        Entry("Adamax", ["adamax"], "Adam with the infinity norm (torch.optim.Adamax)", new AdamaxOptions(), 0.05,
+            static (p, o) => new Adamax<float>(p, o), static (p, o) => new Adamax<double>(p, o)),
+        Entry("Adadelta", ["adadelta"], "Adadelta (torch.optim.Adadelta)", new AdadeltaOptions(), 1.0,
+            static (p, o) => new Adadelta<float>(p, o), static (p, o) => new Adadelta<double>(p, o)),
+        Entry("Rprop", ["rprop"], "Resilient backpropagation, sign-based (torch.optim.Rprop)", new RpropOptions(), 0.01,
+            static (p, o) => new Rprop<float>(p, o), static (p, o) => new Rprop<double>(p, o)),
+        Entry("ASGD", ["asgd"], "Averaged SGD (torch.optim.ASGD)", new AsgdOptions(), 0.1,
+            static (p, o) => new Asgd<float>(p, o), static (p, o) => new Asgd<double>(p, o)),
+        Entry("BookSGD", ["book-sgd"], "The book's SGD: θ −= ηg", new BookSgdOptions(), 0.1,
+            static (p, o) => new BookSgd<float>(p, o), static (p, o) => new BookSgd<double>(p, o), OptimizerConvention.Book),
+        Entry("BookMomentum", ["book-momentum"], "The book's Momentum: v = μv − ηg; θ += v", new BookMomentumOptions(), 0.01,
+            static (p, o) => new BookMomentum<float>(p, o), static (p, o) => new BookMomentum<double>(p, o), OptimizerConvention.Book),
+        Entry("BookNesterov", ["book-nesterov"], "The book's Nesterov (Bengio/Sutskever form)", new BookMomentumOptions(), 0.01,
+            static (p, o) => new BookNesterov<float>(p, o), static (p, o) => new BookNesterov<double>(p, o), OptimizerConvention.Book),
+        Entry("BookAdaGrad", ["book-adagrad"], "The book's AdaGrad: ε = 1e-7 outside the root", new BookAdaGradOptions(), 0.5,
+            static (p, o) => new BookAdaGrad<float>(p, o), static (p, o) => new BookAdaGrad<double>(p, o), OptimizerConvention.Book),
+        Entry("BookRMSprop", ["book-rmsprop"], "The book's RMSprop: ε = 1e-7 outside the root", new BookRmsPropOptions(), 0.01,
+            static (p, o) => new BookRmsProp<float>(p, o), static (p, o) => new BookRmsProp<double>(p, o), OptimizerConvention.Book),
+        Entry("BookAdam", ["book-adam"], "The book's Adam: correction in the rate, ε̂ added to √v (as Keras)", new BookAdamOptions(), 0.05,
+            static (p, o) => new BookAdam<float>(p, o), static (p, o) => new BookAdam<double>(p, o), OptimizerConvention.Book),
+    ];
+
+    /// <summary>Every optimizer, PyTorch's first, then the book's.</summary>
+    public static IReadOnlyList<OptimizerInfo> All => Entries;
+
+    /// <summary>Finds an optimizer by name or alias, ignoring case, '-' and '_'.</summary>
+    /// <param name="name">E.g. <c>Adam</c>, <c>adam</c>, <c>RMSprop</c>, <c>book-adam</c>.</param>
+    /// <returns>The catalog row.</returns>
+    /// <exception cref="ArgumentException">No such optimizer; the message lists the valid names.</exception>
+    public static OptimizerInfo Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return TryFind(name, out var info) ? info : throw new ArgumentException(
+            $"Unknown optimizer '{name}'. Valid: {string.Join(", ", Entries.Select(e => $"{e.Name} ({string.Join(", ", e.Aliases)})"))}.",
+            nameof(name));
+    }
+
+    /// <summary>Finds an optimizer by name or alias, ignoring case, '-' and '_'.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="info">The row, when found.</param>
+    /// <returns>Whether it was found.</returns>
+    public static bool TryFind(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out OptimizerInfo? info)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string key = Normalize(name);
+        info = Entries.FirstOrDefault(e => Normalize(e.Name) == key || e.Aliases.Any(a => Normalize(a) == key));
+        return info is not null;
+    }
+
+    /// <summary>
+    /// Builds an optimizer from a specification such as <c>adam</c>, <c>adam:lr=0.3</c> or
+    /// <c>SGD:lr=0.1,momentum=0.9,nesterov=true</c>, <c>adam:betas=[0.9,0.99]</c>.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="specification">Name, then optionally ':' and comma-separated <c>option=value</c> pairs.</param>
+    /// <param name="parameters">The parameters.</param>
+    /// <returns>The optimizer.</returns>
+    /// <exception cref="ArgumentException">An unknown name or option, or a bad value; the message says which and lists the valid ones.</exception>
+    public static IOptimizer<T> Create<T>(string specification, IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (name, options) = Parse(specification);
+        var info = Find(name);
+        return info.Create(parameters, info.Options(options));
+    }
+
+    /// <summary>Builds an optimizer by name with options given as name/value pairs.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="name">The optimizer's name.</param>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="options">Name/value pairs in PyTorch's or .NET's names.</param>
+    /// <returns>The optimizer.</returns>
+    public static IOptimizer<T> Create<T>(string name, IEnumerable<Parameter<T>> parameters, IEnumerable<KeyValuePair<string, string>>? options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var info = Find(name);
+        return info.Create(parameters, info.Options(options));
+    }
+
+    /// <summary>Splits <c>name:key=value,key=[a,b]</c> into the name and its pairs (commas inside brackets stay).</summary>
+    /// <param name="specification">The specification.</param>
+    /// <returns>The name and the pairs, in order.</returns>
+    /// <exception cref="ArgumentException">A pair without '='.</exception>
+    public static (string Name, IReadOnlyList<KeyValuePair<string, string>> Options) Parse(string specification)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(specification);
+        int colon = specification.IndexOf(':', StringComparison.Ordinal);
+        string name = (colon < 0 ? specification : specification[..colon]).Trim();
+        var pairs = new List<KeyValuePair<string, string>>();
+        if (colon >= 0)
+        {
+            foreach (string part in SplitTopLevel(specification[(colon + 1)..]))
+            {
+                int eq = part.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0)
+                {
+                    throw new ArgumentException($"Option '{part}' in '{specification}' is not of the form name=value.", nameof(specification));
+                }
+
+                pairs.Add(new(part[..eq].Trim(), part[(eq + 1)..].Trim()));
+            }
+        }
+
+        return (name, pairs);
+    }
+
+    private static IEnumerable<string> SplitTopLevel(string text)
+    {
+        int depth = 0;
+        var current = new StringBuilder();
+        foreach (char c in text)
+        {
+            depth += c is '[' or '(' ? 1 : c is ']' or ')' ? -1 : 0;
+            if (c == ',' && depth == 0)
+            {
+                yield return current.ToString();
+                current.Clear();
+            }
+            else
+            {
+                current.Append(c);
+            }
+        }
+
+        if (current.ToString().Trim().Length > 0)
+        {
+            yield return current.ToString();
+        }
+    }
+
+    private static string Normalize(string name) =>
+        name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+
+    private static OptimizerInfo Entry<TOptions>(
+        string name,
+        string[] aliases,
+        string summary,
+        TOptions defaults,
+        double testLearningRate,
+        Func<IEnumerable<Parameter<float>>, TOptions, IOptimizer<float>> single,
+        Func<IEnumerable<Parameter<double>>, TOptions, IOptimizer<double>> @double,
+        OptimizerConvention convention = OptimizerConvention.PyTorch)
+        where TOptions : OptimizerOptions =>
+        new(name, aliases, convention, summary, defaults, testLearningRate, (p, o) => single(p, (TOptions)o), (p, o) => @double(p, (TOptions)o));
+}
+
+/// <summary>Sets options records' properties by PyTorch or .NET name from text.</summary>
+internal static class OptionBinder
+{
+    /// <summary>PyTorch names that are not the snake_case of the .NET name.</summary>
+    private static readonly Dictionary<string, string> PyTorchNames = new(StringComparer.Ordinal)
+    {
+        ["LearningRate"] = "lr",
+        ["Epsilon"] = "eps",
+        ["LearningRateDecay"] = "lr_decay",
+        ["Lambda"] = "lambd",
+        ["AmsGrad"] = "amsgrad",
+    };
+
+    internal sealed record OptionInfo(string PyTorchName, PropertyInfo[] Properties);
+
+    public static IReadOnlyList<OptionInfo> Options(Type type)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.SetMethod!.IsPublic && p.Name != "EqualityContract")
+            .ToList();
+        var result = new List<OptionInfo>();
+        var beta1 = properties.Find(p => p.Name == "Beta1");
+        var beta2 = properties.Find(p => p.Name == "Beta2");
+        foreach (var p in properties)
+        {
+            if (p == beta2)
+            {
+                continue;
+            }
+
+            if (p == beta1 && beta2 is not null)
+            {
+                result.Add(new OptionInfo("betas", [beta1, beta2]));
+                continue;
+            }
+
+            result.Add(new OptionInfo(PyTorchNames.TryGetValue(p.Name, out string? py) ? py : Snake(p.Name), [p]));
+        }
+
+        // lr first, as PyTorch's signatures list it.
+        return [.. result.OrderBy(o => o.PyTorchName == "lr" ? 0 : 1)];
+    }
+
+    public static void Set(OptimizerInfo info, OptimizerOptions target, string key, string value)
+    {
+        var options = Options(target.GetType());
+        var option = options.FirstOrDefault(o => string.Equals(o.PyTorchName, key, StringComparison.Ordinal))
+            ?? options.FirstOrDefault(o => o.Properties.Length == 1 && string.Equals(o.Properties[0].Name, key, StringComparison.OrdinalIgnoreCase));
+        var properties = option?.Properties;
+        if (properties is null)
+        {
+            // beta1 / Beta2 individually, though PyTorch only takes the pair.
+            var single = target.GetType().GetProperty(key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (single is not null && options.Any(o => o.Properties.Contains(single)))
+            {
+                properties = [single];
+            }
+        }
+
+        if (properties is null)
+        {
+            string names = string.Join(", ", options.Select(o => o.PyTorchName));
+            string dotnet = string.Join(", ", options.SelectMany(o => o.Properties).Select(p => p.Name));
+            throw new ArgumentException($"{info.Name} has no option '{key}'. Valid: {names} (or the .NET names {dotnet}).", nameof(key));
+        }
+
+        string label = option?.PyTorchName ?? properties[0].Name;
+        if (properties.Length == 2 || properties[0].PropertyType == typeof((double, double)))
+        {
+            double[] pair = Numbers(info, label, value);
+            if (pair.Length != 2)
+            {
+                throw new ArgumentException($"Option '{label}' of {info.Name} takes two numbers, like [0.9, 0.999]; got '{value}'.", nameof(value));
+            }
+
+            if (properties.Length == 2)
+            {
+                properties[0].SetValue(target, pair[0]);
+                properties[1].SetValue(target, pair[1]);
+            }
+            else
+            {
+                properties[0].SetValue(target, (pair[0], pair[1]));
+            }
+
+            return;
+        }
+
+        var type = properties[0].PropertyType;
+        object parsed = type == typeof(bool) ? Boolean(info, label, value)
+            : type == typeof(double) ? Number(info, label, value)
+            : type == typeof(int) ? (int)Number(info, label, value)
+            : type == typeof(long) ? (long)Number(info, label, value)
+            : throw new ArgumentException($"Option '{label}' of {info.Name} cannot be set from text.", nameof(key));
+        properties[0].SetValue(target, parsed);
+    }
+
+    private static double Number(OptimizerInfo info, string key, string value) =>
+        double.TryParse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
+            ? number
+            : throw new ArgumentException($"Option '{key}' of {info.Name} takes a number; got '{value}'.", nameof(value));
+
+    private static double[] Numbers(OptimizerInfo info, string key, string value)
+    {
+        string trimmed = value.Trim().TrimStart('[', '(').TrimEnd(']', ')');
+        return [.. trimmed.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => Number(info, key, v))];
+    }
+
+    private static bool Boolean(OptimizerInfo info, string key, string value) => value.Trim().ToUpperInvariant() switch
+    {
+        "TRUE" or "1" => true,
+        "FALSE" or "0" => false,
+        _ => throw new ArgumentException($"Option '{key}' of {info.Name} takes true or false; got '{value}'.", nameof(value)),
+    };
+
+    private static string Snake(string pascal)
+    {
+        var builder = new StringBuilder();
+        for (int i = 0; i < pascal.Length; i++)
+        {
+            if (char.IsUpper(pascal[i]) && i > 0 && !char.IsDigit(pascal[i - 1]))
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(pascal[i]));
+        }
+
+        return builder.ToString();
+    }
+}

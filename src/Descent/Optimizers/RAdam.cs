@@ -1,0 +1,127 @@
+using System.Numerics;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Optimizers;
+
+/// <summary>Options of <see cref="RAdam{T}"/>, with PyTorch's names and defaults.</summary>
+public sealed record RAdamOptions : OptimizerOptions, IMomentumOptions
+{
+    /// <summary>Creates the options with PyTorch's defaults (lr 1e-3).</summary>
+    public RAdamOptions() => LearningRate = 1e-3;
+
+    /// <summary>β₁, in [0, 1).</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>β₂, in [0, 1).</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>ε added to √v.</summary>
+    public double Epsilon { get; init; } = 1e-8;
+
+    /// <summary>Weight decay: L2 in the gradient, or decoupled with <see cref="DecoupledWeightDecay"/>.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Decay the weights directly (RAdamW) instead of through the gradient.</summary>
+    public bool DecoupledWeightDecay { get; init; }
+
+    /// <summary>Maximize the objective instead of minimizing.</summary>
+    public bool Maximize { get; init; }
+
+    /// <inheritdoc/>
+    public double MomentumCoefficient => Beta1;
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        Guard.NonNegative(Epsilon, nameof(Epsilon));
+        Guard.UnitInterval(Beta1, nameof(Beta1));
+        Guard.UnitInterval(Beta2, nameof(Beta2));
+        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
+    }
+}
+
+/// <summary>
+/// RAdam (Liu et al., 2020), exactly as PyTorch's <c>torch.optim.RAdam</c>: Adam whose adaptive term is
+/// switched on only once the variance of its estimate is tractable (ρₜ &gt; 5), and then rectified:
+/// <code>
+/// ρ∞ = 2/(1 − β₂) − 1,  ρₜ = ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ),  m̂ = m/(1 − β₁ᵗ)
+/// ρₜ &gt; 5: θ ← θ − η m̂ · √(1 − β₂ᵗ)/(√v + ε) · rₜ,  rₜ = √((ρₜ−4)(ρₜ−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρₜ))
+/// else:   θ ← θ − η m̂
+/// </code>
+/// State: <c>exp_avg</c>, <c>exp_avg_sq</c>.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class RAdam<T> : Optimizer<T, RAdamOptions>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates RAdam over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="options">Options; default PyTorch's.</param>
+    public RAdam(IEnumerable<Parameter<T>> parameters, RAdamOptions? options = null)
+        : base(parameters, options ?? new RAdamOptions())
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override void UpdateGroup(ParameterGroup<T, RAdamOptions> group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var o = group.Options;
+        double t = group.StepCount;
+        double correction1 = 1 - Math.Pow(o.Beta1, t);
+        double correction2 = 1 - Math.Pow(o.Beta2, t);
+        double rhoInf = (2 / (1 - o.Beta2)) - 1;
+        double rho = rhoInf - (2 * t * Math.Pow(o.Beta2, t) / correction2);
+        bool rectified = rho > 5.0;
+        double rectification = rectified
+            ? Math.Sqrt((rho - 4) * (rho - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rho))
+            : 0;
+        var kernel = new RAdamKernel<T>(
+            new GradientTransform<T>(o.Maximize, o.DecoupledWeightDecay ? 0 : o.WeightDecay),
+            T.CreateTruncating(o.DecoupledWeightDecay ? 1 - (o.LearningRate * o.WeightDecay) : 1),
+            T.CreateTruncating(1 - o.Beta1),
+            T.CreateTruncating(o.Beta2),
+            T.CreateTruncating(1 - o.Beta2),
+            T.CreateTruncating(correction1),
+            T.CreateTruncating(Math.Sqrt(correction2)),
+            T.CreateTruncating(o.Epsilon),
+            T.CreateTruncating(o.LearningRate),
+            T.CreateTruncating(rectification),
+            rectified);
+        T[] m = State(group, "exp_avg");
+        T[] v = State(group, "exp_avg_sq");
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
+        }
+    }
+}
+
+internal readonly struct RAdamKernel<T>(GradientTransform<T> grad, T shrink, T oneMinusBeta1, T beta2, T oneMinusBeta2, T correction1, T correction2Sqrt, T eps, T lr, T rectification, bool rectified) : IUpdate2<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Scalar(T p, T g, ref T m, ref T v)
+    {
+        p *= shrink;
+        g = grad.Apply(p, g);
+        m += oneMinusBeta1 * (g - m);
+        v = (v * beta2) + (oneMinusBeta2 * g * g);
+        T step = m / correction1 * lr;
+        return rectified ? p - (step * (correction2Sqrt / (T.Sqrt(v) + eps)) * rectification) : p - step;
+    }
+
+    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
+        where TV : unmanaged, ISimdVector<TV, T>
+    {
+        p *= TV.Create(shrink);
+        g = grad.Apply(p, g);
+        m += TV.Create(oneMinusBeta1) * (g - m);
+        v = (v * TV.Create(beta2)) + (TV.Create(oneMinusBeta2) * g * g);
+        TV step = m / TV.Create(correction1) * TV.Create(lr);
+        return rectified ? p - (step * (TV.Create(correction2Sqrt) / (TV.Sqrt(v) + TV.Create(eps))) * TV.Create(rectification)) : p - step;
+    }
+}

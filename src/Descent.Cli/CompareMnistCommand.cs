@@ -99,7 +99,7 @@ internal static class CompareMnistCommand
             conflicts.Add("--conventions pytorch");
         }
 
-        foreach (var option in new Option[] { mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Iterations, mnist.Epochs, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Data, mnist.Precision })
+        foreach (var option in new Option[] { mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Iterations, mnist.Epochs, mnist.Schedule, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Data, mnist.Precision })
         {
             if (parse.GetResult(option) is { Implicit: false })
             {

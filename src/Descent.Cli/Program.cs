@@ -57,13 +57,13 @@ internal static class Program
         }
         catch (UsageException e)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            console.MarkupLineInterpolated($"[red]error:[/] {UsageException.Clean(e)}");
             return UsageError;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e;
-            console.MarkupLineInterpolated($"[red]failed:[/] {inner.Message}");
+            console.MarkupLineInterpolated($"[red]failed:[/] {UsageException.Clean(inner)}");
             return RunFailure;
         }
     }

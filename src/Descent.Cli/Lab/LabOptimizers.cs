@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using Descent.Optimizers;
 
@@ -14,30 +13,50 @@ internal enum Conventions
     PyTorch,
 }
 
-/// <summary>Builds optimizers from command-line specs.</summary>
+/// <summary>Builds optimizers from command-line specs through <see cref="OptimizerCatalog"/>.</summary>
 internal static class LabOptimizers
 {
-    private static readonly string[] Names = ["sgd"];
+    // The bare names that mean the book's class under book conventions (explicit names such as Adam or book-adam never change).
+    private static readonly HashSet<string> BookShorthands = new(StringComparer.OrdinalIgnoreCase) { "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam" };
+
+    /// <summary>The catalog row a spec names under <paramref name="conventions"/>.</summary>
+    /// <exception cref="UsageException">Unknown name: the message lists the valid ones.</exception>
+    public static OptimizerInfo Resolve(OptimizerSpec spec, Conventions conventions)
+    {
+        string name = conventions == Conventions.Book && BookShorthands.Contains(spec.Name) ? "book-" + spec.Name : spec.Name;
+        if (OptimizerCatalog.TryFind(name, out var info))
+        {
+            return info;
+        }
+
+        throw new UsageException(
+            $"--optimizer '{spec.Text}': unknown optimizer '{spec.Name}'. Valid: "
+            + string.Join(", ", OptimizerCatalog.All.Select(e => e.Aliases.Count > 0 ? e.Aliases[0] : e.Name))
+            + $". With --conventions book (the default) the bare names {string.Join(", ", BookShorthands)} mean the book's classes; "
+            + "PyTorch's class names (SGD, Adam, ...) always mean torch.optim's.");
+    }
 
     /// <summary>Creates the optimizer a spec names over <paramref name="parameters"/>.</summary>
-    /// <exception cref="UsageException">Unknown name or option, or a value out of range: the message lists what is valid.</exception>
-    public static IOptimizer Create<T>(OptimizerSpec spec, IReadOnlyList<Parameter<T>> parameters, Conventions conventions)
+    /// <exception cref="UsageException">Unknown name or option, or a value out of range: the message says which and lists what is valid.</exception>
+    public static IOptimizer<T> Create<T>(OptimizerSpec spec, IReadOnlyList<Parameter<T>> parameters, Conventions conventions)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        _ = conventions;
-        string name = spec.Name.ToLowerInvariant();
+        var info = Resolve(spec, conventions);
+        OptimizerOptions options;
         try
         {
-            return name switch
-            {
-                "sgd" => new Sgd<T>(parameters, ApplySgd(spec, new SgdOptions())),
-                _ => throw new UsageException($"Unknown optimizer '{spec.Name}'. Valid optimizers: {string.Join(", ", Names)}."),
-            };
+            options = info.Options(spec.Options);
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--optimizer '{spec.Text}': {e.Message}", e);
+            throw new UsageException($"--optimizer '{spec.Text}': {UsageException.Clean(e)}", e);
         }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--optimizer '{spec.Text}': {UsageException.Clean(e)}", e);
+        }
+
+        return info.Create(parameters, options);
     }
 
     /// <summary>Builds each spec once over a throw-away parameter, so bad names and values fail before any work starts.</summary>
@@ -50,23 +69,6 @@ internal static class LabOptimizers
         }
     }
 
-    private static SgdOptions ApplySgd(OptimizerSpec spec, SgdOptions options)
-    {
-        foreach (var (key, value) in spec.Options)
-        {
-            options = key.ToLowerInvariant() switch
-            {
-                "lr" or "learningrate" => options with { LearningRate = Number(spec, key, value) },
-                "momentum" => options with { Momentum = Number(spec, key, value) },
-                _ => throw new UsageException($"--optimizer '{spec.Text}': unknown option '{key}'. Valid options of sgd: lr, momentum."),
-            };
-        }
-
-        return options;
-    }
-
-    private static double Number(OptimizerSpec spec, string key, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
-            ? d
-            : throw new UsageException($"--optimizer '{spec.Text}': {key}='{value}' is not a number.");
+    /// <summary>The canonical class a spec resolves to, e.g. <c>BookAdam</c>, for tables and reports.</summary>
+    public static string Describe(OptimizerSpec spec, Conventions conventions) => Resolve(spec, conventions).Name;
 }

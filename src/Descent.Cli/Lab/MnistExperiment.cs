@@ -4,6 +4,7 @@ using System.Numerics;
 using Descent.NeuralNetworks;
 using Descent.Optimizers;
 using Descent.Randomness;
+using Descent.Schedules;
 
 namespace Descent.Cli.Lab;
 
@@ -33,12 +34,22 @@ internal sealed record MnistSettings
 
     public Conventions Conventions { get; init; } = Conventions.Book;
 
+    /// <summary>A learning-rate schedule expression (PyTorch's constructors, e.g. <c>StepLR(step_size=500, gamma=0.5)</c>), stepped once per iteration.</summary>
+    public string? Schedule { get; init; }
+
+    public string ActivationName => Activation switch
+    {
+        Activation.Relu => "ReLU",
+        _ => Activation.ToString().ToLowerInvariant(),
+    };
+
     public bool FlushDenormals { get; init; } = true;
 
     public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
     public string NetworkDescription =>
-        string.Create(CultureInfo.InvariantCulture, $"784-{string.Join("-", Hidden)}-10 {Activation}, {Init} init")
+        string.Create(CultureInfo.InvariantCulture, $"784-{string.Join("-", Hidden)}-10 {ActivationName}, {Init} init")
+        + (Schedule is null ? string.Empty : $", schedule {Schedule}")
         + (BatchNorm ? ", BatchNorm" : string.Empty)
         + (Dropout > 0 ? string.Create(CultureInfo.InvariantCulture, $", dropout {Dropout}") : string.Empty)
         + (WeightDecay > 0 ? string.Create(CultureInfo.InvariantCulture, $", weight decay {WeightDecay}") : string.Empty);
@@ -143,6 +154,7 @@ internal static class MnistExperiment
         var x = new T[batch * width];
         var labels = new int[batch];
         double[] losses = new double[settings.Iterations];
+        var scheduler = settings.Schedule is null ? null : new LearningRateScheduler(optimizer, ScheduleExpression.Parse(settings.Schedule));
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < settings.Iterations; i++)
         {
@@ -155,6 +167,7 @@ internal static class MnistExperiment
 
             network.ComputeGradients(x, batch, labels);
             optimizer.Step();
+            scheduler?.Step();
             losses[i] = settings.BookLoss ? BookLoss(network, x, batch, labels, settings.WeightDecay) : double.CreateChecked(network.Loss(x, batch, labels));
             if (!double.IsFinite(losses[i]))
             {
@@ -168,7 +181,7 @@ internal static class MnistExperiment
         return new LossCurveRecord
         {
             Label = spec.Label,
-            Optimizer = spec.Text,
+            Optimizer = $"{spec.Text} ({LabOptimizers.Describe(spec, settings.Conventions)})",
             Loss = losses,
             FinalLoss = LossCurveRecord.MeanOfLast(losses, 100),
             Seconds = seconds,

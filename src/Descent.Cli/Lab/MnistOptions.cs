@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Descent.NeuralNetworks;
+using Descent.Schedules;
 using Spectre.Console;
 
 namespace Descent.Cli.Lab;
@@ -39,6 +40,13 @@ internal sealed class MnistOptions
         new Option<double>("--weight-decay") { Description = "The book's L2 penalty λ: ½λΣ‖W‖² in the loss, λW in each weight gradient." },
         v => v >= 0 && double.IsFinite(v) ? null : $"--weight-decay must be a finite number ≥ 0; got {v}.");
 
+    public Option<string?> Schedule { get; } = new("--schedule")
+    {
+        Description = "Learning-rate schedule stepped once per iteration, written like PyTorch's constructor: "
+            + "\"StepLR(step_size=500, gamma=0.5)\", \"CosineAnnealingLR(T_max=2000)\", \"WarmupCosine(100, 2000)\".",
+        HelpName = "EXPR",
+    };
+
     public Option<bool> BatchNorm { get; } = new("--batch-norm") { Description = "Batch normalisation after each hidden affine layer (PyTorch's constants)." };
 
     public Option<double> Dropout { get; } = LabOptions.WithValidator(
@@ -63,7 +71,7 @@ internal sealed class MnistOptions
 
     public Option<bool> NoFlushDenormals { get; } = LabOptions.NoFlushDenormals();
 
-    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, WeightDecay, BatchNorm, Dropout, Seed, Data, Precision, Threads, NoFlushDenormals];
+    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, Data, Precision, Threads, NoFlushDenormals];
 
     public static int[] ParseHidden(string text)
     {
@@ -90,7 +98,20 @@ internal sealed class MnistOptions
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--init: {e.Message}", e);
+            throw new UsageException($"--init: {UsageException.Clean(e)}", e);
+        }
+
+        string? schedule = parse.GetValue(Schedule);
+        if (schedule is not null)
+        {
+            try
+            {
+                _ = ScheduleExpression.Parse(schedule);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new UsageException($"--schedule '{schedule}': {UsageException.Clean(e)}", e);
+            }
         }
 
         int batch = parse.GetValue(BatchSize);
@@ -104,6 +125,7 @@ internal sealed class MnistOptions
             Init = init,
             BatchSize = batch,
             Iterations = Math.Max(1, iterations),
+            Schedule = schedule,
             WeightDecay = parse.GetValue(WeightDecay),
             BatchNorm = parse.GetValue(BatchNorm),
             Dropout = parse.GetValue(Dropout),

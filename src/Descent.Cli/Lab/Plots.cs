@@ -87,7 +87,7 @@ internal static class Plots
             panels.Add(plot);
         }
 
-        string header = string.Create(CultureInfo.InvariantCulture, $"f(x, y) = {data.Formula}   from ({Short(data.StartX)}, {Short(data.StartY)}), {data.Steps} steps, {data.Conventions} conventions");
+        string header = string.Create(CultureInfo.InvariantCulture, $"f(x, y) = {data.Formula}   from ({Short(data.StartX)}, {Short(data.StartY)}), {data.Steps} steps, {data.Conventions.ToLowerInvariant()} conventions");
         Compose(panels, columns, rows, header, pathWithoutExtension, files);
     }
 

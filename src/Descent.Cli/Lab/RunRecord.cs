@@ -162,7 +162,7 @@ internal sealed class RunFolder
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{file} is not a valid run record: {e.Message}", e);
+            throw new InvalidDataException($"{file} is not a valid run record: {UsageException.Clean(e)}", e);
         }
 
         if (record is null || (record.TwoD is null && record.Mnist is null))

@@ -62,7 +62,7 @@ internal static class TwoDExperiment
             record.Runs.Add(new TrajectoryRecord
             {
                 Label = spec.Label,
-                Optimizer = spec.Text,
+                Optimizer = $"{spec.Text} ({LabOptimizers.Describe(spec, conventions)})",
                 X = [.. xs],
                 Y = [.. ys],
                 Value = [.. fs],

@@ -16,4 +16,27 @@ internal sealed class UsageException : Exception
     public UsageException()
     {
     }
+
+    /// <summary>An exception's message without the " (Parameter 'x')" suffix .NET appends to argument errors.</summary>
+    public static string Clean(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string message = e.Message;
+        if (e is ArgumentException { ParamName: { } name })
+        {
+            string suffix = $" (Parameter '{name}')";
+            if (message.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                message = message[..^suffix.Length];
+            }
+
+            int actual = message.IndexOf("\nActual value was", StringComparison.Ordinal);
+            if (actual >= 0)
+            {
+                message = message[..actual];
+            }
+        }
+
+        return message;
+    }
 }

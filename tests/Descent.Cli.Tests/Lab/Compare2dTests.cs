@@ -8,7 +8,7 @@ public class Compare2dTests
     public void Run_WritesDataFiguresAndReport_AndPlotRedrawsThem()
     {
         string folder = LabConsole.TempFolder();
-        var (code, output) = LabConsole.Run("compare-2d", "--function", "rosenbrock", "--steps", "12", "-o", "sgd:lr=0.001", "-o", "sgd:lr=0.0005,momentum=0.9,label=heavy ball", "--out", folder);
+        var (code, output) = LabConsole.Run("compare-2d", "--function", "rosenbrock", "--steps", "12", "-o", "sgd:lr=0.001", "-o", "momentum:lr=0.0005,label=heavy ball", "--out", folder);
         Assert.True(code == 0, output);
         foreach (string file in new[] { "run.json", "trajectories.csv", "trajectories.png", "trajectories.svg", "values.png", "values.svg", "report.html" })
         {

@@ -81,6 +81,7 @@ internal static class Program
         root.Subcommands.Add(CompareCommand.Create(console));
         root.Subcommands.Add(Compare2dCommand.Create(console));
         root.Subcommands.Add(CompareMnistCommand.Create(console));
+        root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(PlotCommand.Create(console));
         return root;
     }

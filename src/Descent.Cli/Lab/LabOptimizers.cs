@@ -16,8 +16,9 @@ internal enum Conventions
 /// <summary>Builds optimizers from command-line specs through <see cref="OptimizerCatalog"/>.</summary>
 internal static class LabOptimizers
 {
-    // The bare names that mean the book's class under book conventions (explicit names such as Adam or book-adam never change).
-    private static readonly HashSet<string> BookShorthands = new(StringComparer.OrdinalIgnoreCase) { "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam" };
+    // The lower-case bare names that mean the book's class under book conventions. Case matters: PyTorch's class
+    // names (SGD, Adam, Adagrad, RMSprop) and explicit ones (book-adam) always mean what the catalog says.
+    private static readonly HashSet<string> BookShorthands = new(StringComparer.Ordinal) { "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam" };
 
     /// <summary>The catalog row a spec names under <paramref name="conventions"/>.</summary>
     /// <exception cref="UsageException">Unknown name: the message lists the valid ones.</exception>
@@ -32,7 +33,7 @@ internal static class LabOptimizers
         throw new UsageException(
             $"--optimizer '{spec.Text}': unknown optimizer '{spec.Name}'. Valid: "
             + string.Join(", ", OptimizerCatalog.All.Select(e => e.Aliases.Count > 0 ? e.Aliases[0] : e.Name))
-            + $". With --conventions book (the default) the bare names {string.Join(", ", BookShorthands)} mean the book's classes; "
+            + $". With --conventions book (the default) the lower-case names {string.Join(", ", BookShorthands)} mean the book's classes; "
             + "PyTorch's class names (SGD, Adam, ...) always mean torch.optim's.");
     }
 

@@ -158,6 +158,7 @@ internal sealed class MnistOptions
         ["optimizers"] = string.Join("  ", specs.Select(o => o.Text)),
         ["conventions"] = s.Conventions.ToString(),
         ["data"] = data,
+        ["matrix products"] = s.SequentialGemm ? "reference-BLAS order (one product at a time, no FMA)" : "blocked FMA kernel",
         ["loss"] = s.BookLoss ? "the book's −Σ log(p + 1e-7)/N" : "mean cross-entropy (exact log-softmax)",
         ["threads"] = s.Parallelism.ToString(CultureInfo.InvariantCulture),
     };

@@ -41,11 +41,8 @@ internal static class Program
             return UsageError;
         }
 
-        var config = new InvocationConfiguration
-        {
-            EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = null,
-        };
+        // Asynchronous actions (data download) keep System.CommandLine's Ctrl-C cancellation; train handles its own.
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         if (output is not null)
         {
             config.Output = output;
@@ -83,6 +80,8 @@ internal static class Program
         root.Subcommands.Add(CompareMnistCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(PlotCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         return root;
     }
 }

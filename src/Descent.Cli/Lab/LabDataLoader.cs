@@ -1,27 +1,41 @@
-using System.IO.Compression;
+using Descent.Cli.Data;
+using Descent.Data;
 
 namespace Descent.Cli.Lab;
 
-// TEMPORARY local loader until data's DataFiles lands on main (not to be committed).
+/// <summary>Loads what <c>--data</c> names (default: the bundled MNIST subset) into the lab's raw form.</summary>
 internal static class LabDataLoader
 {
-    public static LabData Load(string? directory)
+    /// <exception cref="UsageException">The folder does not exist (or names a dataset not downloaded yet).</exception>
+    public static LabData Load(string? data)
     {
-        string dir = directory ?? "/work/shared/data/mnist";
-        static byte[] Read(string path, int skip)
+        LoadedDataset loaded;
+        try
         {
-            using var gz = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-            using var copy = new MemoryStream();
-            gz.CopyTo(copy);
-            return copy.ToArray()[skip..];
+            loaded = DataFiles.Load(data);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new UsageException(UsageException.Clean(e), e);
         }
 
-        return new LabData(
-            "temporary",
-            Read(Path.Combine(dir, "mnist10k-images-idx3-ubyte.gz"), 16),
-            [.. Read(Path.Combine(dir, "mnist10k-labels-idx1-ubyte.gz"), 8).Select(b => (int)b)],
-            Read(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"), 16),
-            [.. Read(Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"), 8).Select(b => (int)b)],
-            784);
+        var (train, test) = (loaded.Data.Train, loaded.Data.Test);
+        if (train.PixelsPerImage != test.PixelsPerImage)
+        {
+            throw new DataFormatException($"{loaded.Description}: training images have {train.PixelsPerImage} pixels but test images {test.PixelsPerImage}.");
+        }
+
+        return new LabData(loaded.Description, train.Pixels.ToArray(), Labels(train), test.Pixels.ToArray(), Labels(test), train.PixelsPerImage);
+    }
+
+    private static int[] Labels(ImageDataset data)
+    {
+        var labels = new int[data.Count];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = data.Labels[i];
+        }
+
+        return labels;
     }
 }

@@ -55,11 +55,7 @@ internal sealed class MnistOptions
 
     public Option<long> Seed { get; } = LabOptions.Seed();
 
-    public Option<string?> Data { get; } = new("--data")
-    {
-        Description = "A folder with MNIST-format files (train-images-idx3-ubyte[.gz], ...); default: the bundled MNIST subset.",
-        HelpName = "DIR",
-    };
+    public Option<string?> Data { get; } = Descent.Cli.Data.DataFiles.CreateOption();
 
     public Option<string> Precision { get; } = new Option<string>("--precision")
     {

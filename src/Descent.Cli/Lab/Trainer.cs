@@ -48,7 +48,7 @@ internal static class Trainer
         ["seed"] = job.Settings.Seed.ToString(CultureInfo.InvariantCulture),
         ["precision"] = job.UseDouble ? "double" : "float",
         ["flush_denormals"] = job.Settings.FlushDenormals ? "true" : "false",
-        ["data"] = job.Settings.DataDirectory is { } dir ? Path.GetFullPath(dir) : string.Empty,
+        ["data"] = job.Settings.DataDirectory is { } dir ? (Directory.Exists(dir) ? Path.GetFullPath(dir) : dir) : string.Empty,
     };
 
     /// <summary>Rebuilds the job's settings from a checkpoint's record (the inverse of <see cref="Describe"/>).</summary>

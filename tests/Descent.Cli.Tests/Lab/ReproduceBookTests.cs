@@ -36,7 +36,7 @@ public class ReproduceBookTests
     {
         using var golden = Goldens.Load("book/mnist_compare_losses.json");
         var data = LabDataLoader.Load(null);
-        var settings = new MnistSettings { Iterations = Iterations, BookLoss = true, FlushDenormals = false, Parallelism = 2 };
+        var settings = new MnistSettings { Iterations = Iterations, BookLoss = true, FlushDenormals = false, SequentialGemm = true, Parallelism = 2 };
         var record = MnistExperiment.Run<double>(data, settings, MnistExperiment.BookOptimizers, work => Parallel.ForEach(work, w => w.Work(new NoProgress())));
         foreach (var run in record.Runs)
         {

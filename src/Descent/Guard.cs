@@ -51,5 +51,13 @@ internal static class Guard
         }
     }
 
+    public static void NonNegativeInt(long value, string name)
+    {
+        if (value < 0)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be an integer ≥ 0; got {value}.");
+        }
+    }
+
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -231,6 +231,113 @@ public class Network<T>
         return (double)correct / batch;
     }
 
+    /// <summary>
+    /// A copy of every tensor as PyTorch's <c>state_dict</c> would list it: parameters, running statistics and
+    /// counters, in double, flattened row-major.
+    /// </summary>
+    /// <returns>Name → values.</returns>
+    public Dictionary<string, double[]> StateDict()
+    {
+        var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var p in Parameters)
+        {
+            result[p.Name] = ToDouble(p.Value.Span);
+        }
+
+        foreach (var b in _buffers)
+        {
+            result[b.Name] = ToDouble(b.Values);
+        }
+
+        foreach (var c in _counters)
+        {
+            result[c.Name] = Array.ConvertAll(c.Values, v => (double)v);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Sets every tensor from a <c>state_dict</c> (e.g. PyTorch's, or <see cref="StateDict"/>'s). Names and lengths are
+    /// all checked first: on error nothing has changed.
+    /// </summary>
+    /// <param name="state">Name → values; must name exactly this network's tensors.</param>
+    /// <exception cref="ArgumentException">A tensor is missing, unknown, or has the wrong length.</exception>
+    public void LoadStateDict(IReadOnlyDictionary<string, double[]> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var expected = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var p in Parameters)
+        {
+            expected[p.Name] = p.Length;
+        }
+
+        foreach (var b in _buffers)
+        {
+            expected[b.Name] = b.Values.Length;
+        }
+
+        foreach (var c in _counters)
+        {
+            expected[c.Name] = c.Values.Length;
+        }
+
+        var unknown = state.Keys.Where(k => !expected.ContainsKey(k)).ToList();
+        var missing = expected.Keys.Where(k => !state.ContainsKey(k)).ToList();
+        if (unknown.Count > 0 || missing.Count > 0)
+        {
+            throw new ArgumentException(
+                $"The state does not fit this network: missing [{string.Join(", ", missing)}], unknown [{string.Join(", ", unknown)}].",
+                nameof(state));
+        }
+
+        foreach (var (name, length) in expected)
+        {
+            if (state[name] is not { } values || values.Length != length)
+            {
+                throw new ArgumentException($"Tensor '{name}' has {state[name]?.Length ?? 0} values; this network's has {length}.", nameof(state));
+            }
+        }
+
+        foreach (var p in Parameters)
+        {
+            FromDouble(state[p.Name], p.Value.Span);
+        }
+
+        foreach (var b in _buffers)
+        {
+            FromDouble(state[b.Name], b.Values);
+        }
+
+        foreach (var c in _counters)
+        {
+            double[] values = state[c.Name];
+            for (int i = 0; i < values.Length; i++)
+            {
+                c.Values[i] = (long)values[i];
+            }
+        }
+    }
+
+    private static double[] ToDouble(ReadOnlySpan<T> values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = double.CreateTruncating(values[i]);
+        }
+
+        return result;
+    }
+
+    private static void FromDouble(ReadOnlySpan<double> values, Span<T> destination)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            destination[i] = T.CreateTruncating(values[i]);
+        }
+    }
+
     private void Backpropagate()
     {
         var delta = _loss.Backward();

@@ -47,11 +47,13 @@ internal static unsafe partial class GemmKernel<T>
     /// <summary>
     /// Computes <c>C ← α·op(A)·op(B) + β·C</c> on one thread. op(A)(i,p) is <c>a[i·lda + p]</c>, or
     /// <c>a[p·lda + i]</c> when <paramref name="ta"/>; op(B)(p,j) is <c>b[p·ldb + j]</c>, or <c>b[j·ldb + p]</c>
-    /// when <paramref name="tb"/>; C(i,j) is <c>c[i·ldc + j]</c>.
+    /// when <paramref name="tb"/>; C(i,j) is <c>c[i·ldc + j]</c>. When <paramref name="sharedA"/> or
+    /// <paramref name="sharedB"/> is given, that operand was already packed whole (see <see cref="PackWholeA"/>,
+    /// <see cref="PackWholeB"/>; B only when n ≤ NC) and is not packed again.
     /// </summary>
     public static void Run(
         T* a, nint lda, bool ta, T* b, nint ldb, bool tb, T* c, nint ldc,
-        int m, int k, int n, T alpha, T beta, GemmIsa isa)
+        int m, int k, int n, T alpha, T beta, GemmIsa isa, T* sharedA = null, T* sharedB = null)
     {
         if (m == 0 || n == 0)
         {
@@ -84,11 +86,27 @@ internal static unsafe partial class GemmKernel<T>
             {
                 int kc = Math.Min(kcMax, k - pc);
                 bool first = pc == 0;
-                PackB(b, ldb, tb, pc, kc, jc, nc, nr, Lanes(isa), packB);
+                if (sharedB != null)
+                {
+                    packB = sharedB + ((nint)pc * PaddedColumns(n, isa));
+                }
+                else
+                {
+                    PackB(b, ldb, tb, pc, kc, jc, nc, nr, Lanes(isa), packB);
+                }
+
                 for (int ic = 0; ic < m; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, m - ic);
-                    PackA(a, lda, ta, ic, mc, pc, kc, mr, alpha, packA);
+                    if (sharedA != null)
+                    {
+                        packA = sharedA + ((nint)pc * RoundUp(m, mr)) + ((nint)ic * kc);
+                    }
+                    else
+                    {
+                        PackA(a, lda, ta, ic, mc, pc, kc, mr, alpha, packA);
+                    }
+
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nrValid = Math.Min(nr, nc - jr);
@@ -117,6 +135,45 @@ internal static unsafe partial class GemmKernel<T>
             }
         }
     }
+
+    /// <summary>Columns of op(B) once packed: whole NR panels plus a last panel one or two vectors wide.</summary>
+    internal static int PaddedColumns(int n, GemmIsa isa)
+    {
+        int nr = 2 * Lanes(isa);
+        int rest = n % nr;
+        return (n - rest) + (rest == 0 ? 0 : rest > Lanes(isa) ? nr : Lanes(isa));
+    }
+
+    /// <summary>Elements <see cref="PackWholeA"/> writes: the rows rounded up to MR, times k.</summary>
+    internal static nint WholeASize(int m, int k, GemmIsa isa) => (nint)RoundUp(m, Mr(isa)) * k;
+
+    /// <summary>Elements <see cref="PackWholeB"/> writes.</summary>
+    internal static nint WholeBSize(int k, int n, GemmIsa isa) => (nint)PaddedColumns(n, isa) * k;
+
+    /// <summary>
+    /// Packs one MR-row panel (rows i0..i0+MR) of depth block pc of the whole α·op(A), for
+    /// <see cref="Run"/>'s <c>sharedA</c>: block pc starts at pc·RoundUp(m, MR), the panel at i0·kc.
+    /// </summary>
+    internal static void PackWholeA(T* a, nint lda, bool ta, int m, int k, int pc, int i0, T alpha, GemmIsa isa, T* dst)
+    {
+        int mr = Mr(isa);
+        int kc = Math.Min(Kc, k - pc);
+        PackA(a, lda, ta, i0, Math.Min(mr, m - i0), pc, kc, mr, alpha, dst + ((nint)pc * RoundUp(m, mr)) + ((nint)i0 * kc));
+    }
+
+    /// <summary>
+    /// Packs one NR-column panel (columns j0..j0+NR) of depth block pc of the whole op(B), for
+    /// <see cref="Run"/>'s <c>sharedB</c>: block pc starts at pc·PaddedColumns(n), the panel at j0·kc.
+    /// </summary>
+    internal static void PackWholeB(T* b, nint ldb, bool tb, int k, int n, int pc, int j0, GemmIsa isa, T* dst)
+    {
+        int nr = 2 * Lanes(isa);
+        int kc = Math.Min(Kc, k - pc);
+        PackB(b, ldb, tb, pc, kc, j0, Math.Min(nr, n - j0), nr, Lanes(isa), dst + ((nint)pc * PaddedColumns(n, isa)) + ((nint)j0 * kc));
+    }
+
+    /// <summary>The calling thread's buffer for a whole packed operand shared with helper threads.</summary>
+    internal static T* SharedBuffer(nint size) => PackBuffers.Shared(size);
 
     private static void MicroKernel(GemmIsa isa, bool wide, T* a, T* b, int kc, T* c, nint ldc, bool first, T beta)
     {
@@ -414,6 +471,8 @@ internal static unsafe partial class GemmKernel<T>
 
         private T[] _a = [];
         private T[] _b = [];
+        private T[] _shared = [];
+        private T* _sharedStart;
 
         public T* A { get; private set; }
 
@@ -435,6 +494,19 @@ internal static unsafe partial class GemmKernel<T>
             }
 
             return buffers;
+        }
+
+        /// <summary>The calling thread's buffer for an operand packed whole and shared with helper threads.</summary>
+        public static T* Shared(nint size)
+        {
+            var buffers = s_current ??= new PackBuffers();
+            if (buffers._shared.Length < size + 64)
+            {
+                buffers._shared = GC.AllocateUninitializedArray<T>((int)size + 64, pinned: true);
+                buffers._sharedStart = Align(buffers._shared);
+            }
+
+            return buffers._sharedStart;
         }
 
         private static T* Align(T[] array)

@@ -1,17 +1,20 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 
 namespace Descent.Numerics;
 
 /// <summary>
-/// Splits one product into row or column stripes (whole micro-tiles each) and runs them on pool threads
-/// plus the calling thread. Work items and their completion events are cached per calling thread, so a
-/// repeated call allocates nothing.
+/// Runs one product on several threads. The operand every stripe needs (B when C is split into row
+/// stripes, A for column stripes) is packed once, by all threads together, into a buffer they share;
+/// then the threads take stripes from a counter. Work is claimed, not assigned, so a helper that the
+/// (busy, shared) machine starts late only takes what is left, and the calling thread finishes the rest.
+/// Helpers and their events are cached per calling thread, so a repeated call allocates nothing.
 /// </summary>
 internal static unsafe class GemmParallel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     [ThreadStatic]
-    private static Stripe[]? s_stripes;
+    private static Job? s_job;
 
     public static void Run(
         T* a, nint lda, bool ta, T* b, nint ldb, bool tb, T* c, nint ldc,
@@ -21,90 +24,74 @@ internal static unsafe class GemmParallel<T>
         int nr = 2 * GemmKernel<T>.Lanes(isa);
         int rowTiles = (m + mr - 1) / mr;
         int colTiles = (n + nr - 1) / nr;
-
-        // Each stripe packs the other operand again: splitting rows repacks B (k·n), splitting columns
-        // repacks A (m·k); split the dimension with more tiles, which also balances better.
         bool splitRows = rowTiles * mr >= colTiles * nr;
         int tiles = splitRows ? rowTiles : colTiles;
-        int parts = Math.Min(threads, tiles);
-        if (parts <= 1)
+        if (k == 0 || alpha == T.Zero || Math.Min(threads, tiles) <= 1)
         {
             GemmKernel<T>.Run(a, lda, ta, b, ldb, tb, c, ldc, m, k, n, alpha, beta, isa);
             return;
         }
 
-        var stripes = s_stripes;
-        if (stripes is null || stripes.Length < parts)
-        {
-            stripes = new Stripe[parts];
-            for (int i = 0; i < parts; i++)
-            {
-                stripes[i] = new Stripe();
-            }
+        var job = s_job ??= new Job();
+        job.Isa = isa;
+        job.Alpha = alpha;
+        job.Beta = beta;
+        job.A = a;
+        job.B = b;
+        job.C = c;
+        job.Lda = lda;
+        job.Ldb = ldb;
+        job.Ldc = ldc;
+        job.M = m;
+        job.K = k;
+        job.N = n;
+        job.TransposeA = ta;
+        job.TransposeB = tb;
+        job.SplitRows = splitRows;
 
-            s_stripes = stripes;
+        // A few stripes per thread balance the load; each is whole micro-tiles.
+        int stripes = Math.Min(tiles, threads * 4);
+        job.Stripes = stripes;
+        job.TilesPerStripe = tiles;
+        job.Unit = splitRows ? mr : nr;
+
+        // Share the other operand when it fits one packed block (B: n ≤ NC); else each stripe packs its own.
+        int blocks = (k + GemmKernel<T>.Kc - 1) / GemmKernel<T>.Kc;
+        bool share = splitRows ? n <= GemmKernel<T>.Nc : true;
+        job.Shared = null;
+        job.PackTasks = 0;
+        if (share)
+        {
+            job.Shared = GemmKernel<T>.SharedBuffer(splitRows ? GemmKernel<T>.WholeBSize(k, n, isa) : GemmKernel<T>.WholeASize(m, k, isa));
+            job.PanelsPerBlock = splitRows ? colTiles : rowTiles;
+            job.PackTasks = blocks * job.PanelsPerBlock;
         }
 
-        int unit = splitRows ? mr : nr;
-        int extent = splitRows ? m : n;
-        for (int s = 0; s < parts; s++)
+        job.NextPack = 0;
+        job.PacksDone = 0;
+        job.NextStripe = 0;
+        job.Error = null;
+        job.Execute(threads - 1);
+        if (job.Error is { } error)
         {
-            int start = (int)((long)tiles * s / parts) * unit;
-            int end = Math.Min(extent, (int)((long)tiles * (s + 1) / parts) * unit);
-            var stripe = stripes[s];
-            stripe.Isa = isa;
-            stripe.Alpha = alpha;
-            stripe.Beta = beta;
-            stripe.K = k;
-            stripe.TransposeA = ta;
-            stripe.TransposeB = tb;
-            stripe.Lda = lda;
-            stripe.Ldb = ldb;
-            stripe.Ldc = ldc;
-            if (splitRows)
-            {
-                stripe.A = ta ? a + start : a + (start * lda);
-                stripe.B = b;
-                stripe.C = c + (start * ldc);
-                stripe.M = end - start;
-                stripe.N = n;
-            }
-            else
-            {
-                stripe.A = a;
-                stripe.B = tb ? b + (start * ldb) : b + start;
-                stripe.C = c + start;
-                stripe.M = m;
-                stripe.N = end - start;
-            }
-        }
-
-        for (int s = 1; s < parts; s++)
-        {
-            stripes[s].Done.Reset();
-            ThreadPool.UnsafeQueueUserWorkItem(stripes[s], preferLocal: false);
-        }
-
-        stripes[0].Compute();
-        for (int s = 1; s < parts; s++)
-        {
-            stripes[s].Done.Wait();
-            if (stripes[s].Error is { } error)
-            {
-                stripes[s].Error = null;
-                throw new AggregateException("A matrix-multiply worker failed.", error);
-            }
+            job.Error = null;
+            throw new AggregateException("A matrix-multiply helper thread failed.", error);
         }
     }
 
-    private sealed class Stripe : IThreadPoolWorkItem
+    /// <summary>One product's shared state; the calling thread and its helpers claim work from the counters.</summary>
+    private sealed class Job
     {
+        private readonly List<Helper> _helpers = [];
+        private readonly List<Helper> _running = [];
+
         public GemmIsa Isa;
         public T Alpha;
         public T Beta;
         public T* A;
         public T* B;
         public T* C;
+        public T* Shared;
         public nint Lda;
         public nint Ldb;
         public nint Ldc;
@@ -113,28 +100,166 @@ internal static unsafe class GemmParallel<T>
         public int N;
         public bool TransposeA;
         public bool TransposeB;
+        public bool SplitRows;
+        public int Stripes;
+        public int TilesPerStripe;
+        public int Unit;
+        public int PanelsPerBlock;
+        public int PackTasks;
+        public int NextPack;
+        public int PacksDone;
+        public int NextStripe;
         public Exception? Error;
 
-        /// <summary>Spins briefly before blocking: stripes of the book's shapes finish in tens of microseconds.</summary>
-        public ManualResetEventSlim Done { get; } = new(initialState: false, spinCount: 2000);
+        public void Execute(int helpers)
+        {
+            _running.Clear();
+            foreach (var helper in _helpers)
+            {
+                if (_running.Count == helpers)
+                {
+                    break;
+                }
 
-        public void Compute() =>
-            GemmKernel<T>.Run(A, Lda, TransposeA, B, Ldb, TransposeB, C, Ldc, M, K, N, Alpha, Beta, Isa);
+                if (helper.TryQueue(this))
+                {
+                    _running.Add(helper);
+                }
+            }
 
-        public void Execute()
+            while (_running.Count < helpers)
+            {
+                // First call, or earlier helpers still sit in the pool's queue (cancelled): add one.
+                var helper = new Helper();
+                _helpers.Add(helper);
+                helper.TryQueue(this);
+                _running.Add(helper);
+            }
+
+            Work();
+
+            // A helper the pool has not started yet is cancelled; it must not touch this job later.
+            foreach (var helper in _running)
+            {
+                helper.Finish();
+            }
+        }
+
+        public void Work()
         {
             try
             {
-                Compute();
+                int task;
+                while ((task = Interlocked.Increment(ref NextPack) - 1) < PackTasks)
+                {
+                    try
+                    {
+                        Pack(task);
+                    }
+                    finally
+                    {
+                        Interlocked.Increment(ref PacksDone);
+                    }
+                }
+
+                // Every packing task was claimed; wait for the ones still running elsewhere.
+                var spinner = default(SpinWait);
+                while (Volatile.Read(ref PacksDone) < PackTasks)
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                }
+
+                int stripe;
+                while ((stripe = Interlocked.Increment(ref NextStripe) - 1) < Stripes)
+                {
+                    Compute(stripe);
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                Error = e;
+                Interlocked.CompareExchange(ref Error, e, null);
+                Interlocked.Exchange(ref NextStripe, int.MaxValue / 2);
             }
-            finally
+        }
+
+        private void Pack(int task)
+        {
+            int pc = task / PanelsPerBlock * GemmKernel<T>.Kc;
+            int panel = task % PanelsPerBlock;
+            if (SplitRows)
             {
-                Done.Set();
+                GemmKernel<T>.PackWholeB(B, Ldb, TransposeB, K, N, pc, panel * 2 * GemmKernel<T>.Lanes(Isa), Isa, Shared);
             }
+            else
+            {
+                GemmKernel<T>.PackWholeA(A, Lda, TransposeA, M, K, pc, panel * GemmKernel<T>.Mr(Isa), Alpha, Isa, Shared);
+            }
+        }
+
+        private void Compute(int stripe)
+        {
+            int extent = SplitRows ? M : N;
+            int start = (int)((long)TilesPerStripe * stripe / Stripes) * Unit;
+            int end = Math.Min(extent, (int)((long)TilesPerStripe * (stripe + 1) / Stripes) * Unit);
+            if (SplitRows)
+            {
+                T* a = TransposeA ? A + start : A + (start * Lda);
+                GemmKernel<T>.Run(a, Lda, TransposeA, B, Ldb, TransposeB, C + (start * Ldc), Ldc, end - start, K, N, Alpha, Beta, Isa, sharedB: Shared);
+            }
+            else
+            {
+                T* b = TransposeB ? B + (start * Ldb) : B + start;
+                GemmKernel<T>.Run(A, Lda, TransposeA, b, Ldb, TransposeB, C + start, Ldc, M, K, end - start, Alpha, Beta, Isa, sharedA: Shared);
+            }
+        }
+    }
+
+    /// <summary>A pool work item that joins one job; states: idle, queued, running, cancelled while queued.</summary>
+    [SuppressMessage("Design", "CA1001", Justification = "Cached for the life of the calling thread; the event is never disposed early.")]
+    private sealed class Helper : IThreadPoolWorkItem
+    {
+        private const int Idle = 0, Queued = 1, Running = 2, Cancelled = 3;
+        private readonly ManualResetEventSlim _done = new(initialState: false, spinCount: 2000);
+        private Job? _job;
+        private int _state;
+
+        public bool TryQueue(Job job)
+        {
+            if (Volatile.Read(ref _state) != Idle)
+            {
+                return false;
+            }
+
+            _job = job;
+            _done.Reset();
+            _state = Queued;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return true;
+        }
+
+        /// <summary>Called by the job's thread after its own share: cancels a helper still queued, else waits for it.</summary>
+        public void Finish()
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
+            {
+                return;
+            }
+
+            _done.Wait();
+            Volatile.Write(ref _state, Idle);
+        }
+
+        public void Execute()
+        {
+            if (Interlocked.CompareExchange(ref _state, Running, Queued) != Queued)
+            {
+                // Cancelled: the job finished without us; become reusable.
+                Volatile.Write(ref _state, Idle);
+                return;
+            }
+
+            _job!.Work();
+            _done.Set();
         }
     }
 }

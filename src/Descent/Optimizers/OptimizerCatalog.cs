@@ -156,6 +156,8 @@ public static class OptimizerCatalog
             static (p, o) => new Rprop<float>(p, o), static (p, o) => new Rprop<double>(p, o)),
         Entry("ASGD", ["asgd"], "Averaged SGD (torch.optim.ASGD)", new AsgdOptions(), 0.001,
             static (p, o) => new Asgd<float>(p, o), static (p, o) => new Asgd<double>(p, o)),
+        Entry("Adafactor", ["adafactor"], "Adafactor, factored second moments for matrices (torch.optim.Adafactor)", new AdafactorOptions(), 0.1,
+            static (p, o) => new Adafactor<float>(p, o), static (p, o) => new Adafactor<double>(p, o)),
         Entry("BookSGD", ["book-sgd"], "The book's SGD: θ −= ηg", new BookSgdOptions(), 0.001,
             static (p, o) => new BookSgd<float>(p, o), static (p, o) => new BookSgd<double>(p, o), OptimizerConvention.Book),
         Entry("BookMomentum", ["book-momentum"], "The book's Momentum: v = μv − ηg; θ += v", new BookMomentumOptions(), 0.001,
@@ -170,8 +172,16 @@ public static class OptimizerCatalog
             static (p, o) => new BookAdam<float>(p, o), static (p, o) => new BookAdam<double>(p, o), OptimizerConvention.Book),
     ];
 
-    /// <summary>Every optimizer, PyTorch's first, then the book's.</summary>
+    /// <summary>Every optimizer whose <see cref="IOptimizer.Step"/> needs only the gradients, PyTorch's first, then the book's.</summary>
     public static IReadOnlyList<OptimizerInfo> All => Entries;
+
+    /// <summary>
+    /// L-BFGS (<c>torch.optim.LBFGS</c>), kept out of <see cref="All"/> and <see cref="Find"/> because its step needs a
+    /// closure: build it with <c>Lbfgs.Create</c> and cast to <see cref="Lbfgs{T}"/>, set options by PyTorch's names
+    /// (<c>max_iter</c>, <c>history_size</c>, <c>line_search_fn="strong_wolfe"</c>) with <c>Lbfgs.Options</c>.
+    /// </summary>
+    public static OptimizerInfo Lbfgs { get; } = Entry("LBFGS", ["lbfgs", "l-bfgs"], "Limited-memory BFGS with optional strong-Wolfe line search (torch.optim.LBFGS); Step(closure)",
+        new LbfgsOptions(), 1.0, static (p, o) => new Lbfgs<float>(p, o), static (p, o) => new Lbfgs<double>(p, o));
 
     /// <summary>Finds an optimizer by name or alias, ignoring case, '-' and '_'.</summary>
     /// <param name="name">E.g. <c>Adam</c>, <c>adam</c>, <c>RMSprop</c>, <c>book-adam</c>.</param>
@@ -305,7 +315,19 @@ internal static class OptionBinder
         ["LearningRateDecay"] = "lr_decay",
         ["Lambda"] = "lambd",
         ["AmsGrad"] = "amsgrad",
+        ["Beta2Decay"] = "beta2_decay",
+        ["ClippingThreshold"] = "d",
+        ["MaxIterations"] = "max_iter",
+        ["MaxEvaluations"] = "max_eval",
+        ["LineSearch"] = "line_search_fn",
     };
+
+    /// <summary>.NET property pairs that PyTorch takes as one tuple option.</summary>
+    private static readonly (string First, string Second, string PyTorchName)[] Tuples =
+    [
+        ("Beta1", "Beta2", "betas"),
+        ("Epsilon1", "Epsilon2", "eps"),
+    ];
 
     internal sealed record OptionInfo(string PyTorchName, PropertyInfo[] Properties);
 
@@ -319,18 +341,29 @@ internal static class OptionBinder
             .Where(p => p.CanWrite && p.SetMethod!.IsPublic && p.Name != "EqualityContract")
             .ToList();
         var result = new List<OptionInfo>();
-        var beta1 = properties.Find(p => p.Name == "Beta1");
-        var beta2 = properties.Find(p => p.Name == "Beta2");
+        var paired = new Dictionary<PropertyInfo, (PropertyInfo Second, string Name)>();
+        var seconds = new HashSet<PropertyInfo>();
+        foreach (var (first, second, name) in Tuples)
+        {
+            var a = properties.Find(p => p.Name == first);
+            var b = properties.Find(p => p.Name == second);
+            if (a is not null && b is not null)
+            {
+                paired[a] = (b, name);
+                seconds.Add(b);
+            }
+        }
+
         foreach (var p in properties)
         {
-            if (p == beta2)
+            if (seconds.Contains(p))
             {
                 continue;
             }
 
-            if (p == beta1 && beta2 is not null)
+            if (paired.TryGetValue(p, out var pair))
             {
-                result.Add(new OptionInfo("betas", [beta1, beta2]));
+                result.Add(new OptionInfo(pair.Name, [p, pair.Second]));
                 continue;
             }
 
@@ -375,8 +408,8 @@ internal static class OptionBinder
 
             if (properties.Length == 2)
             {
-                properties[0].SetValue(target, pair[0]);
-                properties[1].SetValue(target, pair[1]);
+                properties[0].SetValue(target, NullableNumber(properties[0], pair[0], info, label, value));
+                properties[1].SetValue(target, NullableNumber(properties[1], pair[1], info, label, value));
             }
             else
             {
@@ -387,12 +420,47 @@ internal static class OptionBinder
         }
 
         var type = properties[0].PropertyType;
-        object parsed = type == typeof(bool) ? Boolean(info, label, value)
-            : type == typeof(double) ? Number(info, label, value)
-            : type == typeof(int) ? (int)Number(info, label, value)
-            : type == typeof(long) ? (long)Number(info, label, value)
+        // Each branch is boxed itself: a conditional over int and double would otherwise convert every branch to double.
+        object? parsed = type == typeof(bool) ? Boolean(info, label, value)
+            : IsNone(value) && Nullable.GetUnderlyingType(type) is not null ? null
+            : type.IsEnum ? EnumValue(info, label, type, value)
+            : type == typeof(double) || type == typeof(double?) ? (object)Number(info, label, value)
+            : type == typeof(int) || type == typeof(int?) ? (object)(int)Integer(info, label, value, int.MinValue, int.MaxValue)
+            : type == typeof(long) ? (object)Integer(info, label, value, long.MinValue, long.MaxValue)
             : throw new ArgumentException($"Option '{label}' of {info.Name} cannot be set from text.", nameof(key));
         properties[0].SetValue(target, parsed);
+    }
+
+    // PyTorch's None (JSON null) for an optional setting, e.g. Adafactor's eps=(None, 1e-3).
+    private static bool IsNone(string value) => value.Trim() is "None" or "none" or "null" or "";
+
+    private static double? NullableNumber(PropertyInfo property, double number, OptimizerInfo info, string key, string value)
+    {
+        if (!double.IsNaN(number))
+        {
+            return number;
+        }
+
+        return Nullable.GetUnderlyingType(property.PropertyType) is not null
+            ? null
+            : throw new ArgumentException($"Option '{key}' of {info.Name} needs a number for {property.Name}; got '{value}'.", nameof(value));
+    }
+
+    // Enum options by PyTorch's string ("strong_wolfe") or the .NET name ("StrongWolfe"); PyTorch's None is the member None.
+    private static object EnumValue(OptimizerInfo info, string key, Type type, string value)
+    {
+        string name = value.Trim().Trim('"', '\'').Replace("_", string.Empty, StringComparison.Ordinal);
+        return Enum.TryParse(type, IsNone(value) ? "None" : name, ignoreCase: true, out object? parsed) && Enum.IsDefined(type, parsed!)
+            ? parsed!
+            : throw new ArgumentException($"Option '{key}' of {info.Name} takes one of {string.Join(", ", Enum.GetNames(type))}; got '{value}'.", nameof(value));
+    }
+
+    private static long Integer(OptimizerInfo info, string key, string value, long min, long max)
+    {
+        double number = Number(info, key, value);
+        return number == Math.Floor(number) && number >= min && number <= max
+            ? (long)number
+            : throw new ArgumentException($"Option '{key}' of {info.Name} takes an integer; got '{value}'.", nameof(value));
     }
 
     private static double Number(OptimizerInfo info, string key, string value) =>
@@ -403,7 +471,7 @@ internal static class OptionBinder
     private static double[] Numbers(OptimizerInfo info, string key, string value)
     {
         string trimmed = value.Trim().TrimStart('[', '(').TrimEnd(']', ')');
-        return [.. trimmed.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => Number(info, key, v))];
+        return [.. trimmed.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => IsNone(v) ? double.NaN : Number(info, key, v))];
     }
 
     private static bool Boolean(OptimizerInfo info, string key, string value) => value.Trim().ToUpperInvariant() switch

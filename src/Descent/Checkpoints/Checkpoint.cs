@@ -1,0 +1,356 @@
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Descent.NeuralNetworks;
+using Descent.Optimizers;
+using Descent.Randomness;
+
+namespace Descent.Checkpoints;
+
+/// <summary>What a checkpoint records besides tensors: the step, the schedule's state and the run's settings.</summary>
+public sealed record CheckpointInfo
+{
+    /// <summary>Training steps taken.</summary>
+    public long Step { get; init; }
+
+    /// <summary>The learning-rate schedule's state, as the schedule exports it (opaque to the checkpoint).</summary>
+    public IReadOnlyDictionary<string, string> Schedule { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The run's settings (command line, seed, data…), as the caller chooses to record them.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// Saves and restores a training run in one safetensors file: the network's tensors (<c>model.&lt;name&gt;</c>),
+/// the optimizer's state tensors (<c>optimizer.&lt;parameter&gt;.&lt;key&gt;</c>) with its options and scalars as
+/// JSON metadata, the random generator's state (<c>random.state</c>), the step, the schedule's state and the
+/// run's settings. Python's <c>safetensors</c> opens the file. Restoring checks everything before it changes
+/// anything: on error the objects are as they were.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>The <c>format</c> metadata value this version writes and reads.</summary>
+    public const string Format = "descent.checkpoint/1";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes a checkpoint.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The file; written atomically (temporary file in the same folder, flush to disk, rename).</param>
+    /// <param name="network">The network.</param>
+    /// <param name="optimizer">The optimizer over the network's parameters, or null.</param>
+    /// <param name="random">The generator to record (typically the one drawing batches and dropout masks), or null.</param>
+    /// <param name="info">Step, schedule state and settings.</param>
+    public static void Save<T>(string path, Network<T> network, IOptimizer<T>? optimizer, IRandomSource? random, CheckpointInfo info)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        SaveCore(path, network, optimizer?.SaveState(), random, info);
+
+    /// <summary>
+    /// Restores a checkpoint into freshly built objects of the same kind. Everything is read and checked
+    /// first; on error nothing has changed.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The file.</param>
+    /// <param name="network">A network of the same architecture.</param>
+    /// <param name="optimizer">An optimizer of the same type and groups over its parameters, or null to ignore the saved state.</param>
+    /// <param name="random">The generator to restore, or null to ignore the saved one.</param>
+    /// <returns>The step, schedule state and settings.</returns>
+    /// <exception cref="CheckpointException">The file is truncated, corrupt, or does not fit; the message says what.</exception>
+    public static CheckpointInfo Load<T>(string path, Network<T> network, IOptimizer<T>? optimizer, IRandomSource? random)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        optimizer is null
+            ? LoadCore(path, network, null, null, null, random)
+            : LoadCore(path, network, g => optimizer.ParameterGroups[g].Options.GetType(), optimizer.SaveState, optimizer.LoadState, random);
+
+    private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(info);
+        var type = TypeOf<T>();
+        var tensors = new List<SafeTensor>();
+        foreach (var p in network.Parameters)
+        {
+            tensors.Add(new SafeTensor("model." + p.Name, type, [.. p.Shape.Select(d => (long)d)], Bytes<T>(p.Value.Span)));
+        }
+
+        foreach (var b in network.Buffers)
+        {
+            tensors.Add(new SafeTensor("model." + b.Name, type, [b.Values.Length], Bytes<T>(b.Values)));
+        }
+
+        foreach (var c in network.Counters)
+        {
+            tensors.Add(new SafeTensor("model." + c.Name, SafeTensorType.I64, [c.Values.Length], Bytes<long>(c.Values)));
+        }
+
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format"] = Format,
+            ["dtype"] = type.ToString(),
+            ["step"] = info.Step.ToString(CultureInfo.InvariantCulture),
+            ["schedule"] = JsonSerializer.Serialize(info.Schedule),
+            ["settings"] = JsonSerializer.Serialize(info.Settings),
+        };
+
+        if (optimizer is not null)
+        {
+            var groups = new JsonArray();
+            foreach (var g in optimizer.Groups)
+            {
+                groups.Add(new JsonObject
+                {
+                    ["options_type"] = g.Options.GetType().FullName,
+                    ["options"] = JsonSerializer.SerializeToNode(g.Options, g.Options.GetType(), Json),
+                    ["parameters"] = new JsonArray([.. g.ParameterNames.Select(n => JsonValue.Create(n))]),
+                });
+            }
+
+            var parameters = new JsonObject();
+            foreach (var (name, snapshot) in optimizer.Parameters)
+            {
+                parameters[name] = new JsonObject
+                {
+                    ["step"] = snapshot.Step,
+                    ["buffers"] = new JsonArray([.. snapshot.Buffers.Keys.Select(k => JsonValue.Create(k))]),
+                    ["scalars"] = JsonSerializer.SerializeToNode(snapshot.Scalars, Json),
+                };
+                foreach (var (key, values) in snapshot.Buffers)
+                {
+                    tensors.Add(new SafeTensor($"optimizer.{name}.{key}", type, [values.Length], Bytes<T>(values)));
+                }
+            }
+
+            metadata["optimizer"] = new JsonObject { ["type"] = optimizer.Optimizer, ["groups"] = groups, ["parameters"] = parameters }.ToJsonString(Json);
+        }
+
+        if (random is not null)
+        {
+            byte[] bytes = random.SaveState();
+            tensors.Add(new SafeTensor("random.state", SafeTensorType.U8, [bytes.Length], bytes));
+            metadata["random"] = random.GetType().Name;
+        }
+
+        SafeTensors.Write(path, new SafeTensorsContent(tensors, metadata));
+    }
+
+    private static CheckpointInfo LoadCore<T>(
+        string path,
+        Network<T> network,
+        Func<int, Type>? optionsType,
+        Func<OptimizerState<T>>? saveOptimizer,
+        Action<OptimizerState<T>>? loadOptimizer,
+        IRandomSource? random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var content = SafeTensors.Read(path);
+        string Fail(string message) => throw new CheckpointException($"{path}: {message}");
+        var meta = content.Metadata;
+        var tensors = content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        if (!meta.TryGetValue("format", out string? format) || format != Format)
+        {
+            Fail($"not a Descent checkpoint (format '{format ?? "missing"}', expected '{Format}').");
+        }
+
+        var type = TypeOf<T>();
+        if (meta.GetValueOrDefault("dtype") != type.ToString())
+        {
+            Fail($"the checkpoint holds {meta.GetValueOrDefault("dtype") ?? "no dtype"} tensors; the network is {type}.");
+        }
+
+        if (!long.TryParse(meta.GetValueOrDefault("step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step))
+        {
+            Fail($"metadata 'step' is '{meta.GetValueOrDefault("step")}', not an integer.");
+        }
+
+        var info = new CheckpointInfo
+        {
+            Step = step,
+            Schedule = StringMap(meta, "schedule", Fail),
+            Settings = StringMap(meta, "settings", Fail),
+        };
+
+        // Model: exactly the network's tensors, with its shapes and types.
+        var state = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var expected = new List<(string Name, long[] Shape, SafeTensorType Type)>();
+        expected.AddRange(network.Parameters.Select(p => (p.Name, p.Shape.Select(d => (long)d).ToArray(), type)));
+        expected.AddRange(network.Buffers.Select(b => (b.Name, new long[] { b.Values.Length }, type)));
+        expected.AddRange(network.Counters.Select(c => (c.Name, new long[] { c.Values.Length }, SafeTensorType.I64)));
+        var modelNames = tensors.Keys.Where(k => k.StartsWith("model.", StringComparison.Ordinal)).Select(k => k["model.".Length..]).ToHashSet(StringComparer.Ordinal);
+        var missing = expected.Select(e => e.Name).Where(n => !modelNames.Contains(n)).ToList();
+        var unknown = modelNames.Where(n => expected.All(e => e.Name != n)).ToList();
+        if (missing.Count > 0 || unknown.Count > 0)
+        {
+            Fail($"the checkpoint's network does not match: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unknown)}].");
+        }
+
+        foreach (var (name, shape, elementType) in expected)
+        {
+            var t = tensors["model." + name];
+            if (t.Type != elementType || !t.Shape.SequenceEqual(shape))
+            {
+                Fail($"tensor 'model.{name}' is {t.Type} [{string.Join(", ", t.Shape)}]; the network's is {elementType} [{string.Join(", ", shape)}].");
+            }
+
+            state[name] = elementType == SafeTensorType.I64
+                ? Array.ConvertAll(MemoryMarshal.Cast<byte, long>(t.Data).ToArray(), v => (double)v)
+                : Array.ConvertAll(MemoryMarshal.Cast<byte, T>(t.Data).ToArray(), double.CreateTruncating);
+        }
+
+        // Optimizer: rebuilt in full (options, steps, scalars, buffers) before anything is touched.
+        OptimizerState<T>? optimizerState = null;
+        if (loadOptimizer is not null)
+        {
+            if (!meta.TryGetValue("optimizer", out string? optimizerJson))
+            {
+                Fail("the checkpoint has no optimizer state, but an optimizer was given to restore.");
+            }
+
+            optimizerState = ParseOptimizer<T>(optimizerJson!, tensors, optionsType!, Fail);
+        }
+
+        byte[]? randomState = null;
+        if (random is not null)
+        {
+            if (!tensors.TryGetValue("random.state", out var r) || r.Type != SafeTensorType.U8)
+            {
+                Fail("the checkpoint has no random-generator state, but a generator was given to restore.");
+            }
+
+            if (meta.GetValueOrDefault("random") != random.GetType().Name)
+            {
+                Fail($"the checkpoint's generator is {meta.GetValueOrDefault("random")}; the given one is {random.GetType().Name}.");
+            }
+
+            randomState = r!.Data;
+        }
+
+        // Apply: optimizer and generator validate before they change; the network was validated above.
+        OptimizerState<T>? before = saveOptimizer?.Invoke();
+        if (optimizerState is not null)
+        {
+            try
+            {
+                loadOptimizer!(optimizerState);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CheckpointException($"{path}: the optimizer state does not fit: {e.Message}", e);
+            }
+        }
+
+        if (randomState is not null)
+        {
+            try
+            {
+                random!.LoadState(randomState);
+            }
+            catch (ArgumentException e)
+            {
+                if (before is not null)
+                {
+                    loadOptimizer!(before);
+                }
+
+                throw new CheckpointException($"{path}: the random-generator state does not fit: {e.Message}", e);
+            }
+        }
+
+        network.LoadStateDict(state);
+        return info;
+    }
+
+    private static OptimizerState<T> ParseOptimizer<T>(string json, Dictionary<string, SafeTensor> tensors, Func<int, Type> optionsType, Func<string, string> fail)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        try
+        {
+            var root = JsonNode.Parse(json)!.AsObject();
+            string optimizer = (string)root["type"]!;
+            var groups = new List<GroupSnapshot>();
+            var groupArray = root["groups"]!.AsArray();
+            for (int g = 0; g < groupArray.Count; g++)
+            {
+                var group = groupArray[g]!.AsObject();
+                string savedType = (string)group["options_type"]!;
+                Type target;
+                try
+                {
+                    target = optionsType(g);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    fail($"the checkpoint's optimizer has {groupArray.Count} parameter groups; the given one has {g}.");
+                    throw;
+                }
+
+                if (target.FullName != savedType)
+                {
+                    fail($"group {g} was saved with {savedType}; the given optimizer's group {g} uses {target.FullName}.");
+                }
+
+                var options = (OptimizerOptions)group["options"].Deserialize(target, Json)!;
+                groups.Add(new GroupSnapshot(options, [.. group["parameters"]!.AsArray().Select(n => (string)n!)]));
+            }
+
+            var parameters = new Dictionary<string, ParameterSnapshot<T>>(StringComparer.Ordinal);
+            foreach (var (name, node) in root["parameters"]!.AsObject())
+            {
+                var buffers = new Dictionary<string, T[]>(StringComparer.Ordinal);
+                foreach (var keyNode in node!["buffers"]!.AsArray())
+                {
+                    string key = (string)keyNode!;
+                    string tensorName = $"optimizer.{name}.{key}";
+                    if (!tensors.TryGetValue(tensorName, out var t) || t.Type != TypeOf<T>())
+                    {
+                        fail($"optimizer tensor '{tensorName}' is missing or not {TypeOf<T>()}.");
+                    }
+
+                    buffers[key] = MemoryMarshal.Cast<byte, T>(t!.Data).ToArray();
+                }
+
+                var scalars = node["scalars"].Deserialize<Dictionary<string, double>>(Json) ?? [];
+                parameters[name] = new ParameterSnapshot<T>((long)node["step"]!, buffers, scalars);
+            }
+
+            return new OptimizerState<T>(optimizer, groups, parameters);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or NotSupportedException)
+        {
+            throw new CheckpointException($"The checkpoint's optimizer metadata is corrupt: {e.Message}", e);
+        }
+    }
+
+    private static Dictionary<string, string> StringMap(IReadOnlyDictionary<string, string> meta, string key, Func<string, string> fail)
+    {
+        if (!meta.TryGetValue(key, out string? json))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+        }
+        catch (JsonException e)
+        {
+            fail($"metadata '{key}' is not a JSON object of strings ({e.Message}).");
+            throw;
+        }
+    }
+
+    private static SafeTensorType TypeOf<T>() =>
+        typeof(T) == typeof(double) ? SafeTensorType.F64
+        : typeof(T) == typeof(float) ? SafeTensorType.F32
+        : throw new NotSupportedException($"Checkpoints hold float or double tensors, not {typeof(T).Name}.");
+
+    private static byte[] Bytes<TElement>(ReadOnlySpan<TElement> values)
+        where TElement : unmanaged =>
+        MemoryMarshal.AsBytes(values).ToArray();
+}

@@ -1,0 +1,302 @@
+using System.Numerics;
+
+namespace Descent.Optimizers;
+
+/// <summary>Options of <see cref="Adafactor{T}"/>, with PyTorch's names (in .NET casing) and defaults.</summary>
+public sealed record AdafactorOptions : OptimizerOptions
+{
+    /// <summary>Creates the options with PyTorch's defaults (<c>lr = 1e-2</c>).</summary>
+    public AdafactorOptions() => LearningRate = 1e-2;
+
+    /// <summary>
+    /// Exponent τ of the second-moment decay, β̂₂ₜ = 1 − t^τ (PyTorch <c>beta2_decay</c>). Must be ≤ 0.
+    /// </summary>
+    public double Beta2Decay { get; init; } = -0.8;
+
+    /// <summary>
+    /// ε₁, the floor of the variance estimate and of the row-factor mean (PyTorch <c>eps[0]</c>);
+    /// <see langword="null"/> means the machine epsilon of the element type, as in PyTorch. Must be ≥ 0.
+    /// </summary>
+    public double? Epsilon1 { get; init; }
+
+    /// <summary>ε₂, the floor of a parameter's RMS when scaling the step (PyTorch <c>eps[1]</c>). Must be ≥ 0.</summary>
+    public double Epsilon2 { get; init; } = 1e-3;
+
+    /// <summary>Clipping threshold d: updates whose RMS exceeds d are scaled down to it (PyTorch <c>d</c>). Must be ≥ 1.</summary>
+    public double ClippingThreshold { get; init; } = 1.0;
+
+    /// <summary>Decoupled weight decay λ: θ ← θ(1 − ηλ) before the update. Must be ≥ 0.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Maximize the objective instead of minimizing.</summary>
+    public bool Maximize { get; init; }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        if (!(Beta2Decay <= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Beta2Decay), Beta2Decay,
+                $"{nameof(Beta2Decay)} must be a number ≤ 0; got {Guard.Format(Beta2Decay)}.");
+        }
+
+        if (Epsilon1 is double eps1)
+        {
+            Guard.NonNegative(eps1, nameof(Epsilon1));
+        }
+
+        Guard.NonNegative(Epsilon2, nameof(Epsilon2));
+        if (!(ClippingThreshold >= 1) || double.IsInfinity(ClippingThreshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ClippingThreshold), ClippingThreshold,
+                $"{nameof(ClippingThreshold)} must be a finite number ≥ 1; got {Guard.Format(ClippingThreshold)}.");
+        }
+
+        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
+    }
+}
+
+/// <summary>
+/// Adafactor (Shazeer and Stern, 2018, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost") exactly as
+/// PyTorch's <c>torch.optim.Adafactor</c> (single-tensor path). Tensors of rank ≥ 2 keep only row and column
+/// means of the squared gradient over their last two dimensions (<c>row_var</c>, <c>col_var</c>); vectors keep
+/// a full <c>variance</c>. With G the (sign-adjusted) gradient and t the step:
+/// <code>
+/// β̂ = 1 − t^τ;  ρ = min(η, 1/√t);  α = max(ε₂, RMS(θ))·ρ;  θ ← θ(1 − ηλ)
+/// R ← lerp(R, mean_c G², 1−β̂);  C ← lerp(C, mean_r G², 1−β̂);  V = R Cᵀ / max(mean_r R, ε₁)   (rank ≥ 2)
+/// V ← lerp(V, G², 1−β̂)                                                                      (vectors)
+/// U = G / √max(V, ε₁²);  θ ← θ − α U / max(1, RMS(U)/d)
+/// </code>
+/// Where PyTorch deviates from the paper (η caps ρ and scales the decay; ε₁ applied to V rather than to
+/// G²; means instead of sums), this follows PyTorch. Its <c>foreach</c> flag selects an implementation with
+/// the same arithmetic and has no counterpart here.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private static readonly Func<Parameter<T>, int> RowLength = p => IsFactored(p) ? Product(p.Shape, 0, p.Shape.Count - 1) : 0;
+    private static readonly Func<Parameter<T>, int> ColumnLength = p =>
+        IsFactored(p) ? Product(p.Shape, 0, p.Shape.Count - 2) * p.Shape[^1] : 0;
+
+    private static readonly Func<Parameter<T>, int> VarianceLength = p => IsFactored(p) ? 0 : p.Length;
+
+    /// <summary>Creates Adafactor over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters; their shapes decide which get factored second moments.</param>
+    /// <param name="options">Options; default PyTorch's.</param>
+    public Adafactor(IEnumerable<Parameter<T>> parameters, AdafactorOptions? options = null)
+        : base(parameters, options ?? new AdafactorOptions())
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override void UpdateGroup(ParameterGroup<T, AdafactorOptions> group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var o = group.Options;
+        double step = group.StepCount;
+        double eps1 = o.Epsilon1 ?? double.CreateTruncating(T.BitIncrement(T.One) - T.One);
+        var s = new StepScalars(
+            T.CreateTruncating(Math.Pow(step, o.Beta2Decay)),
+            T.CreateTruncating(eps1),
+            T.CreateTruncating(eps1 * eps1),
+            o.Maximize ? -T.One : T.One);
+        double rho = PyMin(o.LearningRate, 1 / Math.Pow(step, 0.5));
+        T decay = T.CreateTruncating(1 - (o.LearningRate * o.WeightDecay));
+
+        for (int i = 0; i < group.Parameters.Count; i++)
+        {
+            var parameter = group.Parameters[i];
+            Span<T> rows = State(group, "row_var", RowLength, i);
+            Span<T> columns = State(group, "col_var", ColumnLength, i);
+            Span<T> variance = State(group, "variance", VarianceLength, i);
+            if (parameter.Length == 0)
+            {
+                continue;
+            }
+
+            Span<T> p = parameter.Value.Span;
+            ReadOnlySpan<T> g = parameter.Gradient.Span;
+            double alpha = PyMax(o.Epsilon2, Rms(p)) * rho;
+            double sumSquares = IsFactored(parameter)
+                ? FactoredUpdateNorm(parameter, rows, columns, s)
+                : VectorUpdateNorm(g, variance, s);
+            double denominator = PyMax(1.0, Math.Sqrt(sumSquares) / (Math.Pow(p.Length, 0.5) * o.ClippingThreshold));
+            T scale = T.CreateTruncating(-alpha / denominator);
+            if (IsFactored(parameter))
+            {
+                ApplyFactored(parameter, rows, columns, s, decay, o.WeightDecay != 0, scale);
+            }
+            else
+            {
+                ApplyVector(p, g, variance, s, decay, o.WeightDecay != 0, scale);
+            }
+        }
+    }
+
+    // Per-step constants in the element type, as PyTorch casts its Python scalars to the tensor's dtype.
+    private readonly record struct StepScalars(T Weight, T Eps1, T Eps1Squared, T Sign);
+
+    private static bool IsFactored(Parameter<T> p) => p.Shape.Count >= 2;
+
+    private static int Product(IReadOnlyList<int> shape, int from, int to)
+    {
+        int product = 1;
+        for (int k = from; k < to; k++)
+        {
+            product = checked(product * shape[k]);
+        }
+
+        return product;
+    }
+
+    // Python's max/min keep the first argument unless the second compares greater/smaller, so NaN never wins.
+    private static double PyMax(double a, double b) => b > a ? b : a;
+
+    private static double PyMin(double a, double b) => b < a ? b : a;
+
+    private static double Rms(ReadOnlySpan<T> values)
+    {
+        double sum = 0;
+        foreach (T v in values)
+        {
+            double x = double.CreateTruncating(v);
+            sum = Math.FusedMultiplyAdd(x, x, sum);
+        }
+
+        return Math.Sqrt(sum) / Math.Pow(values.Length, 0.5);
+    }
+
+    // PyTorch's CPU lerp: the two forms keep the result exact at weight 0 and at weight 1. Here, as in the norms'
+    // accumulations and in the final add_(u, alpha), PyTorch's x86-64 kernels round a·b + c once (fmadd), so we fuse too.
+    private static T Lerp(T start, T end, T weight) =>
+        T.Abs(weight) < T.CreateTruncating(0.5) ? T.FusedMultiplyAdd(weight, end - start, start) : T.FusedMultiplyAdd(-(end - start), T.One - weight, end);
+
+    // mean of g² along a line, computed like PyTorch as ‖g‖² / n from the rounded norm.
+    private static T MeanSquare(double sumSquares, int count)
+    {
+        T norm = T.CreateTruncating(Math.Sqrt(sumSquares));
+        return norm * norm / T.CreateTruncating(count);
+    }
+
+    private static T Update(T gradient, T varianceEstimate, in StepScalars s)
+    {
+        T v = varianceEstimate < s.Eps1Squared ? s.Eps1Squared : varianceEstimate;
+        return T.One / T.Sqrt(v) * gradient;
+    }
+
+    private static double VectorUpdateNorm(ReadOnlySpan<T> grad, Span<T> variance, in StepScalars s)
+    {
+        double sum = 0;
+        for (int j = 0; j < grad.Length; j++)
+        {
+            T g = s.Sign * grad[j];
+            variance[j] = Lerp(variance[j], g * g, s.Weight);
+            double u = double.CreateTruncating(Update(g, variance[j], s));
+            sum = Math.FusedMultiplyAdd(u, u, sum);
+        }
+
+        return sum;
+    }
+
+    private static void ApplyVector(Span<T> p, ReadOnlySpan<T> grad, ReadOnlySpan<T> variance, in StepScalars s, T decay, bool decays, T scale)
+    {
+        for (int j = 0; j < p.Length; j++)
+        {
+            T theta = decays ? p[j] * decay : p[j];
+            p[j] = T.FusedMultiplyAdd(scale, Update(s.Sign * grad[j], variance[j], s), theta);
+        }
+    }
+
+    private static (int Batches, int Rows, int Columns) Dimensions(Parameter<T> parameter)
+    {
+        var shape = parameter.Shape;
+        return (Product(shape, 0, shape.Count - 2), shape[^2], shape[^1]);
+    }
+
+    // Updates the row and column factors from this step's gradient and returns Σ U² for the clipping RMS.
+    private static double FactoredUpdateNorm(Parameter<T> parameter, Span<T> rows, Span<T> columns, in StepScalars s)
+    {
+        var (batches, m, n) = Dimensions(parameter);
+        ReadOnlySpan<T> grad = parameter.Gradient.Span;
+        double sum = 0;
+        for (int b = 0; b < batches; b++)
+        {
+            ReadOnlySpan<T> g = grad.Slice(b * m * n, m * n);
+            Span<T> r = rows.Slice(b * m, m);
+            Span<T> c = columns.Slice(b * n, n);
+            for (int i = 0; i < m; i++)
+            {
+                double rowSum = 0;
+                foreach (T x in g.Slice(i * n, n))
+                {
+                    double v = double.CreateTruncating(x);
+                    rowSum = Math.FusedMultiplyAdd(v, v, rowSum);
+                }
+
+                r[i] = Lerp(r[i], MeanSquare(rowSum, n), s.Weight);
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                double columnSum = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    double v = double.CreateTruncating(g[(i * n) + j]);
+                    columnSum = Math.FusedMultiplyAdd(v, v, columnSum);
+                }
+
+                c[j] = Lerp(c[j], MeanSquare(columnSum, m), s.Weight);
+            }
+
+            T rowMean = RowMean(r, s);
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    double u = double.CreateTruncating(Update(s.Sign * g[(i * n) + j], r[i] * c[j] / rowMean, s));
+                    sum = Math.FusedMultiplyAdd(u, u, sum);
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    private static T RowMean(ReadOnlySpan<T> rows, in StepScalars s)
+    {
+        T total = T.Zero;
+        foreach (T x in rows)
+        {
+            total += x;
+        }
+
+        T mean = total / T.CreateTruncating(rows.Length);
+        return mean < s.Eps1 ? s.Eps1 : mean;
+    }
+
+    private static void ApplyFactored(Parameter<T> parameter, ReadOnlySpan<T> rows, ReadOnlySpan<T> columns, in StepScalars s, T decay, bool decays, T scale)
+    {
+        var (batches, m, n) = Dimensions(parameter);
+        Span<T> value = parameter.Value.Span;
+        ReadOnlySpan<T> grad = parameter.Gradient.Span;
+        for (int b = 0; b < batches; b++)
+        {
+            Span<T> p = value.Slice(b * m * n, m * n);
+            ReadOnlySpan<T> g = grad.Slice(b * m * n, m * n);
+            ReadOnlySpan<T> r = rows.Slice(b * m, m);
+            ReadOnlySpan<T> c = columns.Slice(b * n, n);
+            T rowMean = RowMean(r, s);
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    int k = (i * n) + j;
+                    T theta = decays ? p[k] * decay : p[k];
+                    p[k] = T.FusedMultiplyAdd(scale, Update(s.Sign * g[k], r[i] * c[j] / rowMean, s), theta);
+                }
+            }
+        }
+    }
+}

@@ -82,6 +82,8 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
 
     private static readonly Func<Parameter<T>, int> VarianceLength = p => IsFactored(p) ? 0 : p.Length;
 
+    private double[] _columnScratch = [];
+
     /// <summary>Creates Adafactor over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters; their shapes decide which get factored second moments.</param>
     /// <param name="options">Options; default PyTorch's.</param>
@@ -120,7 +122,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
             ReadOnlySpan<T> g = parameter.Gradient.Span;
             double alpha = PyMax(o.Epsilon2, Rms(p)) * rho;
             double sumSquares = IsFactored(parameter)
-                ? FactoredUpdateNorm(parameter, rows, columns, s)
+                ? FactoredUpdateNorm(parameter, rows, columns, s, ColumnScratch(parameter))
                 : VectorUpdateNorm(g, variance, s);
             double denominator = PyMax(1.0, Math.Sqrt(sumSquares) / (Math.Pow(p.Length, 0.5) * o.ClippingThreshold));
             T scale = T.CreateTruncating(-alpha / denominator);
@@ -133,6 +135,18 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
                 ApplyVector(p, g, variance, s, decay, o.WeightDecay != 0, scale);
             }
         }
+    }
+
+    // Column sums of G² for the widest factored parameter; grown once, so steps allocate nothing afterwards.
+    private double[] ColumnScratch(Parameter<T> parameter)
+    {
+        int n = parameter.Shape[^1];
+        if (_columnScratch.Length < n)
+        {
+            _columnScratch = new double[n];
+        }
+
+        return _columnScratch;
     }
 
     // Per-step constants in the element type, as PyTorch casts its Python scalars to the tensor's dtype.
@@ -216,7 +230,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
     }
 
     // Updates the row and column factors from this step's gradient and returns Σ U² for the clipping RMS.
-    private static double FactoredUpdateNorm(Parameter<T> parameter, Span<T> rows, Span<T> columns, in StepScalars s)
+    private static double FactoredUpdateNorm(Parameter<T> parameter, Span<T> rows, Span<T> columns, in StepScalars s, double[] columnScratch)
     {
         var (batches, m, n) = Dimensions(parameter);
         ReadOnlySpan<T> grad = parameter.Gradient.Span;
@@ -226,13 +240,19 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
             ReadOnlySpan<T> g = grad.Slice(b * m * n, m * n);
             Span<T> r = rows.Slice(b * m, m);
             Span<T> c = columns.Slice(b * n, n);
+
+            // One row-major pass gathers both the row sums and the column sums of G².
+            Span<double> columnSums = columnScratch.AsSpan(0, n);
+            columnSums.Clear();
             for (int i = 0; i < m; i++)
             {
+                ReadOnlySpan<T> row = g.Slice(i * n, n);
                 double rowSum = 0;
-                foreach (T x in g.Slice(i * n, n))
+                for (int j = 0; j < n; j++)
                 {
-                    double v = double.CreateTruncating(x);
+                    double v = double.CreateTruncating(row[j]);
                     rowSum = Math.FusedMultiplyAdd(v, v, rowSum);
+                    columnSums[j] = Math.FusedMultiplyAdd(v, v, columnSums[j]);
                 }
 
                 r[i] = Lerp(r[i], MeanSquare(rowSum, n), s.Weight);
@@ -240,14 +260,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
 
             for (int j = 0; j < n; j++)
             {
-                double columnSum = 0;
-                for (int i = 0; i < m; i++)
-                {
-                    double v = double.CreateTruncating(g[(i * n) + j]);
-                    columnSum = Math.FusedMultiplyAdd(v, v, columnSum);
-                }
-
-                c[j] = Lerp(c[j], MeanSquare(columnSum, m), s.Weight);
+                c[j] = Lerp(c[j], MeanSquare(columnSums[j], m), s.Weight);
             }
 
             T rowMean = RowMean(r, s);

@@ -1,0 +1,152 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Descent.Cli.Bench;
+
+/// <summary>Everything <c>descent bench</c> measured; <c>--json</c> prints it with snake_case names.</summary>
+internal sealed class BenchReport
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>UTC time of the run, ISO 8601.</summary>
+    public string Date { get; init; } = string.Empty;
+
+    /// <summary>full, quick or tiny (tests).</summary>
+    public string Mode { get; init; } = string.Empty;
+
+    /// <summary>Whether subnormals were flushed to zero on the benchmark thread (the lab's default).</summary>
+    public bool FlushToZero { get; init; }
+
+    public MachineReport Machine { get; init; } = new();
+
+    public List<OptimizerReport> Optimizers { get; } = [];
+
+    public List<GemmReport> Gemm { get; } = [];
+
+    public List<TrainStepReport> TrainStep { get; } = [];
+
+    /// <summary>Wall time of <c>descent compare</c>'s MNIST part; null when it was not run.</summary>
+    public double? CompareSeconds { get; set; }
+
+    /// <summary>Iterations per optimizer in that run (the book's 2000 unless testing).</summary>
+    public int? CompareIterations { get; set; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+internal sealed class MachineReport
+{
+    public string Processor { get; init; } = string.Empty;
+
+    public int ProcessorCount { get; init; }
+
+    public string Os { get; init; } = string.Empty;
+
+    public string Runtime { get; init; } = string.Empty;
+
+    /// <summary>Widest hardware-accelerated vector.</summary>
+    public int VectorBits { get; init; }
+
+    /// <summary>STREAM triad with every core, GB/s (best repetition: the machine's limit).</summary>
+    public double TriadGbps { get; init; }
+
+    [JsonPropertyName("triad_gbps_1t")]
+    public double TriadGbps1T { get; init; }
+
+    [JsonPropertyName("fma_gflops_1t")]
+    public double FmaGflops1T { get; init; }
+
+    public double FmaGflopsAll { get; init; }
+
+    /// <summary>Each probe's worst, median and best repetition.</summary>
+    public Dictionary<string, ProbeReport> Probes { get; } = [];
+}
+
+internal sealed record ProbeReport(double Min, double Median, double Max, int Threads);
+
+internal sealed class OptimizerReport
+{
+    public string Name { get; init; } = string.Empty;
+
+    public string Convention { get; init; } = string.Empty;
+
+    public long Params { get; init; }
+
+    /// <summary>Least bytes a step must move per parameter: θ read and written, g read, each state tensor read and written.</summary>
+    public double BytesPerParam { get; init; }
+
+    /// <summary>Median milliseconds per <c>Step()</c>.</summary>
+    public double Ms { get; init; }
+
+    public double MsMin { get; init; }
+
+    public double MsMax { get; init; }
+
+    /// <summary>Bytes per parameter × parameters / median time.</summary>
+    public double Gbps { get; init; }
+
+    /// <summary><see cref="Gbps"/> over the all-core triad.</summary>
+    public double FractionOfBandwidth { get; init; }
+
+    /// <summary><see cref="Gbps"/> over the one-thread triad (the kernels run on one thread).</summary>
+    [JsonPropertyName("fraction_of_bandwidth_1t")]
+    public double FractionOfBandwidth1T { get; init; }
+}
+
+internal sealed class GemmReport
+{
+    public string Label { get; init; } = string.Empty;
+
+    public int M { get; init; }
+
+    public int K { get; init; }
+
+    public int N { get; init; }
+
+    public bool TransposeA { get; init; }
+
+    public bool TransposeB { get; init; }
+
+    public string Dtype { get; init; } = string.Empty;
+
+    /// <summary>Threads <c>Gemm.Multiply</c> uses for this size (one below its parallel threshold).</summary>
+    public int Threads { get; init; }
+
+    public double Ms { get; init; }
+
+    public double MsMin { get; init; }
+
+    public double MsMax { get; init; }
+
+    /// <summary>2·m·k·n / median time.</summary>
+    public double Gflops { get; init; }
+
+    /// <summary><see cref="Gflops"/> over the FMA peak of as many threads as the product used.</summary>
+    public double FractionOfPeak { get; init; }
+}
+
+internal sealed class TrainStepReport
+{
+    public string Net { get; init; } = string.Empty;
+
+    public int Batch { get; init; }
+
+    public string Optimizer { get; init; } = string.Empty;
+
+    public string Dtype { get; init; } = string.Empty;
+
+    /// <summary>Median milliseconds of forward, backward and <c>Step()</c> on one batch.</summary>
+    public double Ms { get; init; }
+
+    public double MsMin { get; init; }
+
+    public double MsMax { get; init; }
+}

@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="AdaGrad{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record AdaGradOptions : OptimizerOptions
+public sealed record AdaGradOptions : OptimizerOptions, IWeightDecayOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2, eps 1e-10).</summary>
     public AdaGradOptions() => LearningRate = 1e-2;
@@ -14,6 +14,9 @@ public sealed record AdaGradOptions : OptimizerOptions
 
     /// <summary>L2 penalty added to the gradient.</summary>
     public double WeightDecay { get; init; }
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Starting value of the sum of squares (PyTorch <c>initial_accumulator_value</c>).</summary>
     public double InitialAccumulatorValue { get; init; }

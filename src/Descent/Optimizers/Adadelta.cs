@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adadelta{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record AdadeltaOptions : OptimizerOptions
+public sealed record AdadeltaOptions : OptimizerOptions, IWeightDecayOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 1, rho 0.9, eps 1e-6).</summary>
     public AdadeltaOptions() => LearningRate = 1.0;
@@ -17,6 +17,9 @@ public sealed record AdadeltaOptions : OptimizerOptions
 
     /// <summary>L2 penalty added to the gradient.</summary>
     public double WeightDecay { get; init; }
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Maximize the objective instead of minimizing.</summary>
     public bool Maximize { get; init; }

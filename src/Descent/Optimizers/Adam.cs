@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adam{T}"/>, with PyTorch's names and defaults.</summary>
-public record AdamOptions : OptimizerOptions, IMomentumOptions
+public record AdamOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-3, betas (0.9, 0.999), eps 1e-8).</summary>
     public AdamOptions() => LearningRate = 1e-3;
@@ -20,6 +20,9 @@ public record AdamOptions : OptimizerOptions, IMomentumOptions
 
     /// <summary>Weight decay λ: an L2 term in the gradient, or with <see cref="DecoupledWeightDecay"/> θ ← θ(1 − ηλ).</summary>
     public double WeightDecay { get; init; }
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Use the running maximum of the second moment (Reddi et al., 2018; PyTorch <c>amsgrad</c>).</summary>
     public bool AmsGrad { get; init; }

@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adamax{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record AdamaxOptions : OptimizerOptions, IMomentumOptions
+public sealed record AdamaxOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 2e-3).</summary>
     public AdamaxOptions() => LearningRate = 2e-3;
@@ -20,6 +20,9 @@ public sealed record AdamaxOptions : OptimizerOptions, IMomentumOptions
 
     /// <summary>L2 penalty added to the gradient.</summary>
     public double WeightDecay { get; init; }
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Maximize the objective instead of minimizing.</summary>
     public bool Maximize { get; init; }

@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Asgd{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record AsgdOptions : OptimizerOptions
+public sealed record AsgdOptions : OptimizerOptions, IWeightDecayOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2, lambd 1e-4, alpha 0.75, t0 1e6).</summary>
     public AsgdOptions() => LearningRate = 1e-2;
@@ -20,6 +20,9 @@ public sealed record AsgdOptions : OptimizerOptions
 
     /// <summary>L2 penalty added to the gradient.</summary>
     public double WeightDecay { get; init; }
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Maximize the objective instead of minimizing.</summary>
     public bool Maximize { get; init; }

@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="NAdam{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record NAdamOptions : OptimizerOptions, IMomentumOptions
+public sealed record NAdamOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 2e-3, momentum decay 4e-3).</summary>
     public NAdamOptions() => LearningRate = 2e-3;
@@ -20,6 +20,9 @@ public sealed record NAdamOptions : OptimizerOptions, IMomentumOptions
 
     /// <summary>Weight decay: L2 in the gradient, or decoupled with <see cref="DecoupledWeightDecay"/>.</summary>
     public double WeightDecay { get; init; }
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>ψ of the momentum schedule μₜ = β₁(1 − ½·0.96^(tψ)) (PyTorch <c>momentum_decay</c>).</summary>
     public double MomentumDecay { get; init; } = 4e-3;

@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="RAdam{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record RAdamOptions : OptimizerOptions, IMomentumOptions
+public sealed record RAdamOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-3).</summary>
     public RAdamOptions() => LearningRate = 1e-3;
@@ -20,6 +20,9 @@ public sealed record RAdamOptions : OptimizerOptions, IMomentumOptions
 
     /// <summary>Weight decay: L2 in the gradient, or decoupled with <see cref="DecoupledWeightDecay"/>.</summary>
     public double WeightDecay { get; init; }
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Decay the weights directly (RAdamW) instead of through the gradient.</summary>
     public bool DecoupledWeightDecay { get; init; }

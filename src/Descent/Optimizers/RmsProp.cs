@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="RmsProp{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions
+public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2, alpha 0.99, eps 1e-8).</summary>
     public RmsPropOptions() => LearningRate = 1e-2;
@@ -17,6 +17,9 @@ public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions
 
     /// <summary>L2 penalty added to the gradient.</summary>
     public double WeightDecay { get; init; }
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Momentum factor of the update buffer; 0 disables it.</summary>
     public double Momentum { get; init; }

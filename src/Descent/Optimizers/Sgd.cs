@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Sgd{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record SgdOptions : OptimizerOptions, IMomentumOptions
+public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
 {
     /// <summary>Creates the options with PyTorch's defaults.</summary>
     public SgdOptions() => LearningRate = 1e-3;
@@ -17,6 +17,9 @@ public sealed record SgdOptions : OptimizerOptions, IMomentumOptions
 
     /// <summary>L2 penalty added to the gradient (coupled weight decay).</summary>
     public double WeightDecay { get; init; }
+
+    /// <inheritdoc/>
+    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Use Nesterov momentum (requires Momentum &gt; 0 and Dampening = 0).</summary>
     public bool Nesterov { get; init; }

@@ -151,7 +151,7 @@ public sealed class CyclicSchedule : LearningRateSchedule
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"CyclicLR(base_lr={Format(BaseRate)}, max_lr={Format(MaxRate)}, step_size_up={StepSizeUp}, step_size_down={StepSizeDown}, mode={Mode switch { CyclicMode.Triangular => "triangular", CyclicMode.Triangular2 => "triangular2", _ => "exp_range" }}{(_scale is null ? string.Empty : ", scale_fn")})";
+        $"CyclicLR(base_lr={Format(BaseRate)}, max_lr={Format(MaxRate)}, step_size_up={StepSizeUp}, step_size_down={StepSizeDown}, mode={Mode switch { CyclicMode.Triangular => "triangular", CyclicMode.Triangular2 => "triangular2", _ => "exp_range" }}, gamma={Format(Gamma)}{(_scale is null ? string.Empty : ", scale_fn=<function>")}, cycle_momentum={CycleMomentum}, base_momentum={Format(BaseMomentum)}, max_momentum={Format(MaxMomentum)})";
 
     /// <summary>PyTorch's scale factor (position within the half cycle) and amplitude scale at <paramref name="step"/>.</summary>
     private double Position(long step, out double scale)

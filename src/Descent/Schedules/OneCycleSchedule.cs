@@ -147,7 +147,7 @@ public sealed class OneCycleSchedule : LearningRateSchedule
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"OneCycleLR(max_lr={Format(MaxRate)}, total_steps={TotalSteps}, pct_start={Format(PercentStart)}, anneal_strategy={(Strategy == AnnealStrategy.Cosine ? "cos" : "linear")}, div_factor={Format(DivFactor)}, final_div_factor={Format(FinalDivFactor)}, three_phase={ThreePhase})";
+        $"OneCycleLR(max_lr={Format(MaxRate)}, total_steps={TotalSteps}, pct_start={Format(PercentStart)}, anneal_strategy={(Strategy == AnnealStrategy.Cosine ? "cos" : "linear")}, cycle_momentum={CycleMomentum}, base_momentum={Format(BaseMomentum)}, max_momentum={Format(MaxMomentum)}, div_factor={Format(DivFactor)}, final_div_factor={Format(FinalDivFactor)}, three_phase={ThreePhase})";
 
     private double Evaluate(long step, bool momentum)
     {

@@ -109,5 +109,5 @@ public sealed class WarmupStableDecaySchedule : LearningRateSchedule
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"WarmupStableDecay(warmup_steps={WarmupSteps}, stable_steps={StableSteps}, decay_steps={DecaySteps}, shape={Shape}, warmup_start_factor={Format(WarmupStartFactor)}, final_factor={Format(FinalFactor)})";
+        $"WarmupStableDecay(warmup_steps={WarmupSteps}, stable_steps={StableSteps}, decay_steps={DecaySteps}, shape={Shape switch { DecayShape.Linear => "linear", DecayShape.Cosine => "cos", _ => "sqrt" }}, warmup_start_factor={Format(WarmupStartFactor)}, final_factor={Format(FinalFactor)})";
 }

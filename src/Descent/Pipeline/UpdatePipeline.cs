@@ -1,0 +1,291 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using Descent.Clipping;
+using Descent.Optimizers;
+using Descent.Schedules;
+
+namespace Descent.Pipeline;
+
+/// <summary>How accumulated micro-batch gradients are combined.</summary>
+public enum AccumulationMode
+{
+    /// <summary>Their mean: the gradient of the mean loss over the micro-batches (Optax <c>MultiSteps</c>).</summary>
+    Mean,
+
+    /// <summary>Their sum.</summary>
+    Sum,
+}
+
+/// <summary>What one <see cref="UpdatePipeline{T}.Step"/> did.</summary>
+public enum StepOutcome
+{
+    /// <summary>The optimizer updated the weights.</summary>
+    Applied,
+
+    /// <summary>The gradients were added to the accumulator; the update waits for more micro-batches.</summary>
+    Accumulated,
+
+    /// <summary>The gradients held NaN or ∞ and were dropped; nothing changed but the skip counters.</summary>
+    Skipped,
+}
+
+/// <summary>Starts the declaration of an <see cref="UpdatePipeline{T}"/>.</summary>
+public static class UpdatePipeline
+{
+    /// <summary>Starts a pipeline over <paramref name="parameters"/>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="parameters">Every parameter the pipeline trains.</param>
+    /// <returns>The builder.</returns>
+    public static UpdatePipelineBuilder<T> For<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new(parameters);
+}
+
+/// <summary>
+/// Everything around an optimizer's update, declared in one place and run in one fixed order, as an
+/// Optax chain:
+/// <code>
+/// skip non-finite → accumulate → clip → update rule (with the weight-decay mask) → schedule → weight average
+/// </code>
+/// Each <see cref="Step"/> takes the gradients of one micro-batch from the parameters' gradient buffers.
+/// The per-element update stays the optimizer's own fused kernel; the stages around it are one pass each
+/// over the gradients, and only the stages declared run. Build it with <see cref="UpdatePipeline.For{T}"/>.
+/// </summary>
+/// <remarks>
+/// Clipping sees the accumulated gradient, as in Optax's <c>MultiSteps(chain(clip, …))</c> and in PyTorch's
+/// usual loop (accumulate, clip, step). Fill the gradient buffers afresh for each micro-batch (zero them
+/// or let backpropagation overwrite them): the pipeline keeps the running sum itself. After the first
+/// call, <see cref="Step"/> allocates nothing except what the optimizer and a changing schedule do
+/// (options are immutable records, so a new learning rate is a new options object per group).
+/// </remarks>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class UpdatePipeline<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T>[] _parameters;
+    private readonly int _maxConsecutiveSkips;
+    private readonly int _accumulationSteps;
+    private readonly AccumulationMode _accumulationMode;
+    private readonly ClipSettings? _clip;
+    private readonly string[] _stages;
+    private T[][]? _accumulated;
+    private int _pending;
+
+    internal UpdatePipeline(
+        Parameter<T>[] parameters,
+        IOptimizer optimizer,
+        int maxConsecutiveSkips,
+        int accumulationSteps,
+        AccumulationMode accumulationMode,
+        ClipSettings? clip,
+        WeightDecayMask? mask,
+        LearningRateScheduler? scheduler,
+        WeightAverage<T>? average)
+    {
+        _parameters = parameters;
+        Optimizer = optimizer;
+        _maxConsecutiveSkips = maxConsecutiveSkips;
+        _accumulationSteps = accumulationSteps;
+        _accumulationMode = accumulationMode;
+        _clip = clip;
+        Scheduler = scheduler;
+        Average = average;
+
+        var stages = new List<string>();
+        if (maxConsecutiveSkips >= 0)
+        {
+            stages.Add($"skip non-finite gradients (error after {maxConsecutiveSkips} in a row)");
+        }
+
+        if (accumulationSteps > 1)
+        {
+            stages.Add($"accumulate {accumulationSteps} micro-batches ({accumulationMode.ToString().ToLowerInvariant()})");
+        }
+
+        if (clip is { } c)
+        {
+            stages.Add(c.ByValue
+                ? $"clip each gradient element to ±{Guard.Format(c.Bound)}"
+                : $"clip the global {GradientClipping.NormName(c.NormType)} norm to {Guard.Format(c.Bound)}");
+        }
+
+        if (mask is not null)
+        {
+            stages.Add($"no weight decay for {mask}");
+        }
+
+        stages.Add($"update with {optimizer.GetType().Name.Split('`')[0]}");
+        if (scheduler is not null)
+        {
+            stages.Add($"schedule {scheduler.Schedules[0]}");
+        }
+
+        if (average is not null)
+        {
+            stages.Add($"average the weights (decay {Guard.Format(average.Decay)})");
+        }
+
+        _stages = [.. stages];
+    }
+
+    /// <summary>The optimizer that applies the update.</summary>
+    public IOptimizer Optimizer { get; }
+
+    /// <summary>The learning-rate scheduler, when a schedule was declared.</summary>
+    public LearningRateScheduler? Scheduler { get; }
+
+    /// <summary>The weight average, when declared; swap it in to evaluate.</summary>
+    public WeightAverage<T>? Average { get; }
+
+    /// <summary>The parameters, in order.</summary>
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <summary>The stages in the order they run, for a reader (and for logs).</summary>
+    public IReadOnlyList<string> Stages => _stages;
+
+    /// <summary>Updates applied by the optimizer.</summary>
+    public long AppliedSteps { get; private set; }
+
+    /// <summary>Micro-batches dropped for non-finite gradients, in total.</summary>
+    public long SkippedSteps { get; private set; }
+
+    /// <summary>Micro-batches dropped in a row, up to now.</summary>
+    public int ConsecutiveSkips { get; private set; }
+
+    /// <summary>Micro-batches accumulated towards the next update.</summary>
+    public int PendingMicroBatches => _pending;
+
+    /// <summary>The global gradient norm before clipping at the last applied update (NaN without norm clipping).</summary>
+    public double LastGradientNorm { get; private set; } = double.NaN;
+
+    /// <summary>Takes the current gradients through the pipeline.</summary>
+    /// <returns>Whether the weights were updated, the gradients accumulated, or the step skipped.</returns>
+    /// <exception cref="NonFiniteGradientException">More non-finite steps in a row than allowed.</exception>
+    /// <exception cref="InvalidOperationException">The weight average is swapped in.</exception>
+    public StepOutcome Step()
+    {
+        if (Average is { IsSwappedIn: true })
+        {
+            throw new InvalidOperationException("Step() while the weight average is swapped in: swap the training weights back first.");
+        }
+
+        if (_maxConsecutiveSkips >= 0 && !GradientsAreFinite())
+        {
+            SkippedSteps++;
+            if (++ConsecutiveSkips > _maxConsecutiveSkips)
+            {
+                throw new NonFiniteGradientException(
+                    $"The gradients held NaN or ∞ in {ConsecutiveSkips} steps in a row (at most {_maxConsecutiveSkips} may be skipped; {SkippedSteps} skipped in total, after {AppliedSteps} applied updates). The run is diverging: lower the learning rate, clip the gradients, or check the loss and the data.");
+            }
+
+            return StepOutcome.Skipped;
+        }
+
+        ConsecutiveSkips = 0;
+        if (_accumulationSteps > 1 && !Accumulate())
+        {
+            return StepOutcome.Accumulated;
+        }
+
+        if (_clip is { } clip)
+        {
+            if (clip.ByValue)
+            {
+                GradientClipping.ClipByValue(_parameters, clip.Bound);
+            }
+            else
+            {
+                LastGradientNorm = GradientClipping.ClipByGlobalNorm(_parameters, clip.Bound, clip.NormType, clip.ErrorIfNonFinite);
+            }
+        }
+
+        Optimizer.Step();
+        Scheduler?.Step();
+        Average?.Update();
+        AppliedSteps++;
+        return StepOutcome.Applied;
+    }
+
+    /// <summary>A one-line view of the stages.</summary>
+    /// <returns>The stages joined by arrows.</returns>
+    public override string ToString() => string.Join(" → ", _stages);
+
+    /// <summary>Adds this micro-batch to the running sum; on the last one of a window, writes the combined gradient back.</summary>
+    /// <returns>True when the window is complete and the update should run.</returns>
+    private bool Accumulate()
+    {
+        _accumulated ??= Array.ConvertAll(_parameters, p => new T[p.Length]);
+        _pending++;
+        bool complete = _pending == _accumulationSteps;
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            Span<T> g = _parameters[i].Gradient.Span;
+            Span<T> sum = _accumulated[i];
+            if (complete)
+            {
+                TensorPrimitives.Add(sum, g, g);
+                if (_accumulationMode == AccumulationMode.Mean)
+                {
+                    TensorPrimitives.Divide(g, T.CreateTruncating(_accumulationSteps), g);
+                }
+            }
+            else if (_pending == 1)
+            {
+                g.CopyTo(sum);
+            }
+            else
+            {
+                TensorPrimitives.Add(sum, g, sum);
+            }
+        }
+
+        if (complete)
+        {
+            _pending = 0;
+        }
+
+        return complete;
+    }
+
+    private bool GradientsAreFinite()
+    {
+        foreach (var p in _parameters)
+        {
+            if (!AllFinite(p.Gradient.Span))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>x − x is 0 for every finite x and NaN for ±∞ and NaN, so one running sum of it finds any non-finite element.</summary>
+    private static bool AllFinite(ReadOnlySpan<T> x)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
+        {
+            var acc = Vector<T>.Zero;
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x[i..]);
+                acc += v - v;
+            }
+
+            if (!Vector.EqualsAll(acc, Vector<T>.Zero))
+            {
+                return false;
+            }
+        }
+
+        T tail = T.Zero;
+        for (; i < x.Length; i++)
+        {
+            tail += x[i] - x[i];
+        }
+
+        return tail == T.Zero;
+    }
+
+    internal readonly record struct ClipSettings(bool ByValue, double Bound, double NormType, bool ErrorIfNonFinite);
+}

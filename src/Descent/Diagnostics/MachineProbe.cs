@@ -28,7 +28,7 @@ public static class MachineProbe
     /// <summary>FMA iterations per thread by default, each one 12 vector FMAs (about 40 ms per repetition here).</summary>
     public const long DefaultFmaIterations = 10_000_000;
 
-    private const int FmaChains = 12;
+    private const int Chains = 12;
 
     /// <summary>
     /// STREAM triad <c>a[i] = b[i] + s·c[i]</c> over double arrays, in GB/s (10⁹ bytes), counting 24 bytes
@@ -85,10 +85,21 @@ public static class MachineProbe
         double[] seconds = RunTogether(threads, repetitions + 1, worker =>
             sinks[worker] = wide ? FmaChains512(iterations) : FmaChains256(iterations));
         int lanes = wide ? Vector512<float>.Count : Vector256<float>.Count;
-        double flops = 2.0 * FmaChains * lanes * iterations * threads;
+        double flops = 2.0 * Chains * lanes * iterations * threads;
         GC.KeepAlive(sinks);
         return Rates(seconds.AsSpan(1), flops / 1e9, threads);
     }
+
+    /// <summary>
+    /// One thread's FMA loop: <paramref name="iterations"/> × 12 vector FMAs (Vector512 when accelerated,
+    /// else Vector256); <see cref="FmaFlops"/> gives the floating-point operations it performs.
+    /// </summary>
+    internal static float FmaChains(long iterations) =>
+        Vector512.IsHardwareAccelerated ? FmaChains512(iterations) : FmaChains256(iterations);
+
+    /// <summary>Floating-point operations of one <see cref="FmaChains"/> call.</summary>
+    internal static double FmaFlops(long iterations) =>
+        2.0 * Chains * iterations * (Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256<float>.Count);
 
     // Twelve independent chains: FMA latency (4 cycles) times two pipes needs at least eight in flight.
     // x·0.999 + 0.001 converges to 1, so the values never overflow or turn subnormal.

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Numerics;
 
@@ -38,6 +39,16 @@ internal static unsafe partial class GemmKernel<T>
     /// <summary>Columns of a B block: KC·NC·sizeof(T) = 4 MiB, shared L3 is 32 MiB.</summary>
     internal static int Nc = 4096;
 
+    /// <summary>
+    /// Depth of the packed blocks for a product of depth k: at most KC, and equal blocks, so that k = 784
+    /// runs as 4×196 rather than 3×256 + 16 (a thin last block pays a full pass over C for little work).
+    /// </summary>
+    internal static int BlockDepth(int k)
+    {
+        int blocks = Math.Max(1, (k + Kc - 1) / Kc);
+        return (k + blocks - 1) / blocks;
+    }
+
     /// <summary>Rows of a micro-tile.</summary>
     internal static int Mr(GemmIsa isa) => isa == GemmIsa.Vector512 ? 8 : 6;
 
@@ -51,6 +62,7 @@ internal static unsafe partial class GemmKernel<T>
     /// <paramref name="sharedB"/> is given, that operand was already packed whole (see <see cref="PackWholeA"/>,
     /// <see cref="PackWholeB"/>; B only when n ≤ NC) and is not packed again.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(
         T* a, nint lda, bool ta, T* b, nint ldb, bool tb, T* c, nint ldc,
         int m, int k, int n, T alpha, T beta, GemmIsa isa, T* sharedA = null, T* sharedB = null)
@@ -68,7 +80,7 @@ internal static unsafe partial class GemmKernel<T>
 
         int mr = Mr(isa);
         int nr = 2 * Lanes(isa);
-        int kcMax = Kc;
+        int kcMax = BlockDepth(k);
         int mcMax = Mc / mr * mr;
         int ncMax = Nc;
         var buffers = PackBuffers.Get(
@@ -157,7 +169,7 @@ internal static unsafe partial class GemmKernel<T>
     internal static void PackWholeA(T* a, nint lda, bool ta, int m, int k, int pc, int i0, T alpha, GemmIsa isa, T* dst)
     {
         int mr = Mr(isa);
-        int kc = Math.Min(Kc, k - pc);
+        int kc = Math.Min(BlockDepth(k), k - pc);
         PackA(a, lda, ta, i0, Math.Min(mr, m - i0), pc, kc, mr, alpha, dst + ((nint)pc * RoundUp(m, mr)) + ((nint)i0 * kc));
     }
 
@@ -168,13 +180,14 @@ internal static unsafe partial class GemmKernel<T>
     internal static void PackWholeB(T* b, nint ldb, bool tb, int k, int n, int pc, int j0, GemmIsa isa, T* dst)
     {
         int nr = 2 * Lanes(isa);
-        int kc = Math.Min(Kc, k - pc);
+        int kc = Math.Min(BlockDepth(k), k - pc);
         PackB(b, ldb, tb, pc, kc, j0, Math.Min(nr, n - j0), nr, Lanes(isa), dst + ((nint)pc * PaddedColumns(n, isa)) + ((nint)j0 * kc));
     }
 
     /// <summary>The calling thread's buffer for a whole packed operand shared with helper threads.</summary>
     internal static T* SharedBuffer(nint size) => PackBuffers.Shared(size);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernel(GemmIsa isa, bool wide, T* a, T* b, int kc, T* c, nint ldc, bool first, T beta)
     {
         int mode = !first ? 1 : beta == T.Zero ? 0 : 2;
@@ -199,6 +212,7 @@ internal static unsafe partial class GemmKernel<T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeEdge(T* tile, nint ldt, T* c, nint ldc, int rows, int cols, bool first, T beta)
     {
         for (int i = 0; i < rows; i++)
@@ -286,9 +300,31 @@ internal static unsafe partial class GemmKernel<T>
         acc.Store(c);
     }
 
+    /// <summary>
+    /// Asks for the C tile before the depth loop: C is touched once per KC block, so it comes from L3 or
+    /// memory, and loading it only at the end would stall the store of every tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile(T* c, nint ldc, int rows, int cols)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        for (int i = 0; i < rows; i++)
+        {
+            T* row = c + (i * ldc);
+            Sse.Prefetch0(row);
+            Sse.Prefetch0(row + cols - 1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Kernel512x2(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
     {
         int w = Vector512<T>.Count;
+        PrefetchTile(c, ldc, 8, 2 * w);
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<T> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<T> c40 = default, c41 = default, c50 = default, c51 = default;
@@ -351,9 +387,11 @@ internal static unsafe partial class GemmKernel<T>
         Store(c + w, c71, mode, bv);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel512x1(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
     {
         int w = Vector512<T>.Count;
+        PrefetchTile(c, ldc, 8, w);
         Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<T> c4 = default, c5 = default, c6 = default, c7 = default;
         for (int p = 0; p < kc; p++)
@@ -382,9 +420,11 @@ internal static unsafe partial class GemmKernel<T>
         Store(c + (7 * ldc), c7, mode, bv);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256x2(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
     {
         int w = Vector256<T>.Count;
+        PrefetchTile(c, ldc, 6, 2 * w);
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<T> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector256<T> c40 = default, c41 = default, c50 = default, c51 = default;
@@ -434,9 +474,11 @@ internal static unsafe partial class GemmKernel<T>
         Store(c + w, c51, mode, bv);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256x1(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
     {
         int w = Vector256<T>.Count;
+        PrefetchTile(c, ldc, 6, w);
         Vector256<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         for (int p = 0; p < kc; p++)
         {

@@ -20,6 +20,7 @@ internal static unsafe partial class GemmKernel<T>
     /// Packs rows ic..ic+mc, depth pc..pc+kc of α·op(A) into MR-row micro-panels: panel r holds, for each
     /// p, the MR values op(A)(ic+r·MR+i, pc+p) contiguously; rows past m are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(T* a, nint lda, bool ta, int ic, int mc, int pc, int kc, int mr, T alpha, T* dst)
     {
         bool scale = alpha != T.One;
@@ -83,6 +84,7 @@ internal static unsafe partial class GemmKernel<T>
     /// vector wide when that covers the rest): for each p, the panel's values op(B)(pc+p, j) contiguously;
     /// columns past n are zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(T* b, nint ldb, bool tb, int pc, int kc, int jc, int nc, int nr, int lanes, T* dst)
     {
         int tile = Tile;
@@ -184,6 +186,7 @@ internal static unsafe partial class GemmKernel<T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd, bool scale, float alpha)
     {
         var r0 = Avx.LoadVector256(src);
@@ -233,6 +236,7 @@ internal static unsafe partial class GemmKernel<T>
         Avx.Store(dst + (7 * ldd), Avx.Permute2x128(u3, u7, 0x31));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transpose4x4(double* src, nint lds, double* dst, nint ldd, bool scale, double alpha)
     {
         var r0 = Avx.LoadVector256(src);

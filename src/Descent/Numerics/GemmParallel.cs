@@ -56,7 +56,8 @@ internal static unsafe class GemmParallel<T>
         job.Unit = splitRows ? mr : nr;
 
         // Share the other operand when it fits one packed block (B: n ≤ NC); else each stripe packs its own.
-        int blocks = (k + GemmKernel<T>.Kc - 1) / GemmKernel<T>.Kc;
+        int depth = GemmKernel<T>.BlockDepth(k);
+        int blocks = (k + depth - 1) / depth;
         bool share = splitRows ? n <= GemmKernel<T>.Nc : true;
         job.Shared = null;
         job.PackTasks = 0;
@@ -184,7 +185,7 @@ internal static unsafe class GemmParallel<T>
 
         private void Pack(int task)
         {
-            int pc = task / PanelsPerBlock * GemmKernel<T>.Kc;
+            int pc = task / PanelsPerBlock * GemmKernel<T>.BlockDepth(K);
             int panel = task % PanelsPerBlock;
             if (SplitRows)
             {

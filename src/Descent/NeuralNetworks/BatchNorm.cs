@@ -61,6 +61,7 @@ public sealed class BatchNorm<T> : Layer<T>
     private readonly int _size;
     private readonly T[] _inverseStd;
     private T[] _normalized = [];
+    private bool _training;
 
     /// <summary>Creates the layer over existing γ and β storage.</summary>
     /// <param name="gamma">Scale γ, shape <c>[features]</c> (initialise to ones).</param>
@@ -206,11 +207,9 @@ public sealed class BatchNorm<T> : Layer<T>
             }
         }
 
-        Training = training;
+        _training = training;
         return output;
     }
-
-    private bool Training { get; set; }
 
     // Training: ∂L/∂x = (γ/σ)·(δ − mean(δ) − x̂·mean(δ·x̂)), ∂L/∂γ = Σ δ·x̂, ∂L/∂β = Σ δ  (σ = √(σ²_B + ε)).
     // Evaluation: the statistics are constants, so ∂L/∂x = γ·δ/σ_running.
@@ -243,7 +242,7 @@ public sealed class BatchNorm<T> : Layer<T>
             }
 
             T g = gamma[j] * _inverseStd[j];
-            if (Training)
+            if (_training)
             {
                 T meanDelta = sumDelta / n;
                 T meanDeltaXn = sumDeltaXn / n;

@@ -56,6 +56,29 @@ public class PyTorchNetworkGoldenTests(ITestOutputHelper output)
         Assert.True(logitError <= 1e-9, $"eval logits: error {logitError:E2}");
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TrainingInFloat_StaysWithinFloatPrecisionOfPyTorch(int index)
+    {
+        using var doc = Goldens.Load("pytorch/networks.json");
+        var c = doc.RootElement.GetProperty("cases")[index];
+        string[] layers = [.. c.GetProperty("layers").EnumerateArray().Select(e => e.GetString()!)];
+        var net = PyTorchSequential.Build<float>(layers, State(c.GetProperty("init_state")));
+        float[] x = [.. Doubles(c.GetProperty("X")).Select(v => (float)v)];
+        int batch = c.GetProperty("X_shape")[0].GetInt32();
+        int[] y = [.. c.GetProperty("y").EnumerateArray().Select(e => e.GetInt32())];
+        var optimizer = OptimizerCatalog.Create(c.GetProperty("optimizer").GetString()!.Replace('(', ':').TrimEnd(')'), net.Parameters);
+        foreach (double expected in Doubles(c.GetProperty("loss_before_each_step")))
+        {
+            float loss = net.ComputeGradients(x, batch, y);
+            Assert.True(Math.Abs(loss - expected) <= 1e-4 * Math.Max(1, Math.Abs(expected)), $"loss {loss} vs {expected}");
+            optimizer.Step();
+        }
+
+        double[] logits = [.. net.Predict(x, batch).ToArray().Select(v => (double)v)];
+        Assert.True(MaxError(logits, Doubles(c.GetProperty("eval_logits_after"))) <= 1e-4);
+    }
+
     /// <summary>"SGD(lr=0.1,momentum=0.9)" → the catalog's "SGD:lr=0.1,momentum=0.9".</summary>
     internal static IOptimizer<double> CreateOptimizer(string text, IReadOnlyList<Parameter<double>> parameters) =>
         OptimizerCatalog.Create(text.Replace('(', ':').TrimEnd(')'), parameters);

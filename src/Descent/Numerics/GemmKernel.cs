@@ -30,8 +30,8 @@ internal enum GemmIsa
 internal static unsafe partial class GemmKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Depth of a packed block: KC·NR·sizeof(T) = 32 KiB keeps a B micro-panel in L1.</summary>
-    internal static int Kc = 1024 / sizeof(T);
+    /// <summary>Depth of a packed block: KC·NR·sizeof(T) = 32 KiB (NR = 32 floats or 16 doubles) keeps a B micro-panel in L1.</summary>
+    internal static int Kc = 256;
 
     /// <summary>Rows of an A block: MC·KC·sizeof(T) = 192 KiB stays in L2 (1 MiB per core here).</summary>
     internal static int Mc = 192;

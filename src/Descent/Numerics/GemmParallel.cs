@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 
 namespace Descent.Numerics;
@@ -8,7 +7,8 @@ namespace Descent.Numerics;
 /// stripes, A for column stripes) is packed once, by all threads together, into a buffer they share;
 /// then the threads take stripes from a counter. Work is claimed, not assigned, so a helper that the
 /// (busy, shared) machine starts late only takes what is left, and the calling thread finishes the rest.
-/// Helpers and their events are cached per calling thread, so a repeated call allocates nothing.
+/// The job object is cached per calling thread and the helpers are long-lived (<see cref="GemmWorkers"/>),
+/// so a repeated call allocates nothing.
 /// </summary>
 internal static unsafe class GemmParallel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -81,11 +81,8 @@ internal static unsafe class GemmParallel<T>
     }
 
     /// <summary>One product's shared state; the calling thread and its helpers claim work from the counters.</summary>
-    private sealed class Job
+    private sealed class Job : GemmWork
     {
-        private readonly List<Helper> _helpers = [];
-        private readonly List<Helper> _running = [];
-
         public GemmIsa Isa;
         public T Alpha;
         public T Beta;
@@ -114,39 +111,14 @@ internal static unsafe class GemmParallel<T>
 
         public void Execute(int helpers)
         {
-            _running.Clear();
-            foreach (var helper in _helpers)
+            // Another product holds the helper threads (a caller on another thread): run this one alone.
+            if (!GemmWorkers.TryRun(this, helpers))
             {
-                if (_running.Count == helpers)
-                {
-                    break;
-                }
-
-                if (helper.TryQueue(this))
-                {
-                    _running.Add(helper);
-                }
-            }
-
-            while (_running.Count < helpers)
-            {
-                // First call, or earlier helpers still sit in the pool's queue (cancelled): add one.
-                var helper = new Helper();
-                _helpers.Add(helper);
-                helper.TryQueue(this);
-                _running.Add(helper);
-            }
-
-            Work();
-
-            // A helper the pool has not started yet is cancelled; it must not touch this job later.
-            foreach (var helper in _running)
-            {
-                helper.Finish();
+                Work();
             }
         }
 
-        public void Work()
+        public override void Work()
         {
             try
             {
@@ -212,55 +184,6 @@ internal static unsafe class GemmParallel<T>
                 T* b = TransposeB ? B + (start * Ldb) : B + start;
                 GemmKernel<T>.Run(A, Lda, TransposeA, b, Ldb, TransposeB, C + start, Ldc, M, K, end - start, Alpha, Beta, Isa, sharedA: Shared);
             }
-        }
-    }
-
-    /// <summary>A pool work item that joins one job; states: idle, queued, running, cancelled while queued.</summary>
-    [SuppressMessage("Design", "CA1001", Justification = "Cached for the life of the calling thread; the event is never disposed early.")]
-    private sealed class Helper : IThreadPoolWorkItem
-    {
-        private const int Idle = 0, Queued = 1, Running = 2, Cancelled = 3;
-        private readonly ManualResetEventSlim _done = new(initialState: false, spinCount: 2000);
-        private Job? _job;
-        private int _state;
-
-        public bool TryQueue(Job job)
-        {
-            if (Volatile.Read(ref _state) != Idle)
-            {
-                return false;
-            }
-
-            _job = job;
-            _done.Reset();
-            _state = Queued;
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-            return true;
-        }
-
-        /// <summary>Called by the job's thread after its own share: cancels a helper still queued, else waits for it.</summary>
-        public void Finish()
-        {
-            if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
-            {
-                return;
-            }
-
-            _done.Wait();
-            Volatile.Write(ref _state, Idle);
-        }
-
-        public void Execute()
-        {
-            if (Interlocked.CompareExchange(ref _state, Running, Queued) != Queued)
-            {
-                // Cancelled: the job finished without us; become reusable.
-                Volatile.Write(ref _state, Idle);
-                return;
-            }
-
-            _job!.Work();
-            _done.Set();
         }
     }
 }

@@ -23,7 +23,8 @@ internal sealed record BenchSizes
         TriadRepetitions = 5,
         FmaIterations = MachineProbe.DefaultFmaIterations / 4,
         FmaRepetitions = 5,
-        Warmups = 1,
+        Warmups = 40,
+        WarmupSeconds = 0.3,
         Repetitions = 5,
         TargetSeconds = 0.002,
     };
@@ -39,6 +40,7 @@ internal sealed record BenchSizes
         OptimizerParameters = [64, 80],
         GemmSize = 48,
         Warmups = 1,
+        WarmupSeconds = 0,
         Repetitions = 2,
         TargetSeconds = 0,
         CompareIterations = 3,
@@ -60,7 +62,13 @@ internal sealed record BenchSizes
     /// <summary>Edge of the square GEMM.</summary>
     public int GemmSize { get; init; } = 1024;
 
-    public int Warmups { get; init; } = 3;
+    /// <summary>
+    /// Untimed calls before timing, at least this many and for at least <see cref="WarmupSeconds"/>: the JIT promotes
+    /// a method to optimized code after 30 calls and a quiet 100 ms, and until then a kernel can run 10–20× slower.
+    /// </summary>
+    public int Warmups { get; init; } = 60;
+
+    public double WarmupSeconds { get; init; } = 1.0;
 
     public int Repetitions { get; init; } = 21;
 
@@ -288,7 +296,8 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
     private Timing Measure(Action body, int calls)
     {
         long warmupTicks = 0;
-        for (int w = 0; w < Math.Max(1, sizes.Warmups); w++)
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int w = 0; w < Math.Max(1, sizes.Warmups) || Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < sizes.WarmupSeconds; w++)
         {
             long start = Stopwatch.GetTimestamp();
             body();

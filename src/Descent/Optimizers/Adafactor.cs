@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using Descent.Optimizers.Kernels;
 
 namespace Descent.Optimizers;
 
@@ -99,13 +101,15 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
         var o = group.Options;
         double step = group.StepCount;
         double eps1 = o.Epsilon1 ?? double.CreateTruncating(T.BitIncrement(T.One) - T.One);
-        var s = new StepScalars(
+        var s = new AdafactorScalars<T>(
             T.CreateTruncating(Math.Pow(step, o.Beta2Decay)),
             T.CreateTruncating(eps1),
             T.CreateTruncating(eps1 * eps1),
-            o.Maximize ? -T.One : T.One);
+            o.Maximize ? -T.One : T.One,
+            T.CreateTruncating(1 - (o.LearningRate * o.WeightDecay)),
+            o.WeightDecay != 0);
         double rho = PyMin(o.LearningRate, 1 / Math.Pow(step, 0.5));
-        T decay = T.CreateTruncating(1 - (o.LearningRate * o.WeightDecay));
+        bool vector = KernelPath != KernelPath.Scalar && Vector256.IsHardwareAccelerated;
 
         for (int i = 0; i < group.Parameters.Count; i++)
         {
@@ -119,20 +123,21 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
             }
 
             Span<T> p = parameter.Value.Span;
-            ReadOnlySpan<T> g = parameter.Gradient.Span;
-            double alpha = PyMax(o.Epsilon2, Rms(p)) * rho;
-            double sumSquares = IsFactored(parameter)
-                ? FactoredUpdateNorm(parameter, rows, columns, s, ColumnScratch(parameter))
-                : VectorUpdateNorm(g, variance, s);
+            double rms = Math.Sqrt(AdafactorKernels<T>.SumSquares(p, vector)) / Math.Pow(p.Length, 0.5);
+            double alpha = PyMax(o.Epsilon2, rms) * rho;
+            bool factored = IsFactored(parameter);
+            double sumSquares = factored
+                ? FactoredUpdateNorm(parameter, rows, columns, s, ColumnScratch(parameter), vector)
+                : AdafactorKernels<T>.UpdateVariance(parameter.Gradient.Span, variance, s, vector);
             double denominator = PyMax(1.0, Math.Sqrt(sumSquares) / (Math.Pow(p.Length, 0.5) * o.ClippingThreshold));
             T scale = T.CreateTruncating(-alpha / denominator);
-            if (IsFactored(parameter))
+            if (factored)
             {
-                ApplyFactored(parameter, rows, columns, s, decay, o.WeightDecay != 0, scale);
+                ApplyFactored(parameter, rows, columns, s, scale, vector);
             }
             else
             {
-                ApplyVector(p, g, variance, s, decay, o.WeightDecay != 0, scale);
+                AdafactorKernels<T>.Apply(p, parameter.Gradient.Span, variance, s, scale, vector);
             }
         }
     }
@@ -148,9 +153,6 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
 
         return _columnScratch;
     }
-
-    // Per-step constants in the element type, as PyTorch casts its Python scalars to the tensor's dtype.
-    private readonly record struct StepScalars(T Weight, T Eps1, T Eps1Squared, T Sign);
 
     private static bool IsFactored(Parameter<T> p) => p.Shape.Count >= 2;
 
@@ -170,57 +172,11 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
 
     private static double PyMin(double a, double b) => b < a ? b : a;
 
-    private static double Rms(ReadOnlySpan<T> values)
-    {
-        double sum = 0;
-        foreach (T v in values)
-        {
-            double x = double.CreateTruncating(v);
-            sum = Math.FusedMultiplyAdd(x, x, sum);
-        }
-
-        return Math.Sqrt(sum) / Math.Pow(values.Length, 0.5);
-    }
-
-    // PyTorch's CPU lerp: the two forms keep the result exact at weight 0 and at weight 1. Here, as in the norms'
-    // accumulations and in the final add_(u, alpha), PyTorch's x86-64 kernels round a·b + c once (fmadd), so we fuse too.
-    private static T Lerp(T start, T end, T weight) =>
-        T.Abs(weight) < T.CreateTruncating(0.5) ? T.FusedMultiplyAdd(weight, end - start, start) : T.FusedMultiplyAdd(-(end - start), T.One - weight, end);
-
     // mean of g² along a line, computed like PyTorch as ‖g‖² / n from the rounded norm.
     private static T MeanSquare(double sumSquares, int count)
     {
         T norm = T.CreateTruncating(Math.Sqrt(sumSquares));
         return norm * norm / T.CreateTruncating(count);
-    }
-
-    private static T Update(T gradient, T varianceEstimate, in StepScalars s)
-    {
-        T v = varianceEstimate < s.Eps1Squared ? s.Eps1Squared : varianceEstimate;
-        return T.One / T.Sqrt(v) * gradient;
-    }
-
-    private static double VectorUpdateNorm(ReadOnlySpan<T> grad, Span<T> variance, in StepScalars s)
-    {
-        double sum = 0;
-        for (int j = 0; j < grad.Length; j++)
-        {
-            T g = s.Sign * grad[j];
-            variance[j] = Lerp(variance[j], g * g, s.Weight);
-            double u = double.CreateTruncating(Update(g, variance[j], s));
-            sum = Math.FusedMultiplyAdd(u, u, sum);
-        }
-
-        return sum;
-    }
-
-    private static void ApplyVector(Span<T> p, ReadOnlySpan<T> grad, ReadOnlySpan<T> variance, in StepScalars s, T decay, bool decays, T scale)
-    {
-        for (int j = 0; j < p.Length; j++)
-        {
-            T theta = decays ? p[j] * decay : p[j];
-            p[j] = T.FusedMultiplyAdd(scale, Update(s.Sign * grad[j], variance[j], s), theta);
-        }
     }
 
     private static (int Batches, int Rows, int Columns) Dimensions(Parameter<T> parameter)
@@ -230,7 +186,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
     }
 
     // Updates the row and column factors from this step's gradient and returns Σ U² for the clipping RMS.
-    private static double FactoredUpdateNorm(Parameter<T> parameter, Span<T> rows, Span<T> columns, in StepScalars s, double[] columnScratch)
+    private static double FactoredUpdateNorm(Parameter<T> parameter, Span<T> rows, Span<T> columns, in AdafactorScalars<T> s, double[] columnScratch, bool vector)
     {
         var (batches, m, n) = Dimensions(parameter);
         ReadOnlySpan<T> grad = parameter.Gradient.Span;
@@ -246,38 +202,26 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
             columnSums.Clear();
             for (int i = 0; i < m; i++)
             {
-                ReadOnlySpan<T> row = g.Slice(i * n, n);
-                double rowSum = 0;
-                for (int j = 0; j < n; j++)
-                {
-                    double v = double.CreateTruncating(row[j]);
-                    rowSum = Math.FusedMultiplyAdd(v, v, rowSum);
-                    columnSums[j] = Math.FusedMultiplyAdd(v, v, columnSums[j]);
-                }
-
-                r[i] = Lerp(r[i], MeanSquare(rowSum, n), s.Weight);
+                double rowSum = AdafactorKernels<T>.RowAndColumnSums(g.Slice(i * n, n), columnSums, vector);
+                r[i] = AdafactorKernels<T>.Lerp(r[i], MeanSquare(rowSum, n), s.Weight);
             }
 
             for (int j = 0; j < n; j++)
             {
-                c[j] = Lerp(c[j], MeanSquare(columnSums[j], m), s.Weight);
+                c[j] = AdafactorKernels<T>.Lerp(c[j], MeanSquare(columnSums[j], m), s.Weight);
             }
 
             T rowMean = RowMean(r, s);
             for (int i = 0; i < m; i++)
             {
-                for (int j = 0; j < n; j++)
-                {
-                    double u = double.CreateTruncating(Update(s.Sign * g[(i * n) + j], r[i] * c[j] / rowMean, s));
-                    sum = Math.FusedMultiplyAdd(u, u, sum);
-                }
+                sum += AdafactorKernels<T>.FactoredUpdateSumSquares(g.Slice(i * n, n), r[i], c, rowMean, s, vector);
             }
         }
 
         return sum;
     }
 
-    private static T RowMean(ReadOnlySpan<T> rows, in StepScalars s)
+    private static T RowMean(ReadOnlySpan<T> rows, in AdafactorScalars<T> s)
     {
         T total = T.Zero;
         foreach (T x in rows)
@@ -289,26 +233,20 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
         return mean < s.Eps1 ? s.Eps1 : mean;
     }
 
-    private static void ApplyFactored(Parameter<T> parameter, ReadOnlySpan<T> rows, ReadOnlySpan<T> columns, in StepScalars s, T decay, bool decays, T scale)
+    private static void ApplyFactored(Parameter<T> parameter, ReadOnlySpan<T> rows, ReadOnlySpan<T> columns, in AdafactorScalars<T> s, T scale, bool vector)
     {
         var (batches, m, n) = Dimensions(parameter);
         Span<T> value = parameter.Value.Span;
         ReadOnlySpan<T> grad = parameter.Gradient.Span;
         for (int b = 0; b < batches; b++)
         {
-            Span<T> p = value.Slice(b * m * n, m * n);
-            ReadOnlySpan<T> g = grad.Slice(b * m * n, m * n);
             ReadOnlySpan<T> r = rows.Slice(b * m, m);
             ReadOnlySpan<T> c = columns.Slice(b * n, n);
             T rowMean = RowMean(r, s);
             for (int i = 0; i < m; i++)
             {
-                for (int j = 0; j < n; j++)
-                {
-                    int k = (i * n) + j;
-                    T theta = decays ? p[k] * decay : p[k];
-                    p[k] = T.FusedMultiplyAdd(scale, Update(s.Sign * g[k], r[i] * c[j] / rowMean, s), theta);
-                }
+                int offset = ((b * m) + i) * n;
+                AdafactorKernels<T>.ApplyFactoredRow(value.Slice(offset, n), grad.Slice(offset, n), r[i], c, rowMean, s, scale, vector);
             }
         }
     }

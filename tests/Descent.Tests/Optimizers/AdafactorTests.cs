@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Descent.Optimizers;
+using Descent.Optimizers.Kernels;
 using Descent.Testing;
 using Xunit.Abstractions;
 
@@ -175,5 +176,59 @@ public class AdafactorTests(ITestOutputHelper output)
         Assert.Equal(option, ex.ParamName);
         Assert.Contains(range, ex.Message, StringComparison.Ordinal);
         Assert.Contains(Guard.Format(value), ex.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> Shapes => new() { "vector", "rows", "columns" };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Vectorized_MatchesScalar_ForAllLengths(string layout)
+    {
+        for (int length = 0; length <= 257; length++)
+        {
+            int[] shape = layout switch
+            {
+                "vector" => [length],
+                "rows" => [3, length],
+                _ => [length, 2],
+            };
+            AssertPathsAgree<double>(shape, length);
+            AssertPathsAgree<float>(shape, length);
+        }
+    }
+
+    private static void AssertPathsAgree<T>(int[] shape, int length)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int size = shape.Aggregate(1, (a, b) => a * b);
+        T[] init = [.. Enumerable.Range(0, size).Select(i => T.CreateTruncating(Math.Sin((0.37 * i) + 1)))];
+        var options = new AdafactorOptions { LearningRate = 0.05, WeightDecay = 0.1, Maximize = length % 2 == 1 };
+        var scalarParameter = new Parameter<T>("w", (T[])init.Clone(), shape);
+        var vectorParameter = new Parameter<T>("w", (T[])init.Clone(), shape);
+        var scalar = new Adafactor<T>([scalarParameter], options) { KernelPath = KernelPath.Scalar };
+        var vector = new Adafactor<T>([vectorParameter], options);
+        for (int t = 0; t < 3; t++)
+        {
+            for (int i = 0; i < size; i++)
+            {
+                // Magnitudes spread over decades so that both lerp forms and the ε floors are exercised.
+                T g = T.CreateTruncating(Math.Cos((0.91 * i) + t) * Math.Pow(10, (i % 7) - 4));
+                scalarParameter.Gradient.Span[i] = g;
+                vectorParameter.Gradient.Span[i] = g;
+            }
+
+            scalar.Step();
+            vector.Step();
+        }
+
+        Assert.True(
+            scalarParameter.Value.Span.SequenceEqual(vectorParameter.Value.Span),
+            $"{typeof(T).Name} [{string.Join(", ", shape)}] (length {length}): vectorized differs from scalar");
+        var a = scalar.SaveState().Parameters["w"].Buffers;
+        var b = vector.SaveState().Parameters["w"].Buffers;
+        foreach (string key in a.Keys)
+        {
+            Assert.True(a[key].AsSpan().SequenceEqual(b[key]), $"{typeof(T).Name} [{string.Join(", ", shape)}]: state '{key}' differs");
+        }
     }
 }

@@ -3,24 +3,6 @@ using System.Security.Cryptography;
 
 namespace Descent.Cli.Data;
 
-/// <summary>All mirrors failed for a file; the message lists what went wrong with each.</summary>
-internal sealed class DownloadException : Exception
-{
-    public DownloadException()
-    {
-    }
-
-    public DownloadException(string message)
-        : base(message)
-    {
-    }
-
-    public DownloadException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
 /// <summary>
 /// Fetches dataset files from their mirrors, verified and atomic: each file streams into a temporary
 /// file in the destination folder while its SHA-256 is computed, and only a file of the right size and
@@ -82,10 +64,11 @@ internal sealed class DatasetDownloader(HttpClient http, TimeSpan idleTimeout, A
         foreach (Uri mirror in dataset.Mirrors)
         {
             var address = new Uri(mirror, file.Name);
+            log($"{file.Name}: fetching {Size(file.Length)} from {address} …");
             string? failure = await TryDownloadAsync(address, file, target, cancellationToken).ConfigureAwait(false);
             if (failure is null)
             {
-                log($"{file.Name}: {Size(file.Length)} from {address}, SHA-256 verified.");
+                log($"{file.Name}: done, SHA-256 verified.");
                 return target;
             }
 

@@ -1,21 +1,5 @@
 namespace Descent.Data;
 
-/// <summary>The four files of an MNIST-style dataset.</summary>
-/// <param name="TrainImages">The training images.</param>
-/// <param name="TrainLabels">The training labels.</param>
-/// <param name="TestImages">The test images.</param>
-/// <param name="TestLabels">The test labels.</param>
-public sealed record DatasetFiles(string TrainImages, string TrainLabels, string TestImages, string TestLabels)
-{
-    /// <summary>The four paths, training first.</summary>
-    public IReadOnlyList<string> All => [TrainImages, TrainLabels, TestImages, TestLabels];
-}
-
-/// <summary>A training set and a test set.</summary>
-/// <param name="Train">The training set.</param>
-/// <param name="Test">The test set.</param>
-public sealed record TrainTestSplit(ImageDataset Train, ImageDataset Test);
-
 /// <summary>
 /// Finds and loads a dataset stored under the standard MNIST file names (which Fashion-MNIST shares):
 /// <c>train-images-idx3-ubyte</c>, <c>train-labels-idx1-ubyte</c>, <c>t10k-images-idx3-ubyte</c>,

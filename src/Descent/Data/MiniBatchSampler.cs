@@ -3,32 +3,6 @@ using Descent.Randomness;
 
 namespace Descent.Data;
 
-/// <summary>How a <see cref="MiniBatchSampler{T}"/> picks the examples of each batch.</summary>
-public enum BatchOrder
-{
-    /// <summary>
-    /// Each batch is drawn independently, with replacement: the book's
-    /// <c>np.random.choice(train_size, batch_size)</c>. There are no epochs.
-    /// </summary>
-    WithReplacement,
-
-    /// <summary>Each epoch visits every example once, in a fresh random order.</summary>
-    ShuffledEpochs,
-
-    /// <summary>Each epoch visits every example once, in dataset order (evaluation).</summary>
-    Sequential,
-}
-
-/// <summary>Which label encoding a <see cref="MiniBatch{T}"/> carries besides the integer labels.</summary>
-public enum LabelEncoding
-{
-    /// <summary>Integer class labels only.</summary>
-    ClassIndex,
-
-    /// <summary>Integer labels and one-hot rows <c>[batch, classes]</c> (the book's <c>one_hot_label=True</c>).</summary>
-    OneHot,
-}
-
 /// <summary>
 /// Draws seeded mini-batches from a <see cref="TensorDataset{T}"/>, into buffers allocated once:
 /// after construction <see cref="Next"/> allocates nothing.
@@ -190,78 +164,5 @@ public sealed class MiniBatchSampler<T>
 
         _cursor = 0;
         Epoch++;
-    }
-}
-
-/// <summary>A <see cref="MiniBatchSampler{T}"/>'s position, for checkpoints.</summary>
-/// <param name="Epoch">Epochs started.</param>
-/// <param name="Cursor">Examples of the current epoch already handed out.</param>
-/// <param name="Order">The current epoch's example order (empty when drawing with replacement).</param>
-public sealed record BatchSamplerState(int Epoch, int Cursor, IReadOnlyList<int> Order);
-
-/// <summary>One mini-batch: row-major features <c>[Count, FeatureCount]</c>, labels and the example indices they came from.</summary>
-/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class MiniBatch<T>
-    where T : unmanaged, IFloatingPointIeee754<T>
-{
-    private readonly T[] _features;
-    private readonly int[] _labels;
-    private readonly int[] _indices;
-    private readonly T[] _oneHot;
-
-    internal MiniBatch(int capacity, int featureCount, int classCount, bool oneHot)
-    {
-        FeatureCount = featureCount;
-        ClassCount = classCount;
-        _features = new T[(long)capacity * featureCount];
-        _labels = new int[capacity];
-        _indices = new int[capacity];
-        _oneHot = oneHot ? new T[(long)capacity * classCount] : [];
-    }
-
-    /// <summary>Examples in this batch (the batch size, or fewer for the last batch of an epoch).</summary>
-    public int Count { get; private set; }
-
-    /// <summary>Features per example.</summary>
-    public int FeatureCount { get; }
-
-    /// <summary>The number of classes (the width of <see cref="OneHotLabels"/>).</summary>
-    public int ClassCount { get; }
-
-    /// <summary>The features, row-major <c>[Count, FeatureCount]</c>.</summary>
-    public Memory<T> Features => _features.AsMemory(0, Count * FeatureCount);
-
-    /// <summary>The integer labels.</summary>
-    public ReadOnlyMemory<int> Labels => _labels.AsMemory(0, Count);
-
-    /// <summary>One-hot labels <c>[Count, ClassCount]</c>; empty unless the sampler was asked for <see cref="LabelEncoding.OneHot"/>.</summary>
-    public Memory<T> OneHotLabels => _oneHot.Length == 0 ? Memory<T>.Empty : _oneHot.AsMemory(0, Count * ClassCount);
-
-    /// <summary>The dataset indices of the examples, in batch order.</summary>
-    public ReadOnlyMemory<int> Indices => _indices.AsMemory(0, Count);
-
-    internal Span<int> IndexBuffer => _indices;
-
-    internal void Fill(TensorDataset<T> data, int count)
-    {
-        Count = count;
-        int width = FeatureCount;
-        ReadOnlySpan<T> source = data.Features;
-        if (_oneHot.Length != 0)
-        {
-            _oneHot.AsSpan(0, count * ClassCount).Clear();
-        }
-
-        for (int i = 0; i < count; i++)
-        {
-            int example = _indices[i];
-            source.Slice(example * width, width).CopyTo(_features.AsSpan(i * width, width));
-            int label = data.Labels[example];
-            _labels[i] = label;
-            if (_oneHot.Length != 0)
-            {
-                _oneHot[(i * ClassCount) + label] = T.One;
-            }
-        }
     }
 }

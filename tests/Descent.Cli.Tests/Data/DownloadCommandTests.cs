@@ -151,4 +151,15 @@ public sealed class DownloadCommandTests : IAsyncDisposable
         Assert.NotEqual(0, code);
         Assert.Contains("mnist", error + output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cancelling_MidFile_LeavesNoPartialFile()
+    {
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var downloader = new DatasetDownloader(http, TimeSpan.FromSeconds(30), _ => { });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => downloader.DownloadAsync(Dataset("stall"), _dir, cancel.Token));
+        Assert.Single(_server.Requests);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir));
+    }
 }

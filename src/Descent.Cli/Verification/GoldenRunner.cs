@@ -13,6 +13,8 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
     [
         new OptimizerSuite(),
         new BookTrajectorySuite(),
+        new SchedulerSuite(),
+        new ClipSuite(),
     ];
 
     /// <summary>A runner with <see cref="DefaultSuites"/>.</summary>

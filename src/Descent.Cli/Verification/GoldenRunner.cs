@@ -13,6 +13,7 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
     [
         new OptimizerSuite(),
         new BookTrajectorySuite(),
+        new NetworkSuite(),
     ];
 
     /// <summary>A runner with <see cref="DefaultSuites"/>.</summary>

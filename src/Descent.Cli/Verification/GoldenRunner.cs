@@ -16,6 +16,7 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
         new BookTrajectorySuite(),
         new SchedulerSuite(),
         new ClipSuite(),
+        new NetworkSuite(),
     ];
 
     /// <summary>A runner with <see cref="DefaultSuites"/>.</summary>

@@ -18,6 +18,7 @@ internal static class Program
     {
         var root = new RootCommand("Descent: the lab for the parameter-update methods that train neural networks.");
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return root;

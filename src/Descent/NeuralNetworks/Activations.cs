@@ -100,12 +100,7 @@ public sealed class Sigmoid<T>(int size) : Layer<T>
     protected override ReadOnlyMemory<T> ForwardCore(ReadOnlySpan<T> input, int batch, bool training)
     {
         var y = OutputBuffer(input.Length);
-        var ys = y.Span;
-        for (int i = 0; i < input.Length; i++)
-        {
-            ys[i] = T.One / (T.One + T.Exp(-input[i]));
-        }
-
+        TensorPrimitives.Sigmoid(input, y.Span);
         return y;
     }
 
@@ -148,12 +143,7 @@ public sealed class Tanh<T>(int size) : Layer<T>
     protected override ReadOnlyMemory<T> ForwardCore(ReadOnlySpan<T> input, int batch, bool training)
     {
         var y = OutputBuffer(input.Length);
-        var ys = y.Span;
-        for (int i = 0; i < input.Length; i++)
-        {
-            ys[i] = T.Tanh(input[i]);
-        }
-
+        TensorPrimitives.Tanh(input, y.Span);
         return y;
     }
 

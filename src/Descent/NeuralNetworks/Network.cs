@@ -222,13 +222,34 @@ public class Network<T>
         int correct = 0;
         for (int r = 0; r < batch; r++)
         {
-            if (TensorPrimitives.IndexOfMax(logits.Slice(r * OutputSize, OutputSize)) == labels[r])
+            if (ArgMax(logits.Slice(r * OutputSize, OutputSize)) == labels[r])
             {
                 correct++;
             }
         }
 
         return (double)correct / batch;
+    }
+
+    // First index of the largest value (a NaN counts as largest, like TensorPrimitives.IndexOfMax). A plain loop:
+    // the vectorized IndexOfMax carries indices in float lanes and returns 0 while flush-to-zero is on.
+    private static int ArgMax(ReadOnlySpan<T> row)
+    {
+        int best = 0;
+        for (int j = 0; j < row.Length; j++)
+        {
+            if (T.IsNaN(row[j]))
+            {
+                return j;
+            }
+
+            if (row[j] > row[best])
+            {
+                best = j;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>

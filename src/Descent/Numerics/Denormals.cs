@@ -19,6 +19,12 @@ namespace Descent.Numerics;
 /// .NET exposes no API for it, so this calls glibc's <c>fegetenv</c>/<c>fesetenv</c>; it works on x86-64 Linux
 /// with glibc, and elsewhere <see cref="IsSupported"/> is <see langword="false"/>.
 /// </para>
+/// <para>
+/// Caveat: code that carries integers in floating-point lanes breaks while flushing is on. In .NET 10,
+/// <c>TensorPrimitives.IndexOfMax</c> returns 0 for every input under FTZ or DAZ (its index lanes are tiny integers
+/// read as subnormal floats). Descent's own argmax (<c>Network.Accuracy</c>) is a plain loop for that reason; keep
+/// such calls outside the scope.
+/// </para>
 /// </remarks>
 public static unsafe class Denormals
 {

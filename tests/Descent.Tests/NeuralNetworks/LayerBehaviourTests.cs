@@ -82,6 +82,24 @@ public class LayerBehaviourTests
     }
 
     [Fact]
+    public void VectorizedActivations_MatchTheScalarFormulas_ForAllLengths()
+    {
+        for (int n = 1; n <= 257; n += 8)
+        {
+            double[] x = [.. GradientCheck.Normal(n, n, 20)];
+            var s = new Sigmoid<double>(n).Forward(x, 1, false).ToArray();
+            var t = new Tanh<double>(n).Forward(x, 1, false).ToArray();
+            var r = new Relu<double>(n).Forward(x, 1, false).ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(1 / (1 + Math.Exp(-x[i])), s[i], 1e-15);
+                Assert.Equal(Math.Tanh(x[i]), t[i], 1e-15);
+                Assert.Equal(Math.Max(0, x[i]), r[i]);
+            }
+        }
+    }
+
+    [Fact]
     public void SoftmaxWithLoss_HugeLogits_StayFinite()
     {
         var loss = new SoftmaxWithLoss<float>(3);

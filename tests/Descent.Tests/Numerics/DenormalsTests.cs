@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Descent.NeuralNetworks;
 using Descent.Numerics;
 
 namespace Descent.Tests.Numerics;
@@ -136,5 +137,41 @@ public class DenormalsTests
         Assert.True(mine);
         Assert.False(other);
         Assert.False(Denormals.FlushToZero);
+    }
+
+    [Fact]
+    public void NetworkAccuracy_IsTheSameWithFlushOn()
+    {
+        // TensorPrimitives.IndexOfMax returns 0 under FTZ/DAZ (it keeps indices in float lanes); the accuracy must not.
+        var network = new MultiLayerNet<float>(6, [8], 5);
+        float[] inputs = [.. Enumerable.Range(0, 40 * 6).Select(i => (float)Math.Sin(0.7 * i))];
+        var logits = network.Predict(inputs, 40).ToArray();
+        int[] labels = [.. Enumerable.Range(0, 40).Select(r =>
+        {
+            var row = logits.AsSpan(r * 5, 5);
+            int best = 0;
+            for (int j = 1; j < 5; j++)
+            {
+                best = row[j] > row[best] ? j : best;
+            }
+
+            return best;
+        })];
+        Assert.Contains(labels, l => l != 0);
+        Assert.Equal(1.0, network.Accuracy(inputs, 40, labels));
+        if (!Denormals.IsSupported)
+        {
+            AssertUnsupportedIsReported();
+            return;
+        }
+
+        double flushed = OnDedicatedThread(() =>
+        {
+            using (Denormals.Flush())
+            {
+                return network.Accuracy(inputs, 40, labels);
+            }
+        });
+        Assert.Equal(1.0, flushed);
     }
 }

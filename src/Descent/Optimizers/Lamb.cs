@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Descent.Optimizers.Kernels;
 
 namespace Descent.Optimizers;
@@ -114,12 +115,14 @@ public sealed class Lamb<T> : Optimizer<T, LambOptions>
 internal readonly struct LambKernel<T>(OptaxMoments<T> c, T epsRoot, T eps, T weightDecay)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Moments(T g, ref T m, ref T v)
     {
         m = (c.OneMinusBeta1 * g) + (c.Beta1 * m);
         v = (c.OneMinusBeta2 * (g * g)) + (c.Beta2 * v);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Moments<TV>(TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
@@ -128,9 +131,11 @@ internal readonly struct LambKernel<T>(OptaxMoments<T> c, T epsRoot, T eps, T we
     }
 
     /// <summary>u = Adam's direction + λθ, from the already updated moments.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Direction(T p, T m, T v) =>
         ((m / c.Correction1) / (T.Sqrt((v / c.Correction2) + epsRoot) + eps)) + (weightDecay * p);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TV Direction<TV>(TV p, TV m, TV v)
         where TV : unmanaged, ISimdVector<TV, T> =>
         ((m / TV.Create(c.Correction1)) / (TV.Sqrt((v / TV.Create(c.Correction2)) + TV.Create(epsRoot)) + TV.Create(eps))) + (TV.Create(weightDecay) * p);

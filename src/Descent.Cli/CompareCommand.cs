@@ -1,16 +1,41 @@
 using System.CommandLine;
+using System.Globalization;
+using Descent.Cli.Lab;
+using Descent.Functions;
+using Spectre.Console;
 
 namespace Descent.Cli;
 
 /// <summary><c>descent compare</c>: the book's 2-D and MNIST comparisons on the bundled data.</summary>
 internal static class CompareCommand
 {
-    public static Command Create()
+    public static Command Create(IAnsiConsole console)
     {
-        var command = new Command("compare", "Reproduce the book's comparison: 2-D trajectories and MNIST loss curves for SGD, Momentum, AdaGrad and Adam.");
-        command.SetAction(_ =>
+        var mnist = new MnistOptions();
+        var steps = LabOptions.Positive("--steps", "Updates in the 2-D experiment.", TwoDExperiment.BookSteps);
+        var reproduce = CompareMnistCommand.ReproduceOption();
+        var check = CompareMnistCommand.CheckOption();
+        var output = LabOptions.Out();
+        var command = new Command(
+            "compare",
+            "Reproduce the book's comparison (ch. 6.1): SGD, Momentum, AdaGrad and Adam on f(x, y) = x²/20 + y² (figure 6-8) "
+            + "and training the 784-100-100-100-100-10 network on MNIST (figure 6-9), with a summary table and report.html.");
+        foreach (var option in mnist.All.Concat([steps, reproduce, check, output]))
         {
-            Console.WriteLine("descent compare: the lab is not built yet. It will run the book's 2-D experiment and MNIST comparison and write a run folder.");
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            var f = TestFunction.Bowl;
+            int n = parse.GetValue(steps);
+            var twoD = TwoDExperiment.Run(f, f.Start, n, TwoDExperiment.BookOptimizers, Conventions.Book);
+            var record = CompareMnistCommand.Execute(console, parse, mnist, "compare", null, Conventions.Book, parse.GetValue(reproduce), parse.GetValue(check));
+            record.TwoD = twoD;
+            record.Settings["2-D function"] = f.ToString();
+            record.Settings["2-D start, steps"] = string.Create(CultureInfo.InvariantCulture, $"({f.Start.X}, {f.Start.Y}), {n}");
+            record.Settings["2-D optimizers"] = string.Join("  ", TwoDExperiment.BookOptimizers.Select(o => o.Text));
+            RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
             return 0;
         });
         return command;

@@ -9,6 +9,17 @@ public class ProgramTests
         var config = new System.CommandLine.InvocationConfiguration { Output = output };
         int code = Program.BuildRoot().Parse(["--help"]).Invoke(config);
         Assert.Equal(0, code);
-        Assert.Contains("compare", output.ToString(), StringComparison.Ordinal);
+        foreach (string command in new[] { "compare", "compare-2d", "compare-mnist", "train", "plot" })
+        {
+            Assert.Contains(command, output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void UnknownCommand_IsAUsageError()
+    {
+        var (code, output) = LabConsole.Run("comapre");
+        Assert.Equal(Program.UsageError, code);
+        Assert.Contains("comapre", output, StringComparison.Ordinal);
     }
 }

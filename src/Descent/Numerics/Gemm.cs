@@ -77,6 +77,23 @@ public static class Gemm
         Run(a, b, c, m, k, n, transposeA, transposeB, alpha, beta, threads, DefaultIsa);
     }
 
+    [ThreadStatic]
+    private static bool t_sequentialOrder;
+
+    /// <summary>
+    /// Until the returned scope is disposed, products on the calling thread sum each element one product at a
+    /// time in k order, a multiply then an add — the arithmetic of a reference (naive) BLAS — instead of the
+    /// blocked fused-multiply-add kernel. For reproducing runs recorded with such a BLAS (the lab's
+    /// <c>--reproduce-book</c>); several times slower, single-threaded.
+    /// </summary>
+    /// <returns>The scope; disposing it restores the previous mode.</returns>
+    public static IDisposable SequentialOrderScope()
+    {
+        bool previous = t_sequentialOrder;
+        t_sequentialOrder = true;
+        return new OrderScope(previous);
+    }
+
     /// <summary>The widest vector the processor runs natively.</summary>
     internal static GemmIsa DefaultIsa { get; } = Vector512.IsHardwareAccelerated ? GemmIsa.Vector512 : GemmIsa.Vector256;
 
@@ -92,6 +109,12 @@ public static class Gemm
         }
 
         Validate(a.Length, b.Length, c.Length, m, k, n);
+        if (t_sequentialOrder)
+        {
+            GemmSequential.Run(a, b, c, m, k, n, transposeA, transposeB, alpha, beta);
+            return;
+        }
+
         nint lda = transposeA ? m : k;
         nint ldb = transposeB ? k : n;
         fixed (T* pa = a)
@@ -161,5 +184,10 @@ public static class Gemm
         {
             throw new ArgumentException($"Matrix {name} has {actual} elements but its shape needs {needed}.", name);
         }
+    }
+
+    private sealed class OrderScope(bool previous) : IDisposable
+    {
+        public void Dispose() => t_sequentialOrder = previous;
     }
 }

@@ -72,7 +72,7 @@ public sealed class UpdatePipeline<T>
 
     internal UpdatePipeline(
         Parameter<T>[] parameters,
-        IOptimizer optimizer,
+        IOptimizer<T> optimizer,
         int maxConsecutiveSkips,
         int accumulationSteps,
         AccumulationMode accumulationMode,
@@ -128,7 +128,7 @@ public sealed class UpdatePipeline<T>
     }
 
     /// <summary>The optimizer that applies the update.</summary>
-    public IOptimizer Optimizer { get; }
+    public IOptimizer<T> Optimizer { get; }
 
     /// <summary>The learning-rate scheduler, when a schedule was declared.</summary>
     public LearningRateScheduler? Scheduler { get; }
@@ -203,6 +203,90 @@ public sealed class UpdatePipeline<T>
         Average?.Update();
         AppliedSteps++;
         return StepOutcome.Applied;
+    }
+
+    /// <summary>
+    /// Everything needed to resume: the optimizer's, scheduler's and average's state, the partial
+    /// accumulation window and the counters. Loaded into a pipeline declared the same way over parameters
+    /// holding the same values, training continues bit-identically.
+    /// </summary>
+    /// <returns>A deep copy.</returns>
+    public PipelineState<T> SaveState()
+    {
+        Dictionary<string, T[]>? accumulated = null;
+        if (_pending > 0 && _accumulated is not null)
+        {
+            accumulated = new Dictionary<string, T[]>(StringComparer.Ordinal);
+            for (int i = 0; i < _parameters.Length; i++)
+            {
+                accumulated[_parameters[i].Name] = (T[])_accumulated[i].Clone();
+            }
+        }
+
+        return new PipelineState<T>(
+            Optimizer.SaveState(),
+            Scheduler?.SaveState(),
+            Average?.SaveState(),
+            _pending,
+            accumulated,
+            AppliedSteps,
+            SkippedSteps,
+            ConsecutiveSkips);
+    }
+
+    /// <summary>Restores a state saved by <see cref="SaveState"/> from a pipeline declared the same way.</summary>
+    /// <param name="state">The state.</param>
+    /// <exception cref="ArgumentException">The state does not fit this pipeline's stages or parameters.</exception>
+    public void LoadState(PipelineState<T> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if ((state.Scheduler is null) != (Scheduler is null) || (state.Average is null) != (Average is null))
+        {
+            throw new ArgumentException("The state was saved by a pipeline with other stages (schedule or weight average).", nameof(state));
+        }
+
+        if (state.PendingMicroBatches < 0 || state.PendingMicroBatches >= Math.Max(1, _accumulationSteps)
+            || (state.PendingMicroBatches > 0) != (state.Accumulated is not null))
+        {
+            throw new ArgumentException(
+                $"The state has {state.PendingMicroBatches} pending micro-batch(es); this pipeline accumulates {_accumulationSteps}.", nameof(state));
+        }
+
+        if (state.Accumulated is { } sums)
+        {
+            foreach (var p in _parameters)
+            {
+                if (!sums.TryGetValue(p.Name, out var sum) || sum.Length != p.Length)
+                {
+                    throw new ArgumentException($"The state has no accumulated gradient of length {p.Length} for '{p.Name}'.", nameof(state));
+                }
+            }
+        }
+
+        Optimizer.LoadState(state.Optimizer);
+        if (state.Scheduler is { } scheduler)
+        {
+            Scheduler!.LoadState(scheduler);
+        }
+
+        if (state.Average is { } average)
+        {
+            Average!.LoadState(average);
+        }
+
+        if (state.Accumulated is { } accumulated)
+        {
+            _accumulated ??= Array.ConvertAll(_parameters, p => new T[p.Length]);
+            for (int i = 0; i < _parameters.Length; i++)
+            {
+                accumulated[_parameters[i].Name].CopyTo(_accumulated[i], 0);
+            }
+        }
+
+        _pending = state.PendingMicroBatches;
+        AppliedSteps = state.AppliedSteps;
+        SkippedSteps = state.SkippedSteps;
+        ConsecutiveSkips = state.ConsecutiveSkips;
     }
 
     /// <summary>A one-line view of the stages.</summary>
@@ -289,3 +373,24 @@ public sealed class UpdatePipeline<T>
 
     internal readonly record struct ClipSettings(bool ByValue, double Bound, double NormType, bool ErrorIfNonFinite);
 }
+
+/// <summary>A saved <see cref="UpdatePipeline{T}"/>.</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <param name="Optimizer">The optimizer's state.</param>
+/// <param name="Scheduler">The scheduler's state, when the pipeline has a schedule.</param>
+/// <param name="Average">The weight average, when the pipeline keeps one.</param>
+/// <param name="PendingMicroBatches">Micro-batches accumulated towards the next update.</param>
+/// <param name="Accumulated">Their running sum by parameter name (null when none is pending).</param>
+/// <param name="AppliedSteps">Updates applied.</param>
+/// <param name="SkippedSteps">Micro-batches skipped in total.</param>
+/// <param name="ConsecutiveSkips">Micro-batches skipped in a row.</param>
+public sealed record PipelineState<T>(
+    OptimizerState<T> Optimizer,
+    SchedulerState? Scheduler,
+    WeightAverageState<T>? Average,
+    int PendingMicroBatches,
+    IReadOnlyDictionary<string, T[]>? Accumulated,
+    long AppliedSteps,
+    long SkippedSteps,
+    int ConsecutiveSkips)
+    where T : unmanaged, IFloatingPointIeee754<T>;

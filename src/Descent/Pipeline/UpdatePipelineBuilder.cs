@@ -19,7 +19,7 @@ public sealed class UpdatePipelineBuilder<T>
     private AccumulationMode _accumulationMode;
     private UpdatePipeline<T>.ClipSettings? _clip;
     private WeightDecayMask? _mask;
-    private Func<WeightDecayMask?, IOptimizer>? _optimizer;
+    private Func<WeightDecayMask?, IOptimizer<T>>? _optimizer;
     private LearningRateSchedule? _schedule;
     private double? _averageDecay;
     private readonly HashSet<string> _declared = new(StringComparer.Ordinal);

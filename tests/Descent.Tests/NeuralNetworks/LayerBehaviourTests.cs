@@ -224,6 +224,29 @@ public class NetworkTests
     }
 
     [Fact]
+    public void BooksNetwork_AdamStep_AllocatesNothing_AfterTheFirstBatch()
+    {
+        var net = new MultiLayerNet<float>(784, [100, 100, 100, 100], 10);
+        var adam = OptimizerCatalog.Create("adam:lr=0.001", net.Parameters);
+        float[] x = [.. Enumerable.Range(0, 128 * 784).Select(i => (i % 7) * 0.1f)];
+        int[] labels = [.. Enumerable.Range(0, 128).Select(i => i % 10)];
+        for (int i = 0; i < 2; i++)
+        {
+            net.ComputeGradients(x, 128, labels);
+            adam.Step();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++)
+        {
+            net.ComputeGradients(x, 128, labels);
+            adam.Step();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Training_LowersTheLoss()
     {
         var net = new MultiLayerNet<double>(2, [8], 2, random: new SeededRandom(2));

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using Descent.Cli.Lab;
+using Spectre.Console;
+
+namespace Descent.Cli;
+
+/// <summary><c>descent compare-mnist</c>: optimizers training the same network on the same MNIST batches.</summary>
+internal static class CompareMnistCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var mnist = new MnistOptions();
+        var optimizers = LabOptions.Optimizers("--optimizer adam:lr=0.001 --optimizer sgd:lr=0.1,momentum=0.9 (default: the book's four)");
+        var conventions = LabOptions.ConventionsOption();
+        var reproduce = ReproduceOption();
+        var check = CheckOption();
+        var output = LabOptions.Out();
+        var command = new Command("compare-mnist", "Train the book's MNIST network with several optimizers on the same batches and compare their loss curves (the book's figure 6-9).");
+        foreach (var option in mnist.All.Concat([optimizers, conventions, reproduce, check, output]))
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            var record = Execute(console, parse, mnist, "compare-mnist", parse.GetValue(optimizers), LabOptions.ParseConventions(parse.GetValue(conventions)!), parse.GetValue(reproduce), parse.GetValue(check));
+            RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Option<bool> ReproduceOption() => new("--reproduce-book")
+    {
+        Description = "Reproduce the book's run exactly: NumPy's random stream with seed 0, float64, the book's four optimizers, "
+            + "network and loss formula, on the bundled data, flushing off, matrix products summed in reference-BLAS order (slower).",
+    };
+
+    public static Option<string?> CheckOption() => new("--check")
+    {
+        Description = "A reference file in the goldens' book schema (e.g. ../shared/goldens/book/mnist_compare_losses.json): print each optimizer's largest relative loss difference from it.",
+        HelpName = "FILE",
+    };
+
+    /// <summary>Runs the MNIST part for compare and compare-mnist and returns the record (not yet saved).</summary>
+    public static RunRecord Execute(IAnsiConsole console, ParseResult parse, MnistOptions mnist, string command, string[]? optimizerTexts, Conventions conventions, bool reproduceBook, string? check)
+    {
+        var specs = optimizerTexts is { Length: > 0 }
+            ? OptimizerSpec.WithUniqueLabels([.. optimizerTexts.Select(OptimizerSpec.Parse)])
+            : MnistExperiment.BookOptimizers;
+        if (reproduceBook)
+        {
+            RejectWithBook(parse, mnist, optimizerTexts, conventions);
+        }
+
+        // Validate everything the user typed before loading data or building anything.
+        var data = LabDataLoader.Load(parse.GetValue(mnist.Data));
+        var settings = mnist.Settings(parse, conventions, data.TrainCount);
+        bool useDouble = mnist.IsDouble(parse) || reproduceBook;
+        if (reproduceBook)
+        {
+            settings = settings with { BookLoss = true, FlushDenormals = false, Seed = 0, SequentialGemm = true };
+        }
+
+        LabOptimizers.Validate(specs, conventions);
+        var result = MnistOptions.Run(console, data, settings, specs, useDouble);
+        var record = new RunRecord
+        {
+            Command = command + (reproduceBook ? " --reproduce-book" : string.Empty),
+            Created = RunOutput.Now(),
+            Seed = settings.Seed,
+            FlushDenormals = settings.FlushDenormals && LabDenormals.IsSupported,
+            Settings = MnistOptions.Describe(settings, useDouble, specs, data.Description),
+            Mnist = result,
+        };
+        if (check is not null)
+        {
+            foreach (var (label, line) in GoldenCheck.Compare(result, check))
+            {
+                console.MarkupLineInterpolated($"  check {label}: {line}");
+                record.Settings["check " + label] = line;
+            }
+        }
+
+        return record;
+    }
+
+    private static void RejectWithBook(ParseResult parse, MnistOptions mnist, string[]? optimizerTexts, Conventions conventions)
+    {
+        var conflicts = new List<string>();
+        if (optimizerTexts is { Length: > 0 })
+        {
+            conflicts.Add("--optimizer");
+        }
+
+        if (conventions != Conventions.Book)
+        {
+            conflicts.Add("--conventions pytorch");
+        }
+
+        foreach (var option in new Option[] { mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Iterations, mnist.Epochs, mnist.Schedule, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Data, mnist.Precision })
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                conflicts.Add(option.Name);
+            }
+        }
+
+        if (conflicts.Count > 0)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--reproduce-book fixes the book's setup; it cannot be combined with {string.Join(", ", conflicts)}."));
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Descent.Cli.Data;
+using Descent.Data;
+
+namespace Descent.Cli.Lab;
+
+/// <summary>Loads what <c>--data</c> names (default: the bundled MNIST subset) into the lab's raw form.</summary>
+internal static class LabDataLoader
+{
+    /// <exception cref="UsageException">The folder does not exist (or names a dataset not downloaded yet).</exception>
+    public static LabData Load(string? data)
+    {
+        LoadedDataset loaded;
+        try
+        {
+            loaded = DataFiles.Load(data);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new UsageException(UsageException.Clean(e), e);
+        }
+
+        var (train, test) = (loaded.Data.Train, loaded.Data.Test);
+        if (train.PixelsPerImage != test.PixelsPerImage)
+        {
+            throw new DataFormatException($"{loaded.Description}: training images have {train.PixelsPerImage} pixels but test images {test.PixelsPerImage}.");
+        }
+
+        return new LabData(loaded.Description, train.Pixels.ToArray(), Labels(train), test.Pixels.ToArray(), Labels(test), train.PixelsPerImage);
+    }
+
+    private static int[] Labels(ImageDataset data)
+    {
+        var labels = new int[data.Count];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = data.Labels[i];
+        }
+
+        return labels;
+    }
+}

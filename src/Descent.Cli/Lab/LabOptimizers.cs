@@ -1,0 +1,75 @@
+using System.Numerics;
+using Descent.Optimizers;
+
+namespace Descent.Cli.Lab;
+
+/// <summary>Which family of update rules bare names such as <c>momentum</c> or <c>adam</c> refer to.</summary>
+internal enum Conventions
+{
+    /// <summary>The book's classes (Deep Learning from Scratch, ch. 6): its Momentum, AdaGrad and Adam forms.</summary>
+    Book,
+
+    /// <summary>torch.optim's classes and defaults.</summary>
+    PyTorch,
+}
+
+/// <summary>Builds optimizers from command-line specs through <see cref="OptimizerCatalog"/>.</summary>
+internal static class LabOptimizers
+{
+    // The lower-case bare names that mean the book's class under book conventions. Case matters: PyTorch's class
+    // names (SGD, Adam, Adagrad, RMSprop) and explicit ones (book-adam) always mean what the catalog says.
+    private static readonly HashSet<string> BookShorthands = new(StringComparer.Ordinal) { "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam" };
+
+    /// <summary>The catalog row a spec names under <paramref name="conventions"/>.</summary>
+    /// <exception cref="UsageException">Unknown name: the message lists the valid ones.</exception>
+    public static OptimizerInfo Resolve(OptimizerSpec spec, Conventions conventions)
+    {
+        string name = conventions == Conventions.Book && BookShorthands.Contains(spec.Name) ? "book-" + spec.Name : spec.Name;
+        if (OptimizerCatalog.TryFind(name, out var info))
+        {
+            return info;
+        }
+
+        throw new UsageException(
+            $"--optimizer '{spec.Text}': unknown optimizer '{spec.Name}'. Valid: "
+            + string.Join(", ", OptimizerCatalog.All.Select(e => e.Aliases.Count > 0 ? e.Aliases[0] : e.Name))
+            + $". With --conventions book (the default) the lower-case names {string.Join(", ", BookShorthands)} mean the book's classes; "
+            + "PyTorch's class names (SGD, Adam, ...) always mean torch.optim's.");
+    }
+
+    /// <summary>Creates the optimizer a spec names over <paramref name="parameters"/>.</summary>
+    /// <exception cref="UsageException">Unknown name or option, or a value out of range: the message says which and lists what is valid.</exception>
+    public static IOptimizer<T> Create<T>(OptimizerSpec spec, IReadOnlyList<Parameter<T>> parameters, Conventions conventions)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var info = Resolve(spec, conventions);
+        OptimizerOptions options;
+        try
+        {
+            options = info.Options(spec.Options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--optimizer '{spec.Text}': {UsageException.Clean(e)}", e);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--optimizer '{spec.Text}': {UsageException.Clean(e)}", e);
+        }
+
+        return info.Create(parameters, options);
+    }
+
+    /// <summary>Builds each spec once over a throw-away parameter, so bad names and values fail before any work starts.</summary>
+    public static void Validate(IEnumerable<OptimizerSpec> specs, Conventions conventions)
+    {
+        foreach (var spec in specs)
+        {
+            var probe = new Parameter<double>("probe", new double[1], new double[1]);
+            _ = Create(spec, [probe], conventions);
+        }
+    }
+
+    /// <summary>The canonical class a spec resolves to, e.g. <c>BookAdam</c>, for tables and reports.</summary>
+    public static string Describe(OptimizerSpec spec, Conventions conventions) => Resolve(spec, conventions).Name;
+}

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using Descent.NeuralNetworks;
+using Descent.Numerics;
+using Descent.Optimizers;
+using Descent.Randomness;
+using Descent.Schedules;
+
+namespace Descent.Cli.Lab;
+
+/// <summary>How the MNIST comparison trains: network shape, batches, iterations and the numeric choices.</summary>
+internal sealed record MnistSettings
+{
+    public IReadOnlyList<int> Hidden { get; init; } = [100, 100, 100, 100];
+
+    public Activation Activation { get; init; } = Activation.Relu;
+
+    public string Init { get; init; } = "he";
+
+    public int BatchSize { get; init; } = 128;
+
+    public int Iterations { get; init; } = 2000;
+
+    public double WeightDecay { get; init; }
+
+    public bool BatchNorm { get; init; }
+
+    public double Dropout { get; init; }
+
+    public long Seed { get; init; }
+
+    /// <summary>Report the book's loss, <c>−Σ log(p + 1e-7) / N</c>, instead of the exact log-softmax.</summary>
+    public bool BookLoss { get; init; }
+
+    /// <summary>
+    /// Multiply matrices in reference-BLAS order (<see cref="Gemm.SequentialOrderScope"/>) rather than with the
+    /// blocked kernel: slower, but Adam's curve — which amplifies rounding differences after ~1000 iterations —
+    /// stays much closer to the book's NumPy run.
+    /// </summary>
+    public bool SequentialGemm { get; init; }
+
+    public Conventions Conventions { get; init; } = Conventions.Book;
+
+    /// <summary>A learning-rate schedule expression (PyTorch's constructors, e.g. <c>StepLR(step_size=500, gamma=0.5)</c>), stepped once per iteration.</summary>
+    public string? Schedule { get; init; }
+
+    public string ActivationName => Activation switch
+    {
+        Activation.Relu => "ReLU",
+        _ => Activation.ToString().ToLowerInvariant(),
+    };
+
+    public bool FlushDenormals { get; init; } = true;
+
+    /// <summary>The --data folder (null: the bundled data), recorded so a resumed run reads the same data.</summary>
+    public string? DataDirectory { get; init; }
+
+    public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    public string NetworkDescription =>
+        string.Create(CultureInfo.InvariantCulture, $"784-{string.Join("-", Hidden)}-10 {ActivationName}, {Init} init")
+        + (Schedule is null ? string.Empty : $", schedule {Schedule}")
+        + (BatchNorm ? ", BatchNorm" : string.Empty)
+        + (Dropout > 0 ? string.Create(CultureInfo.InvariantCulture, $", dropout {Dropout}") : string.Empty)
+        + (WeightDecay > 0 ? string.Create(CultureInfo.InvariantCulture, $", weight decay {WeightDecay}") : string.Empty);
+}
+
+/// <summary>
+/// The book's MNIST comparison (ch06/optimizer_compare_mnist.py), computing only: one generator seeded once builds
+/// the networks in order, then draws every iteration's batch (with replacement, <c>np.random.choice</c>); each
+/// optimizer trains its own network on the same batches, and the loss after each update is recorded on that batch.
+/// </summary>
+internal static class MnistExperiment
+{
+    /// <summary>The book's four, in its order and with its learning rates.</summary>
+    public static IReadOnlyList<OptimizerSpec> BookOptimizers { get; } =
+    [
+        OptimizerSpec.Parse("sgd:lr=0.01,label=SGD"),
+        OptimizerSpec.Parse("momentum:lr=0.01,label=Momentum"),
+        OptimizerSpec.Parse("adagrad:lr=0.01,label=AdaGrad"),
+        OptimizerSpec.Parse("adam:lr=0.001,label=Adam"),
+    ];
+
+    public static MnistRecord Run<T>(LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, Action<IReadOnlyList<ProgressWork>> runWork)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (data.PixelsPerImage != 784)
+        {
+            throw new InvalidDataException($"The MNIST networks take 28×28 images; the data has {data.PixelsPerImage} pixels per image.");
+        }
+
+        // Everything random comes from one NumPy-compatible stream, in the book's order: all networks, then all batches.
+        var random = new MersenneTwister(checked((uint)settings.Seed));
+        var networks = new Network<T>[specs.Count];
+        var sources = new SwitchableRandom[specs.Count];
+        var optimizers = new IOptimizer[specs.Count];
+        for (int k = 0; k < specs.Count; k++)
+        {
+            sources[k] = new SwitchableRandom(random);
+            networks[k] = Build<T>(settings, sources[k]);
+            optimizers[k] = LabOptimizers.Create(specs[k], networks[k].Parameters, settings.Conventions);
+        }
+
+        int batch = settings.BatchSize;
+        int[] indices = new int[checked(settings.Iterations * batch)];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            indices[i] = random.NextInt(data.TrainCount);
+        }
+
+        // Dropout masks are drawn during training; each network gets its own stream so parallel runs stay repeatable.
+        for (int k = 0; k < specs.Count; k++)
+        {
+            sources[k].Inner = new MersenneTwister(unchecked((uint)settings.Seed + 1 + (uint)k));
+        }
+
+        T[] train = LabData.Scale<T>(data.TrainPixels);
+        T[] test = LabData.Scale<T>(data.TestPixels);
+        var record = new MnistRecord
+        {
+            Network = settings.NetworkDescription,
+            Data = data.Description,
+            Precision = typeof(T) == typeof(float) ? "float32" : "float64",
+            BatchSize = batch,
+            Iterations = settings.Iterations,
+        };
+        var results = new LossCurveRecord[specs.Count];
+        var work = new List<ProgressWork>();
+        for (int k = 0; k < specs.Count; k++)
+        {
+            int index = k;
+            work.Add(new ProgressWork(specs[k].Label, settings.Iterations, progress =>
+            {
+                using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
+                using (settings.SequentialGemm ? Gemm.SequentialOrderScope() : null)
+                {
+                    results[index] = Train(networks[index], optimizers[index], specs[index], train, data.TrainLabels, indices, settings, progress);
+                }
+
+                // Outside the flush scope: with DAZ on, TensorPrimitives.IndexOfMax (which the accuracy uses) returns 0
+                // for every row — it handles indices as float bit patterns, which are subnormal.
+                results[index].TestAccuracy = Accuracy(networks[index], test, data.TestLabels);
+            }));
+        }
+
+        runWork(work);
+        record.Runs.AddRange(results);
+        return record;
+    }
+
+    public static Network<T> Build<T>(MnistSettings settings, IRandomSource random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var init = WeightInit.Parse(settings.Init);
+        return settings.BatchNorm || settings.Dropout > 0
+            ? new MultiLayerNetExtend<T>(784, settings.Hidden, 10, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random)
+            : new MultiLayerNet<T>(784, settings.Hidden, 10, settings.Activation, init, settings.WeightDecay, random);
+    }
+
+    private static LossCurveRecord Train<T>(
+        Network<T> network, IOptimizer optimizer, OptimizerSpec spec, T[] train, int[] trainLabels, int[] indices, MnistSettings settings, IProgressReporter progress)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batch = settings.BatchSize, width = 784;
+        var x = new T[batch * width];
+        var labels = new int[batch];
+        double[] losses = new double[settings.Iterations];
+        var scheduler = settings.Schedule is null ? null : new LearningRateScheduler(optimizer, ScheduleExpression.Parse(settings.Schedule));
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < settings.Iterations; i++)
+        {
+            for (int r = 0; r < batch; r++)
+            {
+                int row = indices[(i * batch) + r];
+                train.AsSpan(row * width, width).CopyTo(x.AsSpan(r * width, width));
+                labels[r] = trainLabels[row];
+            }
+
+            network.ComputeGradients(x, batch, labels);
+            optimizer.Step();
+            scheduler?.Step();
+            losses[i] = settings.BookLoss ? BookLoss(network, x, batch, labels, settings.WeightDecay) : double.CreateChecked(network.Loss(x, batch, labels));
+            if (!double.IsFinite(losses[i]))
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{spec.Label}: the loss became {losses[i]} at iteration {i}; the learning rate is probably too large."));
+            }
+
+            progress.Report(i + 1, losses[i]);
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new LossCurveRecord
+        {
+            Label = spec.Label,
+            Optimizer = $"{spec.Text} ({LabOptimizers.Describe(spec, settings.Conventions)})",
+            Loss = losses,
+            FinalLoss = LossCurveRecord.MeanOfLast(losses, 100),
+            Seconds = seconds,
+        };
+    }
+
+    /// <summary>Test-set accuracy, evaluated in chunks so the activations stay small.</summary>
+    public static double Accuracy<T>(Network<T> network, T[] inputs, int[] labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int chunk = 500;
+        double correct = 0;
+        for (int start = 0; start < labels.Length; start += chunk)
+        {
+            int n = Math.Min(chunk, labels.Length - start);
+            correct += n * network.Accuracy(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n));
+        }
+
+        return labels.Length == 0 ? double.NaN : correct / labels.Length;
+    }
+
+    /// <summary>
+    /// The book's <c>loss</c>: softmax as <c>exp(x − max) / Σ exp(x − max)</c>, then <c>−Σ log(y[t] + 1e-7) / N</c>
+    /// (common/functions.py), plus <c>½λ Σ‖W‖²</c> per layer — evaluated in double from the network's logits.
+    /// </summary>
+    public static double BookLoss<T>(Network<T> network, T[] x, int batch, int[] labels, double weightDecay)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var logits = network.Predict(x, batch).Span;
+        int classes = network.OutputSize;
+        Span<double> row = stackalloc double[classes];
+        double sum = 0;
+        for (int r = 0; r < batch; r++)
+        {
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < classes; j++)
+            {
+                row[j] = double.CreateChecked(logits[(r * classes) + j]);
+                max = Math.Max(max, row[j]);
+            }
+
+            double total = 0;
+            for (int j = 0; j < classes; j++)
+            {
+                row[j] = Math.Exp(row[j] - max);
+                total += row[j];
+            }
+
+            sum += Math.Log((row[labels[r]] / total) + 1e-7);
+        }
+
+        double loss = -sum / batch;
+        if (weightDecay != 0)
+        {
+            double decay = 0;
+            foreach (var p in network.Parameters)
+            {
+                if (p.Name.StartsWith('W'))
+                {
+                    double squares = 0;
+                    foreach (T w in p.Value.Span)
+                    {
+                        squares += double.CreateChecked(w * w);
+                    }
+
+                    decay += 0.5 * weightDecay * squares;
+                }
+            }
+
+            loss += decay;
+        }
+
+        return loss;
+    }
+}

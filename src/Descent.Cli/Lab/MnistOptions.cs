@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Globalization;
+using Descent.NeuralNetworks;
+using Descent.Schedules;
+using Spectre.Console;
+
+namespace Descent.Cli.Lab;
+
+/// <summary>The MNIST options shared by <c>compare</c>, <c>compare-mnist</c> and <c>train</c>, and how they become settings.</summary>
+internal sealed class MnistOptions
+{
+    public Option<string> Hidden { get; } = new("--hidden")
+    {
+        Description = "Hidden layer widths, comma-separated.",
+        DefaultValueFactory = _ => "100,100,100,100",
+        HelpName = "N,N,...",
+    };
+
+    public Option<string> Activation { get; } = new Option<string>("--activation")
+    {
+        Description = "Hidden activation.",
+        DefaultValueFactory = _ => "relu",
+    }.AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
+
+    public Option<string> Init { get; } = new("--init")
+    {
+        Description = "Weight initialisation: he (relu), xavier (sigmoid), or a standard deviation such as 0.01.",
+        DefaultValueFactory = _ => "he",
+    };
+
+    public Option<int> BatchSize { get; } = LabOptions.Positive("--batch-size", "Examples per mini-batch (drawn with replacement, as the book does).", 128);
+
+    public Option<int> Iterations { get; } = LabOptions.Positive("--iterations", "Updates per optimizer.", 2000);
+
+    public Option<double?> Epochs { get; } = LabOptions.WithValidator(
+        new Option<double?>("--epochs") { Description = "Train for this many passes' worth of batches instead of --iterations (iterations = ⌈epochs · N / batch⌉)." },
+        v => v is > 0 and < 1e6 ? null : $"--epochs must be > 0; got {v}.");
+
+    public Option<double> WeightDecay { get; } = LabOptions.WithValidator(
+        new Option<double>("--weight-decay") { Description = "The book's L2 penalty λ: ½λΣ‖W‖² in the loss, λW in each weight gradient." },
+        v => v >= 0 && double.IsFinite(v) ? null : $"--weight-decay must be a finite number ≥ 0; got {v}.");
+
+    public Option<string?> Schedule { get; } = new("--schedule")
+    {
+        Description = "Learning-rate schedule stepped once per iteration, written like PyTorch's constructor: "
+            + "\"StepLR(step_size=500, gamma=0.5)\", \"CosineAnnealingLR(T_max=2000)\", \"WarmupCosine(100, 2000)\".",
+        HelpName = "EXPR",
+    };
+
+    public Option<bool> BatchNorm { get; } = new("--batch-norm") { Description = "Batch normalisation after each hidden affine layer (PyTorch's constants)." };
+
+    public Option<double> Dropout { get; } = LabOptions.WithValidator(
+        new Option<double>("--dropout") { Description = "Dropout probability after each hidden activation (inverted dropout); 0 disables." },
+        v => v is >= 0 and < 1 ? null : $"--dropout must be in [0, 1); got {v}.");
+
+    public Option<long> Seed { get; } = LabOptions.Seed();
+
+    public Option<string?> Data { get; } = Descent.Cli.Data.DataFiles.CreateOption();
+
+    public Option<string> Precision { get; } = new Option<string>("--precision")
+    {
+        Description = "Arithmetic of the network and optimizers.",
+        DefaultValueFactory = _ => "float",
+    }.AcceptOnlyFromAmong("float", "double");
+
+    public Option<int> Threads { get; } = LabOptions.Positive("--threads", "How many optimizers train at the same time (default: the number of cores).", Math.Max(1, Environment.ProcessorCount));
+
+    public Option<bool> NoFlushDenormals { get; } = LabOptions.NoFlushDenormals();
+
+    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, Data, Precision, Threads, NoFlushDenormals];
+
+    public static int[] ParseHidden(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var sizes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1 || sizes[i] > 100_000)
+            {
+                throw new UsageException($"--hidden '{text}': '{parts[i]}' is not a layer width (an integer from 1 to 100000). Example: --hidden 100,100,100,100.");
+            }
+        }
+
+        return sizes;
+    }
+
+    /// <summary>The settings from the parsed options; <paramref name="dataCount"/> turns epochs into iterations.</summary>
+    public MnistSettings Settings(ParseResult parse, Conventions conventions, int dataCount)
+    {
+        string init = parse.GetValue(Init)!;
+        try
+        {
+            _ = WeightInit.Parse(init);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--init: {UsageException.Clean(e)}", e);
+        }
+
+        string? schedule = parse.GetValue(Schedule);
+        if (schedule is not null)
+        {
+            try
+            {
+                _ = ScheduleExpression.Parse(schedule);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException)
+            {
+                throw new UsageException($"--schedule '{schedule}': {UsageException.Clean(e)}", e);
+            }
+        }
+
+        int batch = parse.GetValue(BatchSize);
+        int iterations = parse.GetValue(Epochs) is { } epochs
+            ? checked((int)Math.Ceiling(epochs * dataCount / batch))
+            : parse.GetValue(Iterations);
+        return new MnistSettings
+        {
+            Hidden = ParseHidden(parse.GetValue(Hidden)!),
+            Activation = Enum.Parse<Activation>(parse.GetValue(Activation)!, ignoreCase: true),
+            Init = init,
+            BatchSize = batch,
+            Iterations = Math.Max(1, iterations),
+            Schedule = schedule,
+            WeightDecay = parse.GetValue(WeightDecay),
+            BatchNorm = parse.GetValue(BatchNorm),
+            Dropout = parse.GetValue(Dropout),
+            Seed = parse.GetValue(Seed),
+            Conventions = conventions,
+            FlushDenormals = !parse.GetValue(NoFlushDenormals),
+            Parallelism = parse.GetValue(Threads),
+        };
+    }
+
+    public bool IsDouble(ParseResult parse) => parse.GetValue(Precision) == "double";
+
+    /// <summary>Runs the comparison with progress on <paramref name="console"/>, in the chosen precision.</summary>
+    public static MnistRecord Run(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, bool useDouble)
+    {
+        console.MarkupLineInterpolated($"MNIST: {data.Description}; {settings.NetworkDescription}; batch {settings.BatchSize}; {settings.Iterations} iterations; {(useDouble ? "float64" : "float32")}.");
+        console.MarkupLineInterpolated($"Seed: [bold]{settings.Seed}[/]. {LabDenormals.Describe(settings.FlushDenormals)} {settings.Parallelism} optimizer(s) at a time.");
+        void RunWork(IReadOnlyList<ProgressWork> work) => LabProgress.Run(console, work, settings.Parallelism);
+        return useDouble
+            ? MnistExperiment.Run<double>(data, settings, specs, RunWork)
+            : MnistExperiment.Run<float>(data, settings, specs, RunWork);
+    }
+
+    public static Dictionary<string, string> Describe(MnistSettings s, bool useDouble, IReadOnlyList<OptimizerSpec> specs, string data) => new()
+    {
+        ["network"] = s.NetworkDescription,
+        ["batch size"] = s.BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["iterations"] = s.Iterations.ToString(CultureInfo.InvariantCulture),
+        ["precision"] = useDouble ? "float64" : "float32",
+        ["optimizers"] = string.Join("  ", specs.Select(o => o.Text)),
+        ["conventions"] = s.Conventions.ToString(),
+        ["data"] = data,
+        ["matrix products"] = s.SequentialGemm ? "reference-BLAS order (one product at a time, no FMA)" : "blocked FMA kernel",
+        ["loss"] = s.BookLoss ? "the book's −Σ log(p + 1e-7)/N" : "mean cross-entropy (exact log-softmax)",
+        ["threads"] = s.Parallelism.ToString(CultureInfo.InvariantCulture),
+    };
+}

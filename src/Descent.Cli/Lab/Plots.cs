@@ -1,0 +1,388 @@
+using System.Globalization;
+using Descent.Functions;
+using ScottPlot;
+using SkiaSharp;
+
+namespace Descent.Cli.Lab;
+
+/// <summary>Draws a run's saved data: trajectories over contours (book fig. 6-8) and smoothed loss curves (fig. 6-9).</summary>
+internal static class Plots
+{
+    private const int PanelWidth = 520;
+    private const int PanelHeight = 440;
+    private const int HeaderHeight = 44;
+
+    private static readonly Color[] Palette =
+    [
+        Color.FromHex("#1f77b4"), Color.FromHex("#ff7f0e"), Color.FromHex("#2ca02c"), Color.FromHex("#d62728"),
+        Color.FromHex("#9467bd"), Color.FromHex("#8c564b"), Color.FromHex("#e377c2"), Color.FromHex("#7f7f7f"),
+        Color.FromHex("#bcbd22"), Color.FromHex("#17becf"),
+    ];
+
+    /// <summary>Draws every figure the record has data for into the folder; returns the files written.</summary>
+    public static IReadOnlyList<string> DrawAll(RunRecord record, RunFolder folder)
+    {
+        LabFonts.EnsureInstalled();
+        var files = new List<string>();
+        if (record.TwoD is { } twoD)
+        {
+            DrawTrajectories(twoD, folder.File("trajectories"), files);
+            DrawValues(twoD, folder.File("values"), files);
+        }
+
+        if (record.Mnist is { } mnist)
+        {
+            DrawLosses(mnist, folder.File("losses"), files);
+        }
+
+        return files;
+    }
+
+    /// <summary>One panel per optimizer: its path over the contours of f, the start and the minima marked.</summary>
+    public static void DrawTrajectories(TwoDRecord data, string pathWithoutExtension, List<string> files)
+    {
+        var function = TestFunction.Get(data.Function);
+        int n = Math.Max(1, data.Runs.Count);
+        int columns = n == 1 ? 1 : n <= 4 ? 2 : 3;
+        int rows = (n + columns - 1) / columns;
+        var panels = new List<Plot>();
+        var contours = ContourGrid(function, 120);
+        var levels = ContourLevels(function, contours);
+        for (int i = 0; i < data.Runs.Count; i++)
+        {
+            var run = data.Runs[i];
+            var plot = NewPlot();
+            var contour = plot.Add.ContourLines(contours, levels.Length);
+            contour.ContourLineLevels = levels;
+            contour.Update(contours);
+            contour.LineColor = Color.FromHex("#9aa5b1");
+            contour.LineWidth = 1;
+            contour.Colormap = null;
+            contour.LabelStyle.IsVisible = false;
+
+            var path = plot.Add.Scatter(run.X, run.Y, Palette[i % Palette.Length]);
+            path.LineWidth = 1.5f;
+            path.MarkerSize = 5;
+            path.MarkerShape = MarkerShape.FilledCircle;
+            plot.Add.Marker(data.StartX, data.StartY, MarkerShape.OpenSquare, 10, Colors.Black);
+            foreach (var (mx, my) in function.Minima)
+            {
+                plot.Add.Marker(mx, my, MarkerShape.Cross, 12, Colors.Black);
+            }
+
+            string title = run.Label;
+            if (run.DivergedAt is { } k)
+            {
+                title += string.Create(CultureInfo.InvariantCulture, $" (diverged at step {k})");
+            }
+            else
+            {
+                title += string.Create(CultureInfo.InvariantCulture, $"  f = {Short(run.Value[^1])}");
+            }
+
+            plot.Title(title, size: 17);
+            plot.XLabel("x", size: 15);
+            plot.YLabel("y", size: 15);
+            plot.Axes.SetLimits(function.XRange.Min, function.XRange.Max, function.YRange.Min, function.YRange.Max);
+            panels.Add(plot);
+        }
+
+        string header = string.Create(CultureInfo.InvariantCulture, $"f(x, y) = {data.Formula}   from ({Short(data.StartX)}, {Short(data.StartY)}), {data.Steps} steps, {data.Conventions.ToLowerInvariant()} conventions");
+        Compose(panels, columns, rows, header, pathWithoutExtension, files);
+    }
+
+    /// <summary>f at each step, all optimizers on one axis (log scale when f stays positive and spans decades).</summary>
+    public static void DrawValues(TwoDRecord data, string pathWithoutExtension, List<string> files)
+    {
+        var series = data.Runs.Select(r => (r.Label, Values: r.Value)).ToList();
+        var plot = NewPlot();
+        DrawCurves(plot, series, smooth: false, "step", "f(x, y)");
+        plot.Title($"f(x, y) = {data.Formula} along each path", size: 17);
+        Save(plot, PanelWidth + 280, PanelHeight + 40, pathWithoutExtension, files);
+    }
+
+    /// <summary>The training loss of each optimizer, smoothed as the book smooths it, raw values faint behind.</summary>
+    public static void DrawLosses(MnistRecord data, string pathWithoutExtension, List<string> files)
+    {
+        var series = data.Runs.Select(r => (r.Label, Values: r.Loss)).ToList();
+        var plot = NewPlot();
+        DrawCurves(plot, series, smooth: true, "iteration", "training loss");
+        plot.Title($"{data.Network}, batch {data.BatchSize}, {data.Precision}", size: 17);
+        Save(plot, 900, 560, pathWithoutExtension, files);
+    }
+
+    /// <summary>
+    /// The book's <c>smooth_curve</c> (common/util.py): mirror-pad by 10, convolve with a normalised Kaiser window
+    /// of length 11 and β = 2, drop 5 values at each end — so our figure 6-9 matches the book's.
+    /// </summary>
+    public static double[] SmoothCurve(ReadOnlySpan<double> x)
+    {
+        const int window = 11;
+        if (x.Length < window)
+        {
+            return x.ToArray();
+        }
+
+        // s = x[window-1:0:-1] ++ x ++ x[-1:-window:-1]
+        var s = new List<double>((2 * window) + x.Length);
+        for (int i = window - 1; i > 0; i--)
+        {
+            s.Add(x[i]);
+        }
+
+        foreach (double v in x)
+        {
+            s.Add(v);
+        }
+
+        for (int i = x.Length - 1; i > x.Length - window; i--)
+        {
+            s.Add(x[i]);
+        }
+
+        double[] w = Kaiser(window, 2);
+        double sum = w.Sum();
+        int valid = s.Count - window + 1;
+        double[] y = new double[valid];
+        for (int i = 0; i < valid; i++)
+        {
+            double acc = 0;
+            for (int j = 0; j < window; j++)
+            {
+                // np.convolve flips the kernel; the Kaiser window is symmetric, so order is only rounding.
+                acc += w[window - 1 - j] / sum * s[i + j];
+            }
+
+            y[i] = acc;
+        }
+
+        return y[5..^5];
+    }
+
+    private static double[] Kaiser(int length, double beta)
+    {
+        double[] w = new double[length];
+        double alpha = (length - 1) / 2.0;
+        for (int n = 0; n < length; n++)
+        {
+            double r = (n - alpha) / alpha;
+            w[n] = BesselI0(beta * Math.Sqrt(1 - (r * r))) / BesselI0(beta);
+        }
+
+        return w;
+    }
+
+    private static double BesselI0(double x)
+    {
+        double sum = 1, term = 1, q = x * x / 4;
+        for (int k = 1; k < 60; k++)
+        {
+            term *= q / (k * (double)k);
+            sum += term;
+            if (term < 1e-17 * sum)
+            {
+                break;
+            }
+        }
+
+        return sum;
+    }
+
+    private static void DrawCurves(Plot plot, List<(string Label, double[] Values)> series, bool smooth, string xLabel, string yLabel)
+    {
+        var drawn = series.Select(s => (s.Label, Raw: s.Values, Shown: smooth ? SmoothCurve(s.Values) : s.Values)).ToList();
+        var finite = drawn.SelectMany(d => d.Shown).Where(double.IsFinite).ToArray();
+        bool log = finite.Length > 0 && finite.Min() > 0 && finite.Max() / finite.Min() > 20;
+        Func<double, double> map = log ? Math.Log10 : v => v;
+        double low = double.PositiveInfinity, high = double.NegativeInfinity;
+        for (int i = 0; i < drawn.Count; i++)
+        {
+            var color = Palette[i % Palette.Length];
+            if (smooth)
+            {
+                var raw = plot.Add.Scatter(Xs(drawn[i].Raw.Length), Map(drawn[i].Raw, map), color.WithAlpha(0.18));
+                raw.MarkerSize = 0;
+                raw.LineWidth = 1;
+            }
+
+            double[] ys = Map(drawn[i].Shown, map);
+            var line = plot.Add.Scatter(Xs(ys.Length), ys, color);
+            line.MarkerSize = smooth ? 0 : 4;
+            line.LineWidth = 2;
+            line.LegendText = drawn[i].Label;
+            foreach (double v in ys.Where(double.IsFinite))
+            {
+                low = Math.Min(low, v);
+                high = Math.Max(high, v);
+            }
+        }
+
+        if (log && double.IsFinite(low))
+        {
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            for (int e = (int)Math.Floor(low) - 1; e <= (int)Math.Ceiling(high) + 1; e++)
+            {
+                foreach (int m in new[] { 1, 2, 5 })
+                {
+                    double value = m * Math.Pow(10, e);
+                    ticks.AddMajor(Math.Log10(value), value.ToString("G3", CultureInfo.InvariantCulture));
+                }
+
+                for (int m = 3; m <= 9; m++)
+                {
+                    if (m != 5)
+                    {
+                        ticks.AddMinor(Math.Log10(m * Math.Pow(10, e)));
+                    }
+                }
+            }
+
+            plot.Axes.Left.TickGenerator = ticks;
+            double pad = (high - low) * 0.05;
+            plot.Axes.SetLimitsY(low - pad, high + pad);
+            yLabel += " (log scale)";
+        }
+
+        plot.XLabel(xLabel, size: 15);
+        plot.YLabel(yLabel, size: 15);
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.Legend.FontSize = 14;
+    }
+
+    private static double[] Xs(int n)
+    {
+        double[] xs = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            xs[i] = i;
+        }
+
+        return xs;
+    }
+
+    private static double[] Map(double[] values, Func<double, double> map)
+    {
+        // Non-finite points (a diverged run) are dropped to NaN, which ScottPlot leaves as gaps.
+        double[] result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = map(values[i]);
+            result[i] = double.IsFinite(v) ? v : double.NaN;
+        }
+
+        return result;
+    }
+
+    private static Plot NewPlot()
+    {
+        var plot = new Plot();
+        plot.Font.Set(LabFonts.Family);
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
+        plot.Axes.Left.TickLabelStyle.FontSize = 13;
+        return plot;
+    }
+
+    private static Coordinates3d[,] ContourGrid(TestFunction f, int n)
+    {
+        var grid = new Coordinates3d[n, n];
+        for (int r = 0; r < n; r++)
+        {
+            double y = f.YRange.Min + ((f.YRange.Max - f.YRange.Min) * r / (n - 1));
+            for (int c = 0; c < n; c++)
+            {
+                double x = f.XRange.Min + ((f.XRange.Max - f.XRange.Min) * c / (n - 1));
+                grid[r, c] = new Coordinates3d(x, y, f.Value(x, y));
+            }
+        }
+
+        return grid;
+    }
+
+    /// <summary>Geometric levels for functions ≥ 0 (valleys need fine levels near the bottom), linear otherwise.</summary>
+    private static double[] ContourLevels(TestFunction f, Coordinates3d[,] grid)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (var c in grid)
+        {
+            min = Math.Min(min, c.Z);
+            max = Math.Max(max, c.Z);
+        }
+
+        const int count = 16;
+        double[] levels = new double[count];
+        if (min >= 0 && f.Name != "rastrigin")
+        {
+            double lo = Math.Max(max * 1e-4, 1e-3), hi = max * 0.9;
+            for (int i = 0; i < count; i++)
+            {
+                levels[i] = lo * Math.Pow(hi / lo, i / (count - 1.0));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+            {
+                levels[i] = min + ((max - min) * (i + 0.5) / count);
+            }
+        }
+
+        return levels;
+    }
+
+    private static string Short(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static void Save(Plot plot, int width, int height, string pathWithoutExtension, List<string> files)
+    {
+        plot.SavePng(pathWithoutExtension + ".png", width, height);
+        plot.SaveSvg(pathWithoutExtension + ".svg", width, height);
+        files.Add(pathWithoutExtension + ".png");
+        files.Add(pathWithoutExtension + ".svg");
+    }
+
+    /// <summary>Lays panels out in a grid under a header, once as PNG and once as SVG.</summary>
+    private static void Compose(List<Plot> panels, int columns, int rows, string header, string pathWithoutExtension, List<string> files)
+    {
+        int width = columns * PanelWidth;
+        int height = HeaderHeight + (rows * PanelHeight);
+
+        void Draw(SKCanvas canvas)
+        {
+            canvas.Clear(SKColors.White);
+            using (var typeface = LabFonts.Typeface(bold: false))
+            using (var font = new SKFont(typeface, 18))
+            using (var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true })
+            {
+                canvas.DrawText(header, width / 2f, 29, SKTextAlign.Center, font, paint);
+            }
+
+            for (int i = 0; i < panels.Count; i++)
+            {
+                float left = i % columns * PanelWidth;
+                float top = HeaderHeight + (i / columns * PanelHeight);
+                // ScottPlot clears the canvas before drawing; the clip keeps that to this panel's cell.
+                canvas.Save();
+                canvas.ClipRect(new SKRect(left, top, left + PanelWidth, top + PanelHeight));
+                panels[i].Render(canvas, new PixelRect(left, left + PanelWidth, top + PanelHeight, top));
+                canvas.Restore();
+            }
+        }
+
+        using (var surface = SKSurface.Create(new SKImageInfo(width, height)))
+        {
+            Draw(surface.Canvas);
+            using var image = surface.Snapshot();
+            using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+            using var file = File.Create(pathWithoutExtension + ".png");
+            png.SaveTo(file);
+        }
+
+        using (var file = File.Create(pathWithoutExtension + ".svg"))
+        {
+            using var svg = SKSvgCanvas.Create(new SKRect(0, 0, width, height), file);
+            Draw(svg);
+        }
+
+        files.Add(pathWithoutExtension + ".png");
+        files.Add(pathWithoutExtension + ".svg");
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace Descent.Cli.Lab;
+
+/// <summary>Writes <c>report.html</c>: settings, seed, summary, and the figures inlined as SVG (one self-contained file).</summary>
+internal static class Report
+{
+    public static string Write(RunRecord record, RunFolder folder)
+    {
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Descent run ")
+            .Append(Encode(record.Created)).Append("</title>\n<style>")
+            .Append("body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}")
+            .Append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 10px;text-align:left}")
+            .Append("td.n{text-align:right;font-variant-numeric:tabular-nums}svg{max-width:100%;height:auto}code{background:#f3f3f3;padding:1px 4px}")
+            .Append("</style></head><body>\n");
+        html.Append("<h1>Descent: ").Append(Encode(record.Command)).Append("</h1>\n");
+        html.Append("<p>Created ").Append(Encode(record.Created)).Append(". Seed: <b>")
+            .Append(record.Seed is { } seed ? seed.ToString(CultureInfo.InvariantCulture) : "none (nothing random)")
+            .Append("</b>. Flush denormals: ").Append(record.FlushDenormals ? "on" : "off").Append(".</p>\n");
+
+        html.Append("<h2>Settings</h2>\n<table>");
+        foreach (var (key, value) in record.Settings)
+        {
+            html.Append("<tr><th>").Append(Encode(key)).Append("</th><td><code>").Append(Encode(value)).Append("</code></td></tr>");
+        }
+
+        html.Append("</table>\n");
+
+        if (record.TwoD is { } twoD)
+        {
+            html.Append("<h2>Trajectories on f(x, y) = ").Append(Encode(twoD.Formula)).Append("</h2>\n");
+            html.Append("<table><tr><th>optimizer</th><th>spec</th><th>final x</th><th>final y</th><th>final f</th><th>note</th></tr>");
+            foreach (var run in twoD.Runs)
+            {
+                html.Append("<tr><td>").Append(Encode(run.Label)).Append("</td><td><code>").Append(Encode(run.Optimizer)).Append("</code></td>")
+                    .Append("<td class=n>").Append(Number(run.X[^1])).Append("</td><td class=n>").Append(Number(run.Y[^1]))
+                    .Append("</td><td class=n>").Append(Number(run.Value[^1])).Append("</td><td>")
+                    .Append(run.DivergedAt is { } k ? string.Create(CultureInfo.InvariantCulture, $"diverged at step {k}") : string.Empty)
+                    .Append("</td></tr>");
+            }
+
+            html.Append("</table>\n");
+            Figure(html, folder, "trajectories");
+            Figure(html, folder, "values");
+        }
+
+        if (record.Mnist is { } mnist)
+        {
+            html.Append("<h2>Training: ").Append(Encode(mnist.Network)).Append("</h2>\n<p>Data: ").Append(Encode(mnist.Data))
+                .Append(string.Create(CultureInfo.InvariantCulture, $"; batch {mnist.BatchSize}; {mnist.Iterations} iterations; {mnist.Precision}."))
+                .Append("</p>\n");
+            html.Append("<table><tr><th>optimizer</th><th>spec</th><th>loss (mean of last 100)</th><th>test accuracy</th><th>time</th></tr>");
+            foreach (var run in mnist.Runs)
+            {
+                html.Append("<tr><td>").Append(Encode(run.Label)).Append("</td><td><code>").Append(Encode(run.Optimizer)).Append("</code></td>")
+                    .Append("<td class=n>").Append(run.FinalLoss.ToString("F4", CultureInfo.InvariantCulture))
+                    .Append("</td><td class=n>").Append(run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) : "–")
+                    .Append("</td><td class=n>").Append(run.Seconds.ToString("F2", CultureInfo.InvariantCulture)).Append(" s</td></tr>");
+            }
+
+            html.Append("</table>\n");
+            Figure(html, folder, "losses");
+        }
+
+        html.Append("<h2>Files</h2>\n<ul>");
+        foreach (string file in Directory.GetFiles(folder.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).OfType<string>())
+        {
+            if (!file.EndsWith(".tmp", StringComparison.Ordinal) && file != "report.html")
+            {
+                html.Append("<li><a href=\"").Append(Uri.EscapeDataString(file)).Append("\">").Append(Encode(file)).Append("</a></li>");
+            }
+        }
+
+        html.Append("</ul>\n<p>Redraw from the saved data: <code>descent plot ").Append(Encode(folder.Path)).Append("</code></p>\n</body></html>\n");
+        string path = folder.File("report.html");
+        RunFolder.WriteAtomically(path, html.ToString());
+        return path;
+    }
+
+    private static void Figure(StringBuilder html, RunFolder folder, string name)
+    {
+        string svg = folder.File(name + ".svg");
+        if (!File.Exists(svg))
+        {
+            return;
+        }
+
+        string text = File.ReadAllText(svg);
+        int start = text.IndexOf("<svg", StringComparison.Ordinal);
+        html.Append("<figure>").Append(start >= 0 ? text[start..] : text)
+            .Append("<figcaption><a href=\"").Append(name).Append(".png\">").Append(name).Append(".png</a> · <a href=\"")
+            .Append(name).Append(".svg\">").Append(name).Append(".svg</a></figcaption></figure>\n");
+    }
+
+    private static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    private static string Encode(string s) => WebUtility.HtmlEncode(s);
+}

@@ -1,0 +1,75 @@
+using Descent.Functions;
+
+namespace Descent.Cli.Lab;
+
+/// <summary>Runs optimizers on a function of two variables, recording each position (computing only; no drawing).</summary>
+internal static class TwoDExperiment
+{
+    /// <summary>The book's figure 6-8: its four classes and learning rates on the bowl, 30 updates.</summary>
+    public static IReadOnlyList<OptimizerSpec> BookOptimizers { get; } =
+    [
+        OptimizerSpec.Parse("sgd:lr=0.95,label=SGD"),
+        OptimizerSpec.Parse("momentum:lr=0.1,label=Momentum"),
+        OptimizerSpec.Parse("adagrad:lr=1.5,label=AdaGrad"),
+        OptimizerSpec.Parse("adam:lr=0.3,label=Adam"),
+    ];
+
+    public const int BookSteps = 30;
+
+    /// <summary>
+    /// Runs each optimizer for <paramref name="steps"/> updates from <paramref name="start"/>, as the book's loop
+    /// does: the gradient at the current point, then one update of x and y (two named one-element parameters).
+    /// </summary>
+    public static TwoDRecord Run(TestFunction function, (double X, double Y) start, int steps, IReadOnlyList<OptimizerSpec> specs, Conventions conventions)
+    {
+        var record = new TwoDRecord
+        {
+            Function = function.Name,
+            Formula = function.Formula,
+            Conventions = conventions.ToString(),
+            StartX = start.X,
+            StartY = start.Y,
+            Steps = steps,
+        };
+
+        foreach (var spec in specs)
+        {
+            double[] value = [start.X, start.Y];
+            double[] gradient = new double[2];
+            var x = new Parameter<double>("x", value.AsMemory(0, 1), gradient.AsMemory(0, 1));
+            var y = new Parameter<double>("y", value.AsMemory(1, 1), gradient.AsMemory(1, 1));
+            var optimizer = LabOptimizers.Create(spec, [x, y], conventions);
+            var xs = new List<double>(steps + 1) { start.X };
+            var ys = new List<double>(steps + 1) { start.Y };
+            var fs = new List<double>(steps + 1) { function.Value(start.X, start.Y) };
+            int? diverged = null;
+            for (int k = 1; k <= steps; k++)
+            {
+                (gradient[0], gradient[1]) = function.Gradient(value[0], value[1]);
+                optimizer.Step();
+                if (!double.IsFinite(value[0]) || !double.IsFinite(value[1]))
+                {
+                    // A diverged path stops here; the plot shows where it left.
+                    diverged = k;
+                    break;
+                }
+
+                xs.Add(value[0]);
+                ys.Add(value[1]);
+                fs.Add(function.Value(value[0], value[1]));
+            }
+
+            record.Runs.Add(new TrajectoryRecord
+            {
+                Label = spec.Label,
+                Optimizer = $"{spec.Text} ({LabOptimizers.Describe(spec, conventions)})",
+                X = [.. xs],
+                Y = [.. ys],
+                Value = [.. fs],
+                DivergedAt = diverged,
+            });
+        }
+
+        return record;
+    }
+}

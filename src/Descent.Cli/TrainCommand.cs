@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Text.Json;
+using Descent.Checkpoints;
+using Descent.Cli.Lab;
+using Spectre.Console;
+
+namespace Descent.Cli;
+
+/// <summary><c>descent train</c>: one optimizer, checkpoints every N steps and on Ctrl-C, exact resume.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var mnist = new MnistOptions();
+        var optimizer = new Option<string>("--optimizer", "-o")
+        {
+            Description = "The optimizer as NAME[:KEY=VALUE,...], e.g. adam:lr=0.001 or SGD:lr=0.1,momentum=0.9,nesterov=true.",
+            DefaultValueFactory = _ => "adam:lr=0.001",
+            HelpName = "SPEC",
+        };
+        var conventions = LabOptions.ConventionsOption();
+        var every = LabOptions.WithValidator(
+            new Option<int>("--checkpoint-every") { Description = "Write the checkpoint every N steps (0: only at the end and on Ctrl-C).", DefaultValueFactory = _ => 500, HelpName = "N" },
+            v => v >= 0 ? null : $"--checkpoint-every must be ≥ 0; got {v}.");
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue a run exactly from its checkpoint (a run folder or its checkpoint.safetensors). The network, optimizer, "
+                + "seed and data settings come from the checkpoint; --iterations may extend the run.",
+            HelpName = "PATH",
+        };
+        var output = LabOptions.Out();
+        var command = new Command("train", "Train the MNIST network with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly.");
+        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output]))
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse =>
+        {
+            string? resumeFrom = parse.GetValue(resume) is { } r ? CheckpointPath(r) : null;
+            TrainJob job;
+            LabData data;
+            if (resumeFrom is null)
+            {
+                var spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
+                var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
+                LabOptimizers.Validate([spec], convention);
+                data = LabDataLoader.Load(parse.GetValue(mnist.Data));
+                var settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
+                job = new TrainJob(settings, spec, mnist.IsDouble(parse), RunFolder.CreateOrDefault(parse.GetValue(output)), parse.GetValue(every), null);
+            }
+            else
+            {
+                RejectWithResume(parse, mnist, optimizer, conventions);
+                var saved = ReadSettings(resumeFrom);
+                var (settings, spec, useDouble) = Trainer.FromCheckpoint(saved, resumeFrom);
+                if (parse.GetResult(mnist.Iterations) is { Implicit: false })
+                {
+                    settings = settings with { Iterations = parse.GetValue(mnist.Iterations) };
+                }
+
+                data = LabDataLoader.Load(settings.DataDirectory);
+                var folder = parse.GetValue(output) is { } o ? RunFolder.CreateOrDefault(o) : new RunFolder(Path.GetDirectoryName(resumeFrom)!);
+                job = new TrainJob(settings, spec, useDouble, folder, parse.GetValue(every), resumeFrom);
+            }
+
+            console.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
+            console.MarkupLineInterpolated($"Seed: [bold]{job.Settings.Seed}[/]. {LabDenormals.Describe(job.Settings.FlushDenormals)}");
+            if (resumeFrom is not null)
+            {
+                console.MarkupLineInterpolated($"Resuming from {resumeFrom}.");
+            }
+
+            int stopRequested = 0;
+            void OnCancel(object? sender, ConsoleCancelEventArgs e)
+            {
+                // First Ctrl-C: finish the current step, write the checkpoint, exit. A second one ends the process.
+                if (Interlocked.Exchange(ref stopRequested, 1) == 0)
+                {
+                    e.Cancel = true;
+                }
+            }
+
+            Console.CancelKeyPress += OnCancel;
+            try
+            {
+                var (record, finished) = Trainer.Run(job, data, () => Volatile.Read(ref stopRequested) != 0, work => LabProgress.Run(console, work, 1));
+                RunOutput.Finish(console, record, job.Folder);
+                console.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
+                if (!finished)
+                {
+                    console.MarkupLineInterpolated($"Interrupted after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
+                    return Program.Interrupted;
+                }
+
+                return 0;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= OnCancel;
+            }
+        });
+        return command;
+    }
+
+    private static string CheckpointPath(string path)
+    {
+        string file = Directory.Exists(path) ? Path.Combine(path, Trainer.CheckpointFile) : path;
+        return File.Exists(file)
+            ? Path.GetFullPath(file)
+            : throw new UsageException($"--resume '{path}': no checkpoint there (expected a run folder holding {Trainer.CheckpointFile}, or the file itself).");
+    }
+
+    private static Dictionary<string, string> ReadSettings(string checkpoint)
+    {
+        var content = SafeTensors.Read(checkpoint);
+        if (!content.Metadata.TryGetValue("settings", out var json))
+        {
+            throw new CheckpointException($"{checkpoint}: no 'settings' metadata; it was not written by descent train.");
+        }
+
+        return JsonSerializer.Deserialize<Dictionary<string, string>>(json)
+            ?? throw new CheckpointException($"{checkpoint}: its 'settings' metadata is empty.");
+    }
+
+    private static void RejectWithResume(ParseResult parse, MnistOptions mnist, Option optimizer, Option conventions)
+    {
+        var fixedByCheckpoint = new Option[] { optimizer, conventions, mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Epochs, mnist.Schedule, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Precision, mnist.Data, mnist.NoFlushDenormals };
+        var given = fixedByCheckpoint.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (given.Count > 0)
+        {
+            throw new UsageException($"--resume takes the run's settings from the checkpoint; it cannot be combined with {string.Join(", ", given)} (only --iterations, --checkpoint-every and --out).");
+        }
+    }
+}

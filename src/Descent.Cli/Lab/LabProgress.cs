@@ -58,7 +58,9 @@ internal static class LabProgress
     }
 
     private static string Describe(string name, double loss) =>
-        double.IsNaN(loss) ? Markup.Escape(name) : Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{name,-10} loss {loss,8:F4}"));
+        Markup.Escape(double.IsNaN(loss)
+            ? string.Create(CultureInfo.InvariantCulture, $"{name,-10} loss {"–",8}")
+            : string.Create(CultureInfo.InvariantCulture, $"{name,-10} loss {loss,8:F4}"));
 
     private sealed class LiveReporter(ProgressTask task, string name) : IProgressReporter
     {

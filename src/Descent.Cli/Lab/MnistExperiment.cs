@@ -138,8 +138,7 @@ internal static class MnistExperiment
                     results[index] = Train(networks[index], optimizers[index], specs[index], train, data.TrainLabels, indices, settings, progress);
                 }
 
-                // Outside the flush scope: with DAZ on, TensorPrimitives.IndexOfMax (which the accuracy uses) returns 0
-                // for every row — it handles indices as float bit patterns, which are subnormal.
+                // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
                 results[index].TestAccuracy = Accuracy(networks[index], test, data.TestLabels);
             }));
         }

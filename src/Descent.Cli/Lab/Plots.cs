@@ -62,7 +62,8 @@ internal static class Plots
 
             var path = plot.Add.Scatter(run.X, run.Y, Palette[i % Palette.Length]);
             path.LineWidth = 1.5f;
-            path.MarkerSize = 5;
+            // Long runs would bury the path under its own markers.
+            path.MarkerSize = run.X.Length <= 61 ? 5 : run.X.Length <= 301 ? 2.5f : 0;
             path.MarkerShape = MarkerShape.FilledCircle;
             plot.Add.Marker(data.StartX, data.StartY, MarkerShape.OpenSquare, 10, Colors.Black);
             foreach (var (mx, my) in function.Minima)
@@ -308,7 +309,8 @@ internal static class Plots
             max = Math.Max(max, c.Z);
         }
 
-        const int count = 16;
+        // Rastrigin's egg-crate needs few levels to stay legible.
+        int count = f.Name == "rastrigin" ? 8 : 16;
         double[] levels = new double[count];
         if (min >= 0 && f.Name != "rastrigin")
         {

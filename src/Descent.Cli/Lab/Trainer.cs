@@ -161,7 +161,7 @@ internal static class Trainer
             SaveCheckpoint();
         })]);
 
-        // Outside the flush scope (TensorPrimitives.IndexOfMax misreads indices under DAZ).
+        // Evaluation runs outside the flush scope: it needs none.
         double? accuracy = finished ? MnistExperiment.Accuracy(network, LabData.Scale<T>(data.TestPixels), data.TestLabels) : null;
         var record = Record(job, data, losses, secondsBefore + clock.Elapsed.TotalSeconds, accuracy);
         return (record, finished);

@@ -11,7 +11,7 @@ internal static class CompareMnistCommand
     public static Command Create(IAnsiConsole console)
     {
         var mnist = new MnistOptions();
-        var optimizers = LabOptions.Optimizers("--optimizer adam:lr=0.001 --optimizer sgd:lr=0.1,momentum=0.9 (default: the book's four)");
+        var optimizers = LabOptions.Optimizers("--optimizer adam:lr=0.001 --optimizer SGD:lr=0.1,momentum=0.9 (default: the book's four)");
         var conventions = LabOptions.ConventionsOption();
         var reproduce = ReproduceOption();
         var check = CheckOption();

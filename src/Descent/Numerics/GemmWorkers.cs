@@ -25,6 +25,15 @@ internal static class GemmWorkers
     private static GemmWork? s_work;
     private static int s_joinable;
     private static int s_inside;
+    private static bool s_flushToZero;
+    private static int s_served;
+
+    /// <summary>
+    /// Test hook for the calling thread: the helpers run the whole product before the caller starts, so a
+    /// test sees the helpers' work even on a machine too busy to run them alongside the caller.
+    /// </summary>
+    [ThreadStatic]
+    internal static bool HelpersFirst;
 
     /// <summary>Runs <paramref name="work"/> on the calling thread and up to <paramref name="helpers"/> helpers; false when the helpers are busy.</summary>
     public static bool TryRun(GemmWork work, int helpers)
@@ -42,11 +51,23 @@ internal static class GemmWorkers
                 Start(s_wake.Count);
             }
 
+            // Helpers compute as the caller would: flush-to-zero changes results (and speed) with subnormals.
+            s_flushToZero = Denormals.FlushToZero;
             Volatile.Write(ref s_work, work);
             Interlocked.Exchange(ref s_joinable, 1);
+            int served = Volatile.Read(ref s_served);
             for (int i = 0; i < helpers; i++)
             {
                 s_wake[i].Release();
+            }
+
+            if (HelpersFirst)
+            {
+                long start = Environment.TickCount64;
+                while (Volatile.Read(ref s_served) - served < helpers && Environment.TickCount64 - start < 10_000)
+                {
+                    Thread.Sleep(1);
+                }
             }
 
             work.Work();
@@ -75,13 +96,21 @@ internal static class GemmWorkers
 
     private static void Loop(SemaphoreSlim wake)
     {
+        bool flushToZero = Denormals.FlushToZero;
         while (true)
         {
             wake.Wait();
             Interlocked.Increment(ref s_inside);
             if (Volatile.Read(ref s_joinable) == 1)
             {
+                if (s_flushToZero != flushToZero)
+                {
+                    flushToZero = s_flushToZero;
+                    Denormals.TrySetFlushToZero(flushToZero);
+                }
+
                 Volatile.Read(ref s_work)!.Work();
+                Interlocked.Increment(ref s_served);
             }
 
             Interlocked.Decrement(ref s_inside);

@@ -127,7 +127,7 @@ public class GemmTests
             float[] three = (float[])c0.Clone();
             Gemm.Run<float>(a, b, one, m, k, n, ta, tb, 0.5f, 0.25f, threads: 1, isa);
             Gemm.Run<float>(a, b, two, m, k, n, ta, tb, 0.5f, 0.25f, threads: 2, isa);
-            Gemm.Run<float>(a, b, three, m, k, n, ta, tb, 0.5f, 0.25f, threads: 3, isa);
+            HelpersFirst(() => Gemm.Run<float>(a, b, three, m, k, n, ta, tb, 0.5f, 0.25f, threads: 3, isa));
             Assert.Equal(one, two);
             Assert.Equal(one, three);
 
@@ -136,8 +136,54 @@ public class GemmTests
             double[] oneD = new double[m * n];
             double[] twoD = new double[m * n];
             Gemm.Run<double>(ad, bd, oneD, m, k, n, ta, tb, 1.0, 0.0, threads: 1, isa);
-            Gemm.Run<double>(ad, bd, twoD, m, k, n, ta, tb, 1.0, 0.0, threads: 2, isa);
+            HelpersFirst(() => Gemm.Run<double>(ad, bd, twoD, m, k, n, ta, tb, 1.0, 0.0, threads: 2, isa));
             Assert.Equal(oneD, twoD);
+        }
+    }
+
+    [Fact]
+    public void ConcurrentCallers_EachGetTheSingleThreadedResult()
+    {
+        const int m = 96, k = 200, n = 120;
+        float[] a = Random(m * k, 8);
+        float[] b = Random(k * n, 9);
+        float[] expected = new float[m * n];
+        Gemm.Run<float>(a, b, expected, m, k, n, false, true, 1f, 0f, threads: 1, Gemm.DefaultIsa);
+        var results = new float[8][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            results[i] = new float[m * n];
+            for (int repeat = 0; repeat < 20; repeat++)
+            {
+                Gemm.Multiply<float>(a, b, results[i], m, k, n, transposeB: true);
+            }
+        });
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    [Fact]
+    public void HelperThreads_FollowTheCallersFlushToZero()
+    {
+        if (!Denormals.IsSupported)
+        {
+            return;
+        }
+
+        // Products of 1e-20f pairs are subnormal (1e-40): flushed to zero only where FTZ is on.
+        const int m = 128, k = 128, n = 128;
+        float[] a = new float[m * k];
+        float[] b = new float[k * n];
+        a.AsSpan().Fill(1e-20f);
+        b.AsSpan().Fill(1e-20f);
+        foreach (bool flush in new[] { true, false, true })
+        {
+            using var scope = Denormals.Flush(flush);
+            float[] one = new float[m * n];
+            float[] all = new float[m * n];
+            Gemm.Run<float>(a, b, one, m, k, n, false, false, 1f, 0f, threads: 1, Gemm.DefaultIsa);
+            Assert.Equal(flush ? 0f : 128 * 1e-40f, one[0], flush ? 0f : 1e-42f);
+            HelpersFirst(() => Gemm.Run<float>(a, b, all, m, k, n, false, false, 1f, 0f, threads: 2, Gemm.DefaultIsa));
+            Assert.Equal(one, all);
         }
     }
 
@@ -177,6 +223,20 @@ public class GemmTests
         var p = Assert.Throws<ArgumentOutOfRangeException>(
             () => Gemm.Multiply<float>([], [], [], 0, 0, 0, false, false, 1f, 0f, maxDegreeOfParallelism: 0));
         Assert.Equal("maxDegreeOfParallelism", p.ParamName);
+    }
+
+    /// <summary>Runs a product with the helper threads doing all of it, so their results are what is checked.</summary>
+    private static void HelpersFirst(Action product)
+    {
+        GemmWorkers.HelpersFirst = true;
+        try
+        {
+            product();
+        }
+        finally
+        {
+            GemmWorkers.HelpersFirst = false;
+        }
     }
 
     private static void AssertMatchesReference<T>(int m, int k, int n, bool ta, bool tb, T alpha, T beta, GemmIsa isa, int threads = 1)

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using Descent.Cli.Bench;
+using Descent.Cli.Lab;
 using Spectre.Console;
 
 namespace Descent.Cli;
@@ -32,7 +34,7 @@ internal static class BenchCommand
             bool asJson = parse.GetValue(json);
 
             // Progress goes to stderr always, so stdout carries only the result (the table, or the one JSON object).
-            var runner = new BenchRunner(sizes, error, null);
+            var runner = new BenchRunner(sizes, error, iterations => TimeCompareMnist(iterations, error));
             var report = runner.Run(parse.GetValue(quick));
             if (asJson)
             {
@@ -46,6 +48,33 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Wall time of <c>descent compare</c>'s MNIST part, run through the same code as the command (its default
+    /// options: the book's four optimizers, 2000 iterations, bundled data, float, flush-to-zero), with its
+    /// progress on <paramref name="progress"/>; nothing is written to disk.
+    /// </summary>
+    internal static double TimeCompareMnist(int? iterations, TextWriter progress)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(progress),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        var mnist = new MnistOptions();
+        var command = new Command("compare");
+        foreach (var option in mnist.All)
+        {
+            command.Options.Add(option);
+        }
+
+        var parse = command.Parse(iterations is int n ? ["--iterations", n.ToString(CultureInfo.InvariantCulture)] : []);
+        long start = Stopwatch.GetTimestamp();
+        CompareMnistCommand.Execute(console, parse, mnist, "compare", null, Conventions.Book, reproduceBook: false, check: null);
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static void Print(BenchReport report, TextWriter output)

@@ -55,7 +55,7 @@ internal sealed class MachineReport
     /// <summary>Widest hardware-accelerated vector.</summary>
     public int VectorBits { get; init; }
 
-    /// <summary>STREAM triad with every core, GB/s (best repetition: the machine's limit).</summary>
+    /// <summary>STREAM triad with every core, GB/s (median repetition).</summary>
     public double TriadGbps { get; init; }
 
     [JsonPropertyName("triad_gbps_1t")]

@@ -88,7 +88,11 @@ internal static class Report
             return;
         }
 
-        string text = File.ReadAllText(svg);
+        // Inline SVGs share one id space: prefix each figure's ids (clip paths) so figures cannot clip each other.
+        string text = File.ReadAllText(svg)
+            .Replace("id=\"", $"id=\"{name}-", StringComparison.Ordinal)
+            .Replace("url(#", $"url(#{name}-", StringComparison.Ordinal)
+            .Replace("href=\"#", $"href=\"#{name}-", StringComparison.Ordinal);
         int start = text.IndexOf("<svg", StringComparison.Ordinal);
         html.Append("<figure>").Append(start >= 0 ? text[start..] : text)
             .Append("<figcaption><a href=\"").Append(name).Append(".png\">").Append(name).Append(".png</a> · <a href=\"")

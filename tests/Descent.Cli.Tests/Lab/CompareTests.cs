@@ -42,6 +42,8 @@ public class CompareTests
         string report = File.ReadAllText(Path.Combine(folder, "report.html"));
         Assert.Contains("test accuracy", report, StringComparison.Ordinal);
         Assert.True(report.Split("<svg ").Length - 1 >= 3, "the report inlines the trajectories, values and losses figures");
+        var ids = System.Text.RegularExpressions.Regex.Matches(report, "id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
     }
 
     [Fact]

@@ -80,6 +80,7 @@ internal static class Program
         root.Subcommands.Add(CompareMnistCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
         root.Subcommands.Add(PlotCommand.Create(console));
+        root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return root;

@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace Descent.Cli.Verification;
+
+/// <summary>
+/// Runs one kind of top-level section of a goldens-schema file (see ../shared/goldens/README.md): the
+/// optimizer cases, the L-BFGS runs, scheduler cases, clipping cases, networks. <see cref="GoldenRunner"/>
+/// offers every section of a file to each registered suite; a section no suite accepts is a failure.
+/// To add a kind, implement this and list it in <see cref="GoldenRunner.DefaultSuites"/>.
+/// </summary>
+internal interface IGoldenSuite
+{
+    /// <summary>A short name for messages, e.g. <c>optimizers</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Whether this suite runs <paramref name="section"/> (e.g. <c>cases</c> whose items have <c>optimizer</c> and <c>steps</c>).</summary>
+    /// <param name="section">The top-level key.</param>
+    /// <param name="value">Its value.</param>
+    /// <returns><see langword="true"/> to run it.</returns>
+    bool Accepts(string section, JsonElement value);
+
+    /// <summary>Runs every case of the section. A case that cannot run is a failed result with the reason, never skipped.</summary>
+    /// <param name="section">The top-level key.</param>
+    /// <param name="value">Its value.</param>
+    /// <param name="settings">How to run (precision).</param>
+    /// <returns>One result per case.</returns>
+    IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings);
+}
+
+/// <summary>How <c>descent verify</c> runs the cases.</summary>
+/// <param name="Float">Run in float (tolerance 1e-4) instead of double (1e-10); float32 cases always run in float.</param>
+internal sealed record VerifySettings(bool Float = false);
+
+/// <summary>The outcome of one golden case.</summary>
+/// <param name="Case">What ran: the reference's name and its options, e.g. <c>Adam lr=0.1, amsgrad=True</c>.</param>
+/// <param name="MaxRelativeError">The largest relative error over all compared values (NaN when it could not run).</param>
+/// <param name="Tolerance">The largest error that passes.</param>
+/// <param name="Reason">Why the case failed to run, or <see langword="null"/>.</param>
+internal sealed record GoldenResult(string Case, double MaxRelativeError, double Tolerance, string? Reason = null)
+{
+    /// <summary>Whether the case ran and stayed within tolerance.</summary>
+    public bool Passed => Reason is null && MaxRelativeError <= Tolerance;
+
+    /// <summary>A case that could not run.</summary>
+    /// <param name="name">What it was.</param>
+    /// <param name="reason">Why it could not run.</param>
+    /// <returns>The failed result.</returns>
+    public static GoldenResult Failed(string name, string reason) => new(name, double.NaN, 0, reason);
+}

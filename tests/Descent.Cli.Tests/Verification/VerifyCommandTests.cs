@@ -1,0 +1,113 @@
+using Descent.Cli.Verification;
+using Descent.Optimizers;
+using Descent.Testing;
+
+namespace Descent.Cli.Tests.Verification;
+
+public class VerifyCommandTests
+{
+    [Fact]
+    public void PyTorchOptimizers_EveryCaseTheLibraryRuns_Passes_AndTheRestFailWithAReason()
+    {
+        var results = new GoldenRunner().Run(Goldens.PathOf("pytorch/optimizers.json"), new VerifySettings()).ToList();
+        Assert.True(results.Count >= 22, $"only {results.Count} results");
+        foreach (var result in results)
+        {
+            Assert.True(result.Passed || result.Reason is not null, $"{result.Case}: max relative error {result.MaxRelativeError:E2}");
+        }
+
+        // Everything this helper's catalog holds runs and passes; only not-yet-implemented optimizers/sections may fail.
+        foreach (var result in results.Where(r => !r.Passed))
+        {
+            Assert.True(
+                result.Reason!.StartsWith("Unknown optimizer", StringComparison.Ordinal) || result.Reason.StartsWith("no suite runs section", StringComparison.Ordinal),
+                $"{result.Case}: {result.Reason}");
+        }
+
+        string[] mine = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta", "Rprop", "ASGD"];
+        Assert.Equal(21, results.Count(r => r.Passed && mine.Any(m => r.Case.StartsWith(m + " ", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public void PyTorchOptimizers_InFloat_PassAt1e4()
+    {
+        var results = new GoldenRunner().Run(Goldens.PathOf("pytorch/optimizers.json"), new VerifySettings(Float: true))
+            .Where(r => r.Reason is null).ToList();
+        Assert.NotEmpty(results);
+        Assert.All(results, r => Assert.True(r.Passed && r.Tolerance == 1e-4, $"{r.Case}: {r.MaxRelativeError:E2}"));
+    }
+
+    [Fact]
+    public void Verify_OnTheBookTrajectories_PrintsOneLinePerCase_AndExitsZero()
+    {
+        var output = new StringWriter();
+        var config = new System.CommandLine.InvocationConfiguration { Output = output };
+        int code = Program.BuildRoot().Parse(["verify", Goldens.PathOf("book/naive_trajectories.json")]).Invoke(config);
+        string text = output.ToString();
+        Assert.Equal(0, code);
+        Assert.Equal(6, text.Split('\n').Count(l => l.TrimStart().StartsWith("PASS", StringComparison.Ordinal)));
+        Assert.Contains("BookAdam lr=0.3, beta1=0.9, beta2=0.999", text, StringComparison.Ordinal);
+        Assert.Contains("6 cases: 6 passed, 0 failed", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_OnPyTorchOptimizers_PrintsEachCaseWithItsError()
+    {
+        var output = new StringWriter();
+        int code = VerifyCommand.Run([Goldens.PathOf("pytorch/optimizers.json")], new VerifySettings(), output);
+        string text = output.ToString();
+        Assert.Matches(@"PASS  Adam lr=0\.1, amsgrad=true +max rel err +\d\.\dE-\d\d", text);
+        Assert.Matches(@"PASS  SGD lr=0\.1, momentum=0\.9; groups \{params=\[0, 2\]\} \{params=\[1\], lr=0\.01, momentum=0\.5\}", text);
+        bool anyFailed = text.Contains("FAIL", StringComparison.Ordinal);
+        Assert.Equal(anyFailed ? Program.RunFailure : 0, code);
+    }
+
+    [Fact]
+    public void UnknownOptimizerOrOption_IsAFailWithTheReason_NeverSkipped()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"verify-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """
+            {"cases": [
+              {"optimizer": "Adamm", "kwargs": {"lr": 0.1}, "groups": null, "init": [[1.0]], "shapes": [[1]], "steps": [{"grads": [[1.0]], "params": [[0.9]]}]},
+              {"optimizer": "SGD", "kwargs": {"lr": 0.1, "foo": 1}, "groups": null, "init": [[1.0]], "shapes": [[1]], "steps": [{"grads": [[1.0]], "params": [[0.9]]}]},
+              {"optimizer": "SGD", "kwargs": {"lr": 0.1}, "groups": null, "init": [[1.0]], "shapes": [[1]], "steps": [{"grads": [[1.0]], "params": [[0.9]]}]},
+              {"optimizer": "SGD", "kwargs": {"lr": 0.1}, "groups": null, "init": [[1.0]], "shapes": [[1]], "steps": [{"grads": [[1.0]], "params": [[0.8]]}]}
+            ],
+            "mystery": {"x": 1}}
+            """);
+        try
+        {
+            var output = new StringWriter();
+            int code = VerifyCommand.Run([path], new VerifySettings(), output);
+            string text = output.ToString();
+            Assert.Equal(Program.RunFailure, code);
+            Assert.Contains("FAIL  Adamm lr=0.1", text, StringComparison.Ordinal);
+            Assert.Contains("Unknown optimizer 'Adamm'. Valid: SGD", text, StringComparison.Ordinal);
+            Assert.Contains("SGD has no option 'foo'. Valid: lr, momentum", text, StringComparison.Ordinal);
+            Assert.Contains("PASS  SGD lr=0.1 ", text, StringComparison.Ordinal);
+            Assert.Contains("(tolerance 1E-10)", text, StringComparison.Ordinal);
+            Assert.Contains("no suite runs section 'mystery'", text, StringComparison.Ordinal);
+            Assert.Contains("5 cases: 1 passed, 4 failed", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void MissingOrMalformedFile_FailsWithTheReason()
+    {
+        var output = new StringWriter();
+        int code = VerifyCommand.Run(["/nonexistent/golden.json"], new VerifySettings(), output);
+        Assert.Equal(Program.RunFailure, code);
+        Assert.Contains("cannot read /nonexistent/golden.json", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Catalog_IsWhatVerifyUses()
+    {
+        Assert.True(OptimizerCatalog.TryFind("RMSprop", out _));
+        Assert.Contains(new GoldenRunner().Run(Goldens.PathOf("pytorch/optimizers.json"), new VerifySettings()), r => r.Case.StartsWith("RMSprop", StringComparison.Ordinal) && r.Passed);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Descent.Optimizers;
+using Descent.Optimizers.Kernels;
+
+namespace Descent.Tests.Optimizers;
+
+/// <summary>
+/// The vector bodies against the scalar reference, bit for bit, for every length 0..257 (every tail and
+/// several full vectors of both widths), float and double, for every option combination with its own kernel.
+/// </summary>
+public class KernelPathTests
+{
+    /// <summary>One specification per distinct kernel (and the option folds that feed it).</summary>
+    public static TheoryData<string> Kernels =>
+    [
+        "sgd:lr=0.1",
+        "sgd:lr=0.1,weight_decay=0.1,maximize=true",
+        "sgd:lr=0.1,momentum=0.9,dampening=0.3,weight_decay=0.05",
+        "sgd:lr=0.1,momentum=0.9,nesterov=true,maximize=true",
+        "adagrad:lr=0.5",
+        "adagrad:lr=0.5,lr_decay=0.05,weight_decay=0.1,initial_accumulator_value=0.1,eps=0.01,maximize=true",
+        "rmsprop:lr=0.01",
+        "rmsprop:lr=0.01,centered=true,weight_decay=0.1",
+        "rmsprop:lr=0.01,momentum=0.5,maximize=true",
+        "rmsprop:lr=0.01,centered=true,momentum=0.5,alpha=0.9",
+        "adam:lr=0.1",
+        "adam:lr=0.1,amsgrad=true,weight_decay=0.1",
+        "adam:lr=0.1,maximize=true,eps=0.001,weight_decay=0.1,decoupled_weight_decay=true",
+        "adamw:lr=0.1,amsgrad=true",
+        "nadam:lr=0.1",
+        "nadam:lr=0.1,weight_decay=0.1,decoupled_weight_decay=true,maximize=true",
+        "nadam:lr=0.1,weight_decay=0.1",
+        "radam:lr=0.1",
+        "radam:lr=0.1,weight_decay=0.1,decoupled_weight_decay=true,maximize=true",
+        "adamax:lr=0.1,weight_decay=0.1",
+        "adadelta:lr=1.0,weight_decay=0.1,maximize=true",
+        "rprop:lr=0.05",
+        "rprop:lr=0.05,maximize=true,etas=[0.3,1.5],step_sizes=[0.01,0.2]",
+        "asgd:lr=0.05",
+        "asgd:lr=0.05,t0=3,weight_decay=0.1,maximize=true",
+        "book-sgd:lr=0.1",
+        "book-momentum:lr=0.1",
+        "book-nesterov:lr=0.1",
+        "book-adagrad:lr=0.5",
+        "book-rmsprop:lr=0.1",
+        "book-adam:lr=0.1",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Vectorized_MatchesScalar_ForAllLengths_Double(string specification) => Sweep<double>(specification);
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Vectorized_MatchesScalar_ForAllLengths_Float(string specification) => Sweep<float>(specification);
+
+    [Fact]
+    public void Auto_ResolvesToTheWidestAcceleratedWidth()
+    {
+        var expected = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? KernelPath.Vector512
+            : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? KernelPath.Vector256 : KernelPath.Scalar;
+        Assert.Equal(expected, Elementwise.Best);
+    }
+
+    private static void Sweep<T>(string specification)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Eight steps: RAdam switches to its rectified branch at step 6, ASGD (t0 = 3) starts averaging at step 5.
+        const int Steps = 8;
+        for (int length = 0; length <= 257; length++)
+        {
+            var reference = Run<T>(specification, length, Steps, KernelPath.Scalar);
+            foreach (var path in (KernelPath[])[KernelPath.Vector256, KernelPath.Vector512, KernelPath.Auto])
+            {
+                var other = Run<T>(specification, length, Steps, path);
+                for (int k = 0; k < reference.Length; k++)
+                {
+                    if (!MemoryMarshal.AsBytes(reference[k].AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(other[k].AsSpan())))
+                    {
+                        int at = Enumerable.Range(0, reference[k].Length).First(i => !reference[k][i].Equals(other[k][i]));
+                        Assert.Fail($"{specification} ({typeof(T).Name}), length {length}, {path}: array {k} differs at {at}: {reference[k][at]} vs {other[k][at]}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs the optimizer and returns the parameters followed by every state buffer.</summary>
+    private static T[][] Run<T>(string specification, int length, int steps, KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(length + 17);
+        T[] values = [.. Enumerable.Range(0, length).Select(_ => T.CreateTruncating((random.NextDouble() * 4) - 2))];
+        var parameter = new Parameter<T>("w", values);
+        var optimizer = OptimizerCatalog.Create(specification, [parameter]);
+        PyTorchGoldenTests.Pin(optimizer, path);
+        var gradient = parameter.Gradient.Span;
+        for (int t = 0; t < steps; t++)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                // Mostly a pull towards 0.3 plus noise, with exact zeros and sign flips (Rprop's three cases).
+                int kind = random.Next(8);
+                gradient[i] = kind == 0 ? T.Zero : T.CreateTruncating((double.CreateTruncating(values[i]) - 0.3) + (random.NextDouble() - 0.5));
+            }
+
+            optimizer.Step();
+        }
+
+        var state = optimizer.SaveState();
+        return [values, .. state.Parameters["w"].Buffers.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => b.Value)];
+    }
+}

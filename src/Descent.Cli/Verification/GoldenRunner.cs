@@ -12,6 +12,7 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
     public static IReadOnlyList<IGoldenSuite> DefaultSuites { get; } =
     [
         new OptimizerSuite(),
+        new LbfgsSuite(),
         new BookTrajectorySuite(),
     ];
 

@@ -31,8 +31,9 @@ public class VerifyCommandTests
     [Fact]
     public void PyTorchOptimizers_InFloat_PassAt1e4()
     {
+        // The L-BFGS runs stay in double (see LbfgsSuite); LbfgsSuiteTests covers them.
         var results = new GoldenRunner().Run(Goldens.PathOf("pytorch/optimizers.json"), new VerifySettings(Float: true))
-            .Where(r => r.Reason is null).ToList();
+            .Where(r => r.Reason is null && !r.Case.StartsWith("LBFGS", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(results);
         Assert.All(results, r => Assert.True(r.Passed && r.Tolerance == 1e-4, $"{r.Case}: {r.MaxRelativeError:E2}"));
     }

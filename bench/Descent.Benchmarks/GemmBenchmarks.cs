@@ -12,8 +12,8 @@ namespace Descent.Benchmarks;
 /// <summary>
 /// Matrix multiply at 1024³ and at the book network's shapes (forward X·W, backward Xᵀ·dY and dY·Wᵀ
 /// at batch 128), on one core and on all cores, next to the FMA peak measured in the same run: the
-/// "GFLOP/s" column is 2·m·k·n over the mean time, "Of peak" divides it by the peak row with the same
-/// thread count. Run: <c>dotnet run -c Release --project bench/Descent.Benchmarks -- --filter '*Gemm*'</c>.
+/// "GFLOP/s" column is 2·m·k·n over the median time (robust on a shared machine), "Of peak" divides it
+/// by the peak row with the same thread count. Run: <c>dotnet run -c Release --project bench/Descent.Benchmarks -- --filter '*Gemm*'</c>.
 /// </summary>
 [Config(typeof(GemmBenchmarkConfig))]
 public class GemmBenchmarks
@@ -101,6 +101,7 @@ internal sealed class GemmBenchmarkConfig : ManualConfig
     public GemmBenchmarkConfig()
     {
         AddColumn(new GflopsColumn(fractionOfPeak: false), new GflopsColumn(fractionOfPeak: true));
+        WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
     }
 }
 
@@ -123,7 +124,7 @@ internal sealed class GflopsColumn(bool fractionOfPeak) : IColumn
 
     public string Legend => fractionOfPeak
         ? "GFLOP/s divided by the FMA peak row with the same thread count"
-        : "Floating-point operations (2·m·k·n) per second over the mean time, in 10⁹";
+        : "Floating-point operations (2·m·k·n) per second over the median time, in 10⁹";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
@@ -155,7 +156,7 @@ internal sealed class GflopsColumn(bool fractionOfPeak) : IColumn
 
     private static double? Gflops(Summary summary, BenchmarkCase benchmarkCase)
     {
-        double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        return meanNs is > 0 && CaseOf(benchmarkCase) is { } gemmCase ? gemmCase.Flops / meanNs.Value : null;
+        double? medianNs = summary[benchmarkCase]?.ResultStatistics?.Median;
+        return medianNs is > 0 && CaseOf(benchmarkCase) is { } gemmCase ? gemmCase.Flops / medianNs.Value : null;
     }
 }

@@ -14,6 +14,7 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
         new OptimizerSuite(),
         new LbfgsSuite(),
         new BookTrajectorySuite(),
+        new NetworkSuite(),
     ];
 
     /// <summary>A runner with <see cref="DefaultSuites"/>.</summary>

@@ -20,7 +20,7 @@ internal static class VerifyCommand
         };
         var command = new Command(
             "verify",
-            "Replay reference trajectories (PyTorch, the book) through the library: one line per case with its largest relative error, PASS or FAIL; exit code 1 if any case fails.")
+            "Replay reference trajectories (PyTorch, Optax, the book) through the library: one line per case with its largest relative error, PASS or FAIL; exit code 1 if any case fails.")
         {
             files,
             single,

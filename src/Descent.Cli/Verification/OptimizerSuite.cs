@@ -62,8 +62,10 @@ internal sealed class OptimizerSuite : IGoldenSuite
     private static double Replay<T>(JsonElement c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var info = OptimizerCatalog.Find(c.GetProperty("optimizer").GetString()!);
-        var defaults = info.Options(c.TryGetProperty("kwargs", out var kwargs) ? Pairs(kwargs) : []);
+        // Optax's cases name the call with its arguments, optax.lion(learning_rate=0.01,b1=0.9), and have no kwargs.
+        var (name, arguments) = OptimizerCatalog.Parse(c.GetProperty("optimizer").GetString()!);
+        var info = OptimizerCatalog.Find(name);
+        var defaults = info.Options([.. arguments, .. c.TryGetProperty("kwargs", out var kwargs) ? Pairs(kwargs) : []]);
         var init = c.GetProperty("init");
         var shapes = c.TryGetProperty("shapes", out var s) ? s : default;
         var parameters = new Parameter<T>[init.GetArrayLength()];

@@ -14,6 +14,9 @@ public enum OptimizerConvention
 
     /// <summary><i>Deep Learning from Scratch</i> (ch. 6), in its own operation order.</summary>
     Book,
+
+    /// <summary>Optax's (<c>optax.lion</c>, <c>optax.lamb</c>, …): its defaults, formulas and operation order.</summary>
+    Optax,
 }
 
 /// <summary>One row of <see cref="OptimizerCatalog"/>: a name, its options and how to build it.</summary>
@@ -158,6 +161,14 @@ public static class OptimizerCatalog
             static (p, o) => new Asgd<float>(p, o), static (p, o) => new Asgd<double>(p, o)),
         Entry("Adafactor", ["adafactor"], "Adafactor, factored second moments for matrices (torch.optim.Adafactor)", new AdafactorOptions(), 0.1,
             static (p, o) => new Adafactor<float>(p, o), static (p, o) => new Adafactor<double>(p, o)),
+        Entry("Lion", ["lion", "optax.lion"], "Sign of interpolated momentum, decoupled decay (optax.lion)", new LionOptions(), 0.001,
+            static (p, o) => new Lion<float>(p, o), static (p, o) => new Lion<double>(p, o), OptimizerConvention.Optax),
+        Entry("Lamb", ["lamb", "optax.lamb"], "Adam with a per-tensor trust ratio ‖θ‖/‖u‖ (optax.lamb)", new LambOptions(), 0.001,
+            static (p, o) => new Lamb<float>(p, o), static (p, o) => new Lamb<double>(p, o), OptimizerConvention.Optax),
+        Entry("AdaBelief", ["adabelief", "optax.adabelief"], "Adam scaled by the variance around the predicted gradient (optax.adabelief)", new AdaBeliefOptions(), 0.05,
+            static (p, o) => new AdaBelief<float>(p, o), static (p, o) => new AdaBelief<double>(p, o), OptimizerConvention.Optax),
+        Entry("Yogi", ["yogi", "optax.yogi"], "Adam with an additive, sign-controlled second moment (optax.yogi)", new YogiOptions(), 0.05,
+            static (p, o) => new Yogi<float>(p, o), static (p, o) => new Yogi<double>(p, o), OptimizerConvention.Optax),
         Entry("BookSGD", ["book-sgd"], "The book's SGD: θ −= ηg", new BookSgdOptions(), 0.001,
             static (p, o) => new BookSgd<float>(p, o), static (p, o) => new BookSgd<double>(p, o), OptimizerConvention.Book),
         Entry("BookMomentum", ["book-momentum"], "The book's Momentum: v = μv − ηg; θ += v", new BookMomentumOptions(), 0.001,
@@ -237,19 +248,32 @@ public static class OptimizerCatalog
         return info.Create(parameters, info.Options(options));
     }
 
-    /// <summary>Splits <c>name:key=value,key=[a,b]</c> into the name and its pairs (commas inside brackets stay).</summary>
+    /// <summary>
+    /// Splits <c>name:key=value,key=[a,b]</c> into the name and its pairs (commas inside brackets stay). A call as
+    /// Optax's goldens write it, <c>optax.lion(learning_rate=0.01,b1=0.9)</c>, is read the same way: Optax's
+    /// <c>learning_rate</c>, <c>b1</c> and <c>b2</c> name <c>lr</c> and the two betas.
+    /// </summary>
     /// <param name="specification">The specification.</param>
     /// <returns>The name and the pairs, in order.</returns>
-    /// <exception cref="ArgumentException">A pair without '='.</exception>
+    /// <exception cref="ArgumentException">A pair without '=' or an unclosed call.</exception>
     public static (string Name, IReadOnlyList<KeyValuePair<string, string>> Options) Parse(string specification)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(specification);
         int colon = specification.IndexOf(':', StringComparison.Ordinal);
-        string name = (colon < 0 ? specification : specification[..colon]).Trim();
-        var pairs = new List<KeyValuePair<string, string>>();
-        if (colon >= 0)
+        int paren = specification.IndexOf('(', StringComparison.Ordinal);
+        bool call = paren > 0 && (colon < 0 || paren < colon);
+        if (call && !specification.TrimEnd().EndsWith(')'))
         {
-            foreach (string part in SplitTopLevel(specification[(colon + 1)..]))
+            throw new ArgumentException($"'{specification}' opens an argument list that it does not close; write name(key=value, ...).", nameof(specification));
+        }
+
+        int split = call ? paren : colon;
+        string name = (split < 0 ? specification : specification[..split]).Trim();
+        string arguments = call ? specification.TrimEnd()[(paren + 1)..^1] : colon >= 0 ? specification[(colon + 1)..] : string.Empty;
+        var pairs = new List<KeyValuePair<string, string>>();
+        if (split >= 0)
+        {
+            foreach (string part in SplitTopLevel(arguments))
             {
                 int eq = part.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0)
@@ -320,6 +344,15 @@ internal static class OptionBinder
         ["MaxIterations"] = "max_iter",
         ["MaxEvaluations"] = "max_eval",
         ["LineSearch"] = "line_search_fn",
+        ["EpsilonRoot"] = "eps_root",
+    };
+
+    /// <summary>Optax's argument names for options whose catalog name is PyTorch's (<c>learning_rate</c> for <c>lr</c>, <c>b1</c> for <c>betas[0]</c>).</summary>
+    private static readonly Dictionary<string, string> OptaxNames = new(StringComparer.Ordinal)
+    {
+        ["learning_rate"] = "LearningRate",
+        ["b1"] = "Beta1",
+        ["b2"] = "Beta2",
     };
 
     /// <summary>.NET property pairs that PyTorch takes as one tuple option.</summary>
@@ -382,8 +415,8 @@ internal static class OptionBinder
         var properties = option?.Properties;
         if (properties is null)
         {
-            // beta1 / Beta2 individually, though PyTorch only takes the pair.
-            var single = target.GetType().GetProperty(key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            // beta1 / Beta2 individually, though PyTorch only takes the pair; Optax's b1, b2 and learning_rate.
+            var single = target.GetType().GetProperty(OptaxNames.GetValueOrDefault(key, key), BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
             if (single is not null && options.Any(o => o.Properties.Contains(single)))
             {
                 properties = [single];

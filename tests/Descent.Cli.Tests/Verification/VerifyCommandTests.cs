@@ -84,6 +84,21 @@ public class VerifyCommandTests
     }
 
     [Fact]
+    public void Verify_OnOptaxOptimizers_ParsesEachCallAndPassesAllFour()
+    {
+        var output = new StringWriter();
+        int code = VerifyCommand.Run([Goldens.PathOf("optax/optimizers.json")], new VerifySettings(), output);
+        string text = output.ToString();
+        Assert.Equal(0, code);
+        Assert.Matches(@"PASS  optax\.lion\(learning_rate=0\.01,b1=0\.9,b2=0\.99,weight_decay=0\.1\) +max rel err", text);
+        Assert.Matches(@"PASS  optax\.lamb\(learning_rate=0\.05,weight_decay=0\.01\) +max rel err", text);
+        Assert.Contains("4 cases: 4 passed, 0 failed", text, StringComparison.Ordinal);
+        var single = new GoldenRunner().Run(Goldens.PathOf("optax/optimizers.json"), new VerifySettings(Float: true)).ToList();
+        Assert.Equal(4, single.Count);
+        Assert.All(single, r => Assert.True(r.Passed && r.Tolerance == 1e-4, $"{r.Case}: {r.MaxRelativeError:E2} {r.Reason}"));
+    }
+
+    [Fact]
     public void MissingOrMalformedFile_FailsWithTheReason()
     {
         var output = new StringWriter();

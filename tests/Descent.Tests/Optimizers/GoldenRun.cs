@@ -11,7 +11,14 @@ internal static class GoldenRun
 {
     private static readonly Lazy<JsonDocument> PyTorch = new(() => Goldens.Load("pytorch/optimizers.json"));
 
+    private static readonly Lazy<JsonDocument> Optax = new(() => Goldens.Load("optax/optimizers.json"));
+
     public static JsonElement Case(int index) => PyTorch.Value.RootElement.GetProperty("cases")[index];
+
+    public static JsonElement OptaxCase(int index) => Optax.Value.RootElement.GetProperty("cases")[index];
+
+    /// <summary>Indices of the Optax cases.</summary>
+    public static TheoryData<int> OptaxIndices() => [.. Enumerable.Range(0, Optax.Value.RootElement.GetProperty("cases").GetArrayLength())];
 
     /// <summary>Indices of every case (L-BFGS's runs are a separate section, replayed by LbfgsTests).</summary>
     public static TheoryData<int> Indices()
@@ -27,7 +34,9 @@ internal static class GoldenRun
     }
 
     public static string Describe(JsonElement c) =>
-        $"{c.GetProperty("optimizer").GetString()} {c.GetProperty("kwargs").GetRawText()} groups={c.GetProperty("groups").GetRawText()}";
+        c.TryGetProperty("kwargs", out var kwargs)
+            ? $"{c.GetProperty("optimizer").GetString()} {kwargs.GetRawText()} groups={c.GetProperty("groups").GetRawText()}"
+            : c.GetProperty("optimizer").GetString()!;
 
     public static IEnumerable<KeyValuePair<string, string>> Pairs(JsonElement obj, params string[] skip)
     {
@@ -60,8 +69,10 @@ internal static class GoldenRun
     public static (IOptimizer<T> Optimizer, Parameter<T>[] Parameters) Build<T>(JsonElement c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var info = OptimizerCatalog.Find(c.GetProperty("optimizer").GetString()!);
-        var defaults = info.Options(Pairs(c.GetProperty("kwargs")));
+        // PyTorch's cases give a class name and kwargs; Optax's give the call, optax.lamb(learning_rate=0.05,...).
+        var (name, arguments) = OptimizerCatalog.Parse(c.GetProperty("optimizer").GetString()!);
+        var info = OptimizerCatalog.Find(name);
+        var defaults = info.Options([.. arguments, .. c.TryGetProperty("kwargs", out var kwargs) ? Pairs(kwargs) : []]);
         var init = c.GetProperty("init");
         var shapes = c.GetProperty("shapes");
         var parameters = new Parameter<T>[init.GetArrayLength()];
@@ -72,8 +83,7 @@ internal static class GoldenRun
             parameters[k] = new Parameter<T>(string.Create(CultureInfo.InvariantCulture, $"p{k}"), values, shape);
         }
 
-        var groups = c.GetProperty("groups");
-        if (groups.ValueKind == JsonValueKind.Null)
+        if (!c.TryGetProperty("groups", out var groups) || groups.ValueKind == JsonValueKind.Null)
         {
             return (info.Create(parameters, defaults), parameters);
         }

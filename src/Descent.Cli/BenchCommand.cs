@@ -35,7 +35,7 @@ internal static class BenchCommand
 
             // Progress goes to stderr always, so stdout carries only the result (the table, or the one JSON object).
             var runner = new BenchRunner(sizes, error, iterations => TimeCompareMnist(iterations, error));
-            var report = runner.Run(parse.GetValue(quick));
+            var report = runner.Run();
             if (asJson)
             {
                 output.WriteLine(report.ToJson());

@@ -106,14 +106,14 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
 
     public const int BookBatch = 128;
 
-    public BenchReport Run(bool quick)
+    public BenchReport Run()
     {
         // Flush-to-zero as in the lab (the library's default is off); scoped, so an in-process caller gets its thread back.
         using var flush = Denormals.IsSupported ? Denormals.Flush() : default(Denormals.FlushScope?);
         var report = new BenchReport
         {
             Date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            Mode = quick ? "quick" : sizes.Name,
+            Mode = sizes.Name,
             FlushToZero = Denormals.FlushToZero,
             Machine = Machine(),
         };

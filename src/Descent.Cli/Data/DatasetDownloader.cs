@@ -85,9 +85,9 @@ internal sealed class DatasetDownloader(HttpClient http, TimeSpan idleTimeout, A
     {
         string temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{file.Name}.{Guid.NewGuid():N}.partial");
         long received = 0;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             idle.CancelAfter(idleTimeout);
             using var response = await http.GetAsync(address, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
@@ -146,7 +146,10 @@ internal sealed class DatasetDownloader(HttpClient http, TimeSpan idleTimeout, A
             File.Move(temporary, target, overwrite: true);
             return null;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        // The idle timer cancels the request; depending on where the read was, that surfaces as a
+        // cancellation or as an I/O or HTTP error wrapping it: all of them are the same stall.
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException
+            && idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return $"no data for {idleTimeout.TotalSeconds:0.#} s after {received} of {file.Length} bytes (connection stalled)";
         }

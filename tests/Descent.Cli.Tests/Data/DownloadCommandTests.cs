@@ -95,7 +95,10 @@ public sealed class DownloadCommandTests : IAsyncDisposable
         var downloader = new DatasetDownloader(http, TimeSpan.FromSeconds(3), log.Add);
         IReadOnlyList<string> paths = await downloader.DownloadAsync(dataset, _dir, CancellationToken.None);
         int length = _files["t10k-labels-idx1-ubyte.gz"].Length;
-        Assert.Single(log, line => line.Contains($"no data for 3 s after {length / 2} of {length} bytes (connection stalled)", StringComparison.Ordinal));
+        // The server sends half and goes silent; on a loaded machine the idle timer can also fire before
+        // that half arrives, which is the same stall seen earlier, so the byte count is not pinned.
+        Assert.Single(log, line => System.Text.RegularExpressions.Regex.IsMatch(
+            line, $@"no data for 3 s after (0|{length / 2}) of {length} bytes \(connection stalled\)"));
         Assert.Equal(_files["t10k-labels-idx1-ubyte.gz"], File.ReadAllBytes(Assert.Single(paths)));
         Assert.Single(Directory.GetFileSystemEntries(_dir));
     }

@@ -4,25 +4,10 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adam{T}"/>, with PyTorch's names and defaults.</summary>
-public record AdamOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public record AdamOptions : MomentEstimateOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-3, betas (0.9, 0.999), eps 1e-8).</summary>
     public AdamOptions() => LearningRate = 1e-3;
-
-    /// <summary>Decay rate β₁ of the first moment (PyTorch <c>betas[0]</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>Decay rate β₂ of the second moment (PyTorch <c>betas[1]</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε added to the bias-corrected root of the second moment (PyTorch <c>eps</c>).</summary>
-    public double Epsilon { get; init; } = 1e-8;
-
-    /// <summary>Weight decay λ: an L2 term in the gradient, or with <see cref="DecoupledWeightDecay"/> θ ← θ(1 − ηλ).</summary>
-    public double WeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Use the running maximum of the second moment (Reddi et al., 2018; PyTorch <c>amsgrad</c>).</summary>
     public bool AmsGrad { get; init; }
@@ -32,22 +17,6 @@ public record AdamOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOpti
 
     /// <summary>Decay the weights directly instead of through the gradient (AdamW; Loshchilov and Hutter, 2019).</summary>
     public bool DecoupledWeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
-    public override void Validate()
-    {
-        base.Validate();
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
-    }
 }
 
 /// <summary>Options of <see cref="AdamW{T}"/>: Adam's, with decoupled weight decay 0.01 as PyTorch's defaults.</summary>

@@ -4,44 +4,13 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adamax{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record AdamaxOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record AdamaxOptions : MomentEstimateOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 2e-3).</summary>
     public AdamaxOptions() => LearningRate = 2e-3;
 
-    /// <summary>β₁, in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂ (decay of the infinity norm), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε added to |g| inside the maximum.</summary>
-    public double Epsilon { get; init; } = 1e-8;
-
-    /// <summary>L2 penalty added to the gradient.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
-
     /// <summary>Maximize the objective instead of minimizing.</summary>
     public bool Maximize { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
-    public override void Validate()
-    {
-        base.Validate();
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
-    }
 }
 
 /// <summary>

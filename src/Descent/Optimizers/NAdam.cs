@@ -4,25 +4,10 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="NAdam{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record NAdamOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record NAdamOptions : MomentEstimateOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 2e-3, momentum decay 4e-3).</summary>
     public NAdamOptions() => LearningRate = 2e-3;
-
-    /// <summary>β₁, in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂, in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε added to the root of the bias-corrected second moment.</summary>
-    public double Epsilon { get; init; } = 1e-8;
-
-    /// <summary>Weight decay: L2 in the gradient, or decoupled with <see cref="DecoupledWeightDecay"/>.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>ψ of the momentum schedule μₜ = β₁(1 − ½·0.96^(tψ)) (PyTorch <c>momentum_decay</c>).</summary>
     public double MomentumDecay { get; init; } = 4e-3;
@@ -34,19 +19,9 @@ public sealed record NAdamOptions : OptimizerOptions, IMomentumOptions, IWeightD
     public bool Maximize { get; init; }
 
     /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
         Guard.NonNegative(MomentumDecay, nameof(MomentumDecay));
     }
 }

@@ -368,10 +368,25 @@ internal static class OptionBinder
 
     public static IReadOnlyList<OptionInfo> Options(Type type) => Cache.GetOrAdd(type, Discover);
 
+    // Options are listed base record first, each in declaration order (reflection alone lists the
+    // most derived type's properties first), so shared options such as lr and betas lead every list.
+    private static int Depth(Type type)
+    {
+        int depth = 0;
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            depth++;
+        }
+
+        return depth;
+    }
+
     private static IReadOnlyList<OptionInfo> Discover(Type type)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.SetMethod!.IsPublic && p.Name != "EqualityContract")
+            .OrderBy(p => Depth(p.DeclaringType!))
+            .ThenBy(p => p.MetadataToken)
             .ToList();
         var result = new List<OptionInfo>();
         var paired = new Dictionary<PropertyInfo, (PropertyInfo Second, string Name)>();

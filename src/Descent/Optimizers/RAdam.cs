@@ -4,47 +4,16 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="RAdam{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record RAdamOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record RAdamOptions : MomentEstimateOptions
 {
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-3).</summary>
     public RAdamOptions() => LearningRate = 1e-3;
-
-    /// <summary>β₁, in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂, in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε added to √v.</summary>
-    public double Epsilon { get; init; } = 1e-8;
-
-    /// <summary>Weight decay: L2 in the gradient, or decoupled with <see cref="DecoupledWeightDecay"/>.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Decay the weights directly (RAdamW) instead of through the gradient.</summary>
     public bool DecoupledWeightDecay { get; init; }
 
     /// <summary>Maximize the objective instead of minimizing.</summary>
     public bool Maximize { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
-    public override void Validate()
-    {
-        base.Validate();
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
-    }
 }
 
 /// <summary>

@@ -5,45 +5,27 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Lamb{T}"/>, with Optax's defaults (<c>optax.lamb</c>) in .NET names.</summary>
-public sealed record LambOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record LambOptions : MomentEstimateOptions
 {
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, eps 1e-6, eps_root 0, no weight decay) and lr 1e-3.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-3 stands in for it.</remarks>
-    public LambOptions() => LearningRate = 1e-3;
-
-    /// <summary>β₁, decay of the gradient's moving average (Optax <c>b1</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂, decay of the squared gradient's moving average (Optax <c>b2</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε added to the root of the corrected second moment (Optax <c>eps</c>). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-6;
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-3 stands in for it. Optax's <c>eps</c> is added to the root of the
+    /// corrected second moment, and its <c>weight_decay</c> λθ is added to Adam's direction before the trust ratio.
+    /// </remarks>
+    public LambOptions()
+    {
+        LearningRate = 1e-3;
+        Epsilon = 1e-6;
+    }
 
     /// <summary>ε added to the corrected second moment under the root (Optax <c>eps_root</c>). Must be ≥ 0.</summary>
     public double EpsilonRoot { get; init; }
-
-    /// <summary>λ: λθ is added to Adam's direction before the trust ratio (Optax <c>weight_decay</c>). Must be ≥ 0.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
 
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
         Guard.NonNegative(EpsilonRoot, nameof(EpsilonRoot));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
     }
 }
 
@@ -57,7 +39,7 @@ public sealed record LambOptions : OptimizerOptions, IMomentumOptions, IWeightDe
 /// r = ‖θ‖ / ‖u‖  (1 when either norm is 0);   θ ← θ − η · r · u
 /// </code>
 /// The decay enters before the trust ratio, so it is rescaled with the rest of the update; Optax's default
-/// <c>mask=None</c> decays every parameter (exclude biases with a group whose <see cref="LambOptions.WeightDecay"/> is 0).
+/// <c>mask=None</c> decays every parameter (exclude biases with a group whose <see cref="MomentEstimateOptions.WeightDecay"/> is 0).
 /// The ratio is per tensor, as Optax's tree map over leaves, never per group or per flat buffer.
 /// </summary>
 /// <remarks>

@@ -1,8 +1,8 @@
 namespace Descent.Optimizers;
 
 /// <summary>
-/// Options shared by the Adam family (Adam, AdamW, NAdam, RAdam, Adamax): the two moment decay rates,
-/// ε and weight decay, with PyTorch's names, defaults and validity rules. Where ε enters the
+/// Options shared by the Adam family (Adam, AdamW, NAdam, RAdam, Adamax, and Optax's LAMB): the two moment
+/// decay rates, ε and weight decay, with PyTorch's names, defaults and validity rules. Where ε enters the
 /// update differs between the methods; each optimizer's summary states it.
 /// </summary>
 public abstract record MomentEstimateOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions

@@ -45,10 +45,10 @@ internal static class Activations
     }
 }
 
-/// <summary>The rectified linear unit <c>y = max(0, x)</c>.</summary>
+/// <summary>A layer applied element by element: its output has the input's size.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-/// <param name="size">Features per example.</param>
-public sealed class Relu<T>(int size) : Layer<T>
+/// <param name="size">Features per example; must be ≥ 1.</param>
+public abstract class ElementwiseLayer<T>(int size) : Layer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int _size = size >= 1 ? size : throw new ArgumentOutOfRangeException(nameof(size), size, "size must be ≥ 1.");
@@ -58,7 +58,14 @@ public sealed class Relu<T>(int size) : Layer<T>
 
     /// <inheritdoc/>
     public override int OutputSize => _size;
+}
 
+/// <summary>The rectified linear unit <c>y = max(0, x)</c>.</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <param name="size">Features per example.</param>
+public sealed class Relu<T>(int size) : ElementwiseLayer<T>(size)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
     /// <inheritdoc/>
     protected override ReadOnlyMemory<T> ForwardCore(ReadOnlySpan<T> input, int batch, bool training)
     {
@@ -85,17 +92,9 @@ public sealed class Relu<T>(int size) : Layer<T>
 /// <summary>The logistic sigmoid <c>y = 1 / (1 + e⁻ˣ)</c>.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <param name="size">Features per example.</param>
-public sealed class Sigmoid<T>(int size) : Layer<T>
+public sealed class Sigmoid<T>(int size) : ElementwiseLayer<T>(size)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly int _size = size >= 1 ? size : throw new ArgumentOutOfRangeException(nameof(size), size, "size must be ≥ 1.");
-
-    /// <inheritdoc/>
-    public override int InputSize => _size;
-
-    /// <inheritdoc/>
-    public override int OutputSize => _size;
-
     /// <inheritdoc/>
     protected override ReadOnlyMemory<T> ForwardCore(ReadOnlySpan<T> input, int batch, bool training)
     {
@@ -128,17 +127,9 @@ public sealed class Sigmoid<T>(int size) : Layer<T>
 /// <summary>The hyperbolic tangent <c>y = tanh x</c>.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <param name="size">Features per example.</param>
-public sealed class Tanh<T>(int size) : Layer<T>
+public sealed class Tanh<T>(int size) : ElementwiseLayer<T>(size)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly int _size = size >= 1 ? size : throw new ArgumentOutOfRangeException(nameof(size), size, "size must be ≥ 1.");
-
-    /// <inheritdoc/>
-    public override int InputSize => _size;
-
-    /// <inheritdoc/>
-    public override int OutputSize => _size;
-
     /// <inheritdoc/>
     protected override ReadOnlyMemory<T> ForwardCore(ReadOnlySpan<T> input, int batch, bool training)
     {

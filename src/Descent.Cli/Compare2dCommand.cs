@@ -11,11 +11,12 @@ internal static class Compare2dCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var function = new Option<string>("--function", "-f")
-        {
-            Description = "The landscape: " + string.Join(", ", TestFunction.All.Select(f => $"{f.Name} ({f.Formula})")) + ".",
-            DefaultValueFactory = _ => "bowl",
-        }.AcceptOnlyFromAmong(LabOptions.FunctionNames);
+        var function = LabOptions.Choice(
+            "--function",
+            "The landscape: " + string.Join(", ", TestFunction.All.Select(f => $"{f.Name} ({f.Formula})")) + ".",
+            "bowl",
+            LabOptions.FunctionNames,
+            "-f");
         var optimizers = LabOptions.Optimizers("--optimizer adam:lr=0.3 --optimizer sgd:lr=0.95 (default: the book's four)");
         var start = new Option<string?>("--start") { Description = "Start point X,Y (default: the function's customary start, (-7, 2) for the bowl).", HelpName = "X,Y" };
         var steps = LabOptions.Positive("--steps", "Number of updates.", TwoDExperiment.BookSteps);

@@ -129,7 +129,19 @@ internal static class DataCommand
         {
             Description = "Which dataset: " + string.Join(", ", environment.Catalog.Select(d => $"{d.Name} ({d.Title})")) + ".",
         };
-        name.AcceptOnlyFromAmong([.. environment.Catalog.Select(d => d.Name)]);
+        string[] names = [.. environment.Catalog.Select(d => d.Name)];
+        name.CompletionSources.Add(names);
+        name.CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            string? match = names.FirstOrDefault(n => n.Equals(text, StringComparison.OrdinalIgnoreCase));
+            if (match is null)
+            {
+                result.AddError($"dataset '{text}' is not one of: {string.Join(", ", names)}.");
+            }
+
+            return match ?? text;
+        };
         var to = new Option<string?>("--to")
         {
             Description = "Destination folder. Default: the per-user data folder's descent/datasets/NAME, which '--data NAME' finds.",

@@ -19,9 +19,8 @@ internal static class TrainCommand
             HelpName = "SPEC",
         };
         var conventions = LabOptions.ConventionsOption();
-        var every = LabOptions.WithValidator(
-            new Option<int>("--checkpoint-every") { Description = "Write the checkpoint every N steps (0: only at the end and on Ctrl-C).", DefaultValueFactory = _ => 500, HelpName = "N" },
-            v => v >= 0 ? null : $"--checkpoint-every must be ≥ 0; got {v}.");
+        var every = LabOptions.Number(
+            "--checkpoint-every", "Write the checkpoint every N steps (0: only at the end and on Ctrl-C).", 500, v => v >= 0, "an integer ≥ 0");
         var resume = new Option<string?>("--resume")
         {
             Description = "Continue a run exactly from its checkpoint (a run folder or its checkpoint.safetensors). The network, optimizer, "
@@ -56,7 +55,14 @@ internal static class TrainCommand
                 var (settings, spec, useDouble) = Trainer.FromCheckpoint(saved, resumeFrom);
                 if (parse.GetResult(mnist.Iterations) is { Implicit: false })
                 {
-                    settings = settings with { Iterations = parse.GetValue(mnist.Iterations) };
+                    int iterations = parse.GetValue(mnist.Iterations);
+                    long done = SavedStep(resumeFrom);
+                    if (iterations < done)
+                    {
+                        throw new UsageException($"--iterations {iterations} is below the checkpoint's step {done}: a resumed run can only continue (give --iterations {done} or more).");
+                    }
+
+                    settings = settings with { Iterations = iterations };
                 }
 
                 data = LabDataLoader.Load(settings.DataDirectory);
@@ -110,6 +116,11 @@ internal static class TrainCommand
             ? Path.GetFullPath(file)
             : throw new UsageException($"--resume '{path}': no checkpoint there (expected a run folder holding {Trainer.CheckpointFile}, or the file itself).");
     }
+
+    private static long SavedStep(string checkpoint) =>
+        long.TryParse(SafeTensors.Read(checkpoint).Metadata.GetValueOrDefault("step"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long step)
+            ? step
+            : throw new CheckpointException($"{checkpoint}: its 'step' metadata is missing or not an integer.");
 
     private static Dictionary<string, string> ReadSettings(string checkpoint)
     {

@@ -32,33 +32,53 @@ internal static class VerifyCommand
         return command;
     }
 
-    /// <summary>Runs the files and prints one line per case and a summary.</summary>
+    /// <summary>Runs the files and prints one line per case (and per empty section) and a summary.</summary>
     /// <param name="files">The files.</param>
     /// <param name="settings">How to run.</param>
     /// <param name="output">Where to print.</param>
-    /// <returns>0 when every case passed, <see cref="Program.RunFailure"/> otherwise.</returns>
+    /// <returns>0 when every case passed, <see cref="Program.RunFailure"/> otherwise, <see cref="Program.UsageError"/> for a file that is not a goldens file.</returns>
     internal static int Run(IReadOnlyList<string> files, VerifySettings settings, TextWriter output)
     {
         var runner = new GoldenRunner();
         int passed = 0, failed = 0;
         foreach (string file in files)
         {
-            output.WriteLine(file);
-            foreach (var result in runner.Run(file, settings))
+            IReadOnlyList<GoldenSection> sections;
+            try
             {
-                string error = double.IsNaN(result.MaxRelativeError)
-                    ? "-"
-                    : result.MaxRelativeError.ToString("0.0E+00", CultureInfo.InvariantCulture);
-                string verdict = result.Passed ? "PASS" : "FAIL";
-                string detail = result.Reason is not null
-                    ? $"  ({result.Reason})"
-                    : result.Passed ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"  (tolerance {result.Tolerance:0E+00})");
-                output.WriteLine($"  {verdict}  {result.Case,-70}  max rel err {error,8}{detail}");
-                _ = result.Passed ? passed++ : failed++;
+                sections = runner.RunSections(file, settings);
+            }
+            catch (GoldenFileException e)
+            {
+                output.WriteLine($"error: {e.Message}");
+                return Program.UsageError;
+            }
+
+            output.WriteLine(file);
+            foreach (var section in sections)
+            {
+                if (section.Results.Count == 0)
+                {
+                    output.WriteLine($"  {section.Name}: 0 cases (the section is empty)");
+                }
+
+                foreach (var result in section.Results)
+                {
+                    output.WriteLine(Line(result));
+                    _ = result.Passed ? passed++ : failed++;
+                }
             }
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{passed + failed} cases: {passed} passed, {failed} failed"));
         return failed == 0 ? 0 : Program.RunFailure;
+    }
+
+    private static string Line(GoldenResult result)
+    {
+        string error = double.IsNaN(result.MaxRelativeError) ? "-" : Numbers.Format(result.MaxRelativeError);
+        string verdict = result.Passed ? "PASS" : "FAIL";
+        string detail = result.Reason is not null ? $"  ({result.Reason})" : $"  (tolerance {Numbers.Format(result.Tolerance)})";
+        return $"  {verdict}  {result.Case,-70}  max rel err {error,8}{detail}";
     }
 }

@@ -16,11 +16,7 @@ internal sealed class MnistOptions
         HelpName = "N,N,...",
     };
 
-    public Option<string> Activation { get; } = new Option<string>("--activation")
-    {
-        Description = "Hidden activation.",
-        DefaultValueFactory = _ => "relu",
-    }.AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
+    public Option<string> Activation { get; } = LabOptions.Choice("--activation", "Hidden activation.", "relu", ["relu", "sigmoid", "tanh"]);
 
     public Option<string> Init { get; } = new("--init")
     {
@@ -32,13 +28,15 @@ internal sealed class MnistOptions
 
     public Option<int> Iterations { get; } = LabOptions.Positive("--iterations", "Updates per optimizer.", 2000);
 
-    public Option<double?> Epochs { get; } = LabOptions.WithValidator(
-        new Option<double?>("--epochs") { Description = "Train for this many passes' worth of batches instead of --iterations (iterations = ⌈epochs · N / batch⌉)." },
-        v => v is > 0 and < 1e6 ? null : $"--epochs must be > 0; got {v}.");
+    public Option<double?> Epochs { get; } = LabOptions.OptionalNumber<double>(
+        "--epochs",
+        "Train for this many passes' worth of batches instead of --iterations (iterations = ⌈epochs · N / batch⌉); not together with --iterations.",
+        v => v is > 0 and < 1e6,
+        "a number of passes above 0 and below 1e6",
+        "E");
 
-    public Option<double> WeightDecay { get; } = LabOptions.WithValidator(
-        new Option<double>("--weight-decay") { Description = "The book's L2 penalty λ: ½λΣ‖W‖² in the loss, λW in each weight gradient." },
-        v => v >= 0 && double.IsFinite(v) ? null : $"--weight-decay must be a finite number ≥ 0; got {v}.");
+    public Option<double> WeightDecay { get; } = LabOptions.Number<double>(
+        "--weight-decay", "The book's L2 penalty λ: ½λΣ‖W‖² in the loss, λW in each weight gradient.", 0, v => v >= 0, "a finite number ≥ 0", "λ");
 
     public Option<string?> Schedule { get; } = new("--schedule")
     {
@@ -49,19 +47,14 @@ internal sealed class MnistOptions
 
     public Option<bool> BatchNorm { get; } = new("--batch-norm") { Description = "Batch normalisation after each hidden affine layer (PyTorch's constants)." };
 
-    public Option<double> Dropout { get; } = LabOptions.WithValidator(
-        new Option<double>("--dropout") { Description = "Dropout probability after each hidden activation (inverted dropout); 0 disables." },
-        v => v is >= 0 and < 1 ? null : $"--dropout must be in [0, 1); got {v}.");
+    public Option<double> Dropout { get; } = LabOptions.Number<double>(
+        "--dropout", "Dropout probability after each hidden activation (inverted dropout); 0 disables.", 0, v => v is >= 0 and < 1, "a probability in [0, 1)", "P");
 
     public Option<long> Seed { get; } = LabOptions.Seed();
 
     public Option<string?> Data { get; } = Descent.Cli.Data.DataFiles.CreateOption();
 
-    public Option<string> Precision { get; } = new Option<string>("--precision")
-    {
-        Description = "Arithmetic of the network and optimizers.",
-        DefaultValueFactory = _ => "float",
-    }.AcceptOnlyFromAmong("float", "double");
+    public Option<string> Precision { get; } = LabOptions.Choice("--precision", "Arithmetic of the network and optimizers.", "float", ["float", "double"]);
 
     public Option<int> Threads { get; } = LabOptions.Positive("--threads", "How many optimizers train at the same time (default: the number of cores).", Math.Max(1, Environment.ProcessorCount));
 
@@ -71,13 +64,14 @@ internal sealed class MnistOptions
 
     public static int[] ParseHidden(string text)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
             if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1 || sizes[i] > 100_000)
             {
-                throw new UsageException($"--hidden '{text}': '{parts[i]}' is not a layer width (an integer from 1 to 100000). Example: --hidden 100,100,100,100.");
+                string what = parts[i].Length == 0 ? $"width {i + 1} is empty" : $"'{parts[i]}' is not a layer width";
+                throw new UsageException($"--hidden '{text}': {what}; give integers from 1 to 100000 separated by commas, e.g. --hidden 100,100,100,100.");
             }
         }
 
@@ -108,6 +102,11 @@ internal sealed class MnistOptions
             {
                 throw new UsageException($"--schedule '{schedule}': {UsageException.Clean(e)}", e);
             }
+        }
+
+        if (parse.GetResult(Iterations) is { Implicit: false } && parse.GetResult(Epochs) is { Implicit: false })
+        {
+            throw new UsageException($"--iterations {parse.GetValue(Iterations)} and --epochs {parse.GetValue(Epochs)?.ToString(CultureInfo.InvariantCulture)} both set the run's length; give one of them.");
         }
 
         int batch = parse.GetValue(BatchSize);

@@ -24,16 +24,17 @@ internal sealed class UsageException : Exception
         string message = e.Message;
         if (e is ArgumentException { ParamName: { } name })
         {
-            string suffix = $" (Parameter '{name}')";
-            if (message.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                message = message[..^suffix.Length];
-            }
-
+            // ArgumentOutOfRangeException appends "\nActual value was …" after the parameter suffix.
             int actual = message.IndexOf("\nActual value was", StringComparison.Ordinal);
             if (actual >= 0)
             {
                 message = message[..actual];
+            }
+
+            string suffix = $" (Parameter '{name}')";
+            if (message.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                message = message[..^suffix.Length];
             }
         }
 

@@ -25,57 +25,79 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
     {
     }
 
-    /// <summary>Runs every section of <paramref name="path"/>; unreadable files and unknown sections are failures.</summary>
+    /// <summary>Runs every section of <paramref name="path"/>, flattened; see <see cref="RunSections"/>.</summary>
     /// <param name="path">The file.</param>
     /// <param name="settings">How to run.</param>
     /// <returns>One result per case.</returns>
-    public IEnumerable<GoldenResult> Run(string path, VerifySettings settings)
+    /// <exception cref="GoldenFileException">The file is missing, unreadable, or not a goldens file.</exception>
+    public IEnumerable<GoldenResult> Run(string path, VerifySettings settings) => [.. RunSections(path, settings).SelectMany(s => s.Results)];
+
+    /// <summary>
+    /// Runs every section of <paramref name="path"/> but <c>meta</c>. An empty section has 0 cases; a section no
+    /// suite runs is one failed case; a file none of whose sections is known is not a goldens file at all.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="settings">How to run.</param>
+    /// <returns>Each section with its results, in file order.</returns>
+    /// <exception cref="GoldenFileException">The file is missing, unreadable, or not a goldens file.</exception>
+    public IReadOnlyList<GoldenSection> RunSections(string path, VerifySettings settings)
+    {
+        using var document = Load(path);
+        var sections = document.RootElement.EnumerateObject().Where(s => s.Name != "meta").ToList();
+        if (!sections.Any(s => IsEmpty(s.Value) || suites.Any(suite => suite.Accepts(s.Name, s.Value))))
+        {
+            string found = sections.Count == 0 ? "it has no sections" : $"none of its sections ({string.Join(", ", sections.Select(s => s.Name))}) is one that verify runs";
+            throw new GoldenFileException($"{path} is not a goldens file: {found}; see tests/goldens/README.md for the schema.");
+        }
+
+        return [.. sections.Select(s => new GoldenSection(s.Name, [.. RunSection(s, settings)]))];
+    }
+
+    /// <summary>Parses a goldens file, or says in one line why it is not one.</summary>
+    private static JsonDocument Load(string path)
     {
         JsonDocument document;
         try
         {
             document = JsonDocument.Parse(File.ReadAllText(path));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return [GoldenResult.Failed(Path.GetFileName(path), $"cannot read {path}: {ex.Message}")];
+            throw new GoldenFileException($"{path} does not exist.", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new GoldenFileException($"cannot read {path}: {ex.Message}", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new GoldenFileException($"{path} is not a goldens file: it is not JSON (line {ex.LineNumber + 1}).", ex);
         }
 
-        using (document)
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            return [.. RunDocument(document.RootElement, settings)];
+            document.Dispose();
+            throw new GoldenFileException($"{path} is not a goldens file: its top level is not a JSON object.");
         }
+
+        return document;
     }
 
-    private IEnumerable<GoldenResult> RunDocument(JsonElement root, VerifySettings settings)
+    private static bool IsEmpty(JsonElement value) =>
+        (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 0)
+        || (value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any());
+
+    private IEnumerable<GoldenResult> RunSection(JsonProperty section, VerifySettings settings)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        if (IsEmpty(section.Value))
         {
-            yield return GoldenResult.Failed("file", "unknown file kind: the top level is not a JSON object");
-            yield break;
+            return [];
         }
 
-        foreach (var section in root.EnumerateObject())
-        {
-            if (section.Name is "meta")
-            {
-                continue;
-            }
-
-            var suite = suites.FirstOrDefault(s => s.Accepts(section.Name, section.Value));
-            if (suite is null)
-            {
-                yield return GoldenResult.Failed(
-                    section.Name,
-                    $"no suite runs section '{section.Name}' (unknown file kind or not implemented; suites: {string.Join(", ", suites.Select(s => s.Name))})");
-                continue;
-            }
-
-            foreach (var result in suite.Run(section.Name, section.Value, settings))
-            {
-                yield return result;
-            }
-        }
+        var suite = suites.FirstOrDefault(s => s.Accepts(section.Name, section.Value));
+        return suite is null
+            ? [GoldenResult.Failed(section.Name, $"no suite runs section '{section.Name}' (unknown file kind or not implemented; suites: {string.Join(", ", suites.Select(s => s.Name))})")]
+            : suite.Run(section.Name, section.Value, settings);
     }
 
     /// <summary>
@@ -132,4 +154,27 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
         JsonValueKind.False => "false",
         _ => value.GetRawText(),
     };
+}
+
+/// <summary>One top-level section of a goldens file and the results of its cases (none when the section is empty).</summary>
+/// <param name="Name">The section's key, e.g. <c>cases</c> or <c>clip</c>.</param>
+/// <param name="Results">One result per case.</param>
+internal sealed record GoldenSection(string Name, IReadOnlyList<GoldenResult> Results);
+
+/// <summary>A file given to <c>descent verify</c> that is missing, unreadable, or not in the goldens schema.</summary>
+internal sealed class GoldenFileException : Exception
+{
+    public GoldenFileException(string message)
+        : base(message)
+    {
+    }
+
+    public GoldenFileException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    public GoldenFileException()
+    {
+    }
 }

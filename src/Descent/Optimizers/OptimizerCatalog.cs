@@ -273,7 +273,7 @@ public static class OptimizerCatalog
         var pairs = new List<KeyValuePair<string, string>>();
         if (split >= 0)
         {
-            foreach (string part in SplitTopLevel(arguments))
+            foreach (string part in SplitTopLevel(arguments, specification))
             {
                 int eq = part.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0)
@@ -288,16 +288,22 @@ public static class OptimizerCatalog
         return (name, pairs);
     }
 
-    private static IEnumerable<string> SplitTopLevel(string text)
+    private static List<string> SplitTopLevel(string text, string specification)
     {
         int depth = 0;
         var current = new StringBuilder();
+        var parts = new List<string>();
         foreach (char c in text)
         {
             depth += c is '[' or '(' ? 1 : c is ']' or ')' ? -1 : 0;
+            if (depth < 0)
+            {
+                throw new ArgumentException($"'{specification}' closes a bracket it did not open; write lists as key=[a,b].", nameof(specification));
+            }
+
             if (c == ',' && depth == 0)
             {
-                yield return current.ToString();
+                parts.Add(current.ToString());
                 current.Clear();
             }
             else
@@ -306,10 +312,17 @@ public static class OptimizerCatalog
             }
         }
 
+        if (depth > 0)
+        {
+            throw new ArgumentException($"'{specification}' opens a bracket it does not close; write lists as key=[a,b].", nameof(specification));
+        }
+
         if (current.ToString().Trim().Length > 0)
         {
-            yield return current.ToString();
+            parts.Add(current.ToString());
         }
+
+        return parts;
     }
 
     private static string Normalize(string name) =>
@@ -511,14 +524,36 @@ internal static class OptionBinder
             : throw new ArgumentException($"Option '{key}' of {info.Name} takes an integer; got '{value}'.", nameof(value));
     }
 
-    private static double Number(OptimizerInfo info, string key, string value) =>
-        double.TryParse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
-            ? number
-            : throw new ArgumentException($"Option '{key}' of {info.Name} takes a number; got '{value}'.", nameof(value));
+    private static double Number(OptimizerInfo info, string key, string value)
+    {
+        if (!double.TryParse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
+        {
+            throw new ArgumentException($"Option '{key}' of {info.Name} takes a number; got '{value}'.", nameof(value));
+        }
+
+        // 1e-400 parses as 0: a setting that silently becomes zero (lr = 0 trains nothing) is refused instead.
+        string mantissa = value.Trim().Split('e', 'E')[0];
+        if (number == 0 && mantissa.Any(c => c is >= '1' and <= '9'))
+        {
+            throw new ArgumentException($"Option '{key}' of {info.Name}: '{value}' is too small for a double and would become 0 (the smallest is about 4.9e-324).", nameof(value));
+        }
+
+        return number;
+    }
 
     private static double[] Numbers(OptimizerInfo info, string key, string value)
     {
-        string trimmed = value.Trim().TrimStart('[', '(').TrimEnd(']', ')');
+        string trimmed = value.Trim();
+        if (trimmed.Length >= 2 && ((trimmed[0] == '[' && trimmed[^1] == ']') || (trimmed[0] == '(' && trimmed[^1] == ')')))
+        {
+            trimmed = trimmed[1..^1];
+        }
+
+        if (trimmed.IndexOfAny(['[', ']', '(', ')']) >= 0)
+        {
+            throw new ArgumentException($"Option '{key}' of {info.Name} takes one flat list of numbers, like [0.9, 0.999]; got '{value}'.", nameof(value));
+        }
+
         return [.. trimmed.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => IsNone(v) ? double.NaN : Number(info, key, v))];
     }
 

@@ -44,7 +44,7 @@ public class VerifyCommandTests
         var output = new StringWriter();
         int code = VerifyCommand.Run([Goldens.PathOf("pytorch/optimizers.json")], new VerifySettings(), output);
         string text = output.ToString();
-        Assert.Matches(@"PASS  Adam lr=0\.1, amsgrad=true +max rel err +\d\.\dE-\d\d", text);
+        Assert.Matches(@"PASS  Adam lr=0\.1, amsgrad=true +max rel err +(0|\d(\.\d)?e-\d\d)  \(tolerance 1e-10\)", text);
         Assert.Matches(@"PASS  SGD lr=0\.1, momentum=0\.9; groups \{params=\[0, 2\]\} \{params=\[1\], lr=0\.01, momentum=0\.5\}", text);
         Assert.Contains("24 cases: 24 passed, 0 failed", text, StringComparison.Ordinal);
         Assert.Equal(0, code);
@@ -73,7 +73,7 @@ public class VerifyCommandTests
             Assert.Contains("Unknown optimizer 'Adamm'. Valid: SGD", text, StringComparison.Ordinal);
             Assert.Contains("SGD has no option 'foo'. Valid: lr, momentum", text, StringComparison.Ordinal);
             Assert.Contains("PASS  SGD lr=0.1 ", text, StringComparison.Ordinal);
-            Assert.Contains("(tolerance 1E-10)", text, StringComparison.Ordinal);
+            Assert.Contains("(tolerance 1e-10)", text, StringComparison.Ordinal);
             Assert.Contains("no suite runs section 'mystery'", text, StringComparison.Ordinal);
             Assert.Contains("5 cases: 1 passed, 4 failed", text, StringComparison.Ordinal);
         }
@@ -98,13 +98,53 @@ public class VerifyCommandTests
         Assert.All(single, r => Assert.True(r.Passed && r.Tolerance == 1e-4, $"{r.Case}: {r.MaxRelativeError:E2} {r.Reason}"));
     }
 
-    [Fact]
-    public void MissingOrMalformedFile_FailsWithTheReason()
+    [Theory]
+    [InlineData("missing", "does not exist")]
+    [InlineData("# A README, not JSON", "is not a goldens file: it is not JSON")]
+    [InlineData("[1, 2, 3]", "is not a goldens file: its top level is not a JSON object")]
+    [InlineData("{\"name\": \"x\", \"items\": [1]}", "is not a goldens file: none of its sections (name, items)")]
+    [InlineData("{\"meta\": {}}", "is not a goldens file: it has no sections")]
+    public void AFileThatIsNotAGoldensFile_IsOneLineUsageError(string content, string expected)
     {
-        var output = new StringWriter();
-        int code = VerifyCommand.Run(["/nonexistent/golden.json"], new VerifySettings(), output);
-        Assert.Equal(Program.RunFailure, code);
-        Assert.Contains("cannot read /nonexistent/golden.json", output.ToString(), StringComparison.Ordinal);
+        string path = Path.Combine(Path.GetTempPath(), $"verify-{Guid.NewGuid():N}.json");
+        if (content != "missing")
+        {
+            File.WriteAllText(path, content);
+        }
+
+        try
+        {
+            var (code, output) = LabConsole.Run("verify", path);
+            Assert.Equal(Program.UsageError, code);
+            Assert.Contains(expected, output, StringComparison.Ordinal);
+            Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void AnEmptySection_HasZeroCases_AndTheOthersRun()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"verify-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """
+            {"cases": [{"scheduler": "StepLR(step_size=1,gamma=0.5)", "base_lr": 0.1, "optimizer": "SGD(momentum=0.9)", "lr_before_each_step": [0.1, 0.05]}],
+             "clip": []}
+            """);
+        try
+        {
+            var (code, output) = LabConsole.Run("verify", path);
+            Assert.Equal(0, code);
+            Assert.Contains("clip: 0 cases", output, StringComparison.Ordinal);
+            Assert.Contains("PASS  StepLR", output, StringComparison.Ordinal);
+            Assert.Contains("1 cases: 1 passed, 0 failed", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

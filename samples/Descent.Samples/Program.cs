@@ -17,4 +17,6 @@ string folder = Directory.CreateTempSubdirectory("descent-sample-").FullName;
 Console.WriteLine($"checkpoint: weights restored: {CheckpointRoundTrip.Run(folder).SameWeights}");
 Directory.Delete(folder, recursive: true);
 Console.WriteLine($"gemm: Y = [{string.Join(", ", MatrixMultiply.Run().Y)}]");
+var (loopResult, _) = TrainingLoopSample.Run(mnist);
+Console.WriteLine($"training loop: {loopResult.Status} after {loopResult.Steps} steps, loss {loopResult.Losses[^1]:g3}");
 Console.WriteLine($"data: {DataLoading.Run(mnist).Fit} training examples after holding out 1000");

@@ -71,7 +71,7 @@ public class SampleTests
         string folder = Directory.CreateTempSubdirectory("descent-sample-").FullName;
         try
         {
-            Assert.Equal((1L, true), CheckpointRoundTrip.Run(folder));
+            Assert.Equal((1L, 2L, true), CheckpointRoundTrip.Run(folder));
         }
         finally
         {
@@ -118,5 +118,15 @@ public class SampleTests
         var (batch, fit, validation) = DataLoading.Run(Mnist);
         Assert.Equal((9000, 1000), (fit, validation));
         Assert.Equal((128, 784, 128 * 10), (batch.Count, batch.FeatureCount, batch.OneHotLabels.Length));
+    }
+
+    [Fact]
+    public void TrainingLoop_CompletesAndCallsTheEvaluationHook()
+    {
+        var (result, evaluations) = TrainingLoopSample.Run(Mnist);
+        Assert.Equal(Descent.Training.TrainingStatus.Completed, result.Status);
+        Assert.Equal(1000, result.Losses.Count);
+        Assert.Equal(1, evaluations);   // of steps 0..999 only 0 is a multiple of 468.75 (the next is 1875), as in the book's Trainer
+        Assert.True(result.Losses[^1] < result.Losses[0], $"loss {result.Losses[0]} → {result.Losses[^1]}");
     }
 }

@@ -16,7 +16,9 @@ public enum AnnealStrategy
 /// initial / final_div_factor; the momentum coefficient (momentum, or beta1 for the Adam family) moves
 /// inversely between <see cref="MaxMomentum"/> and <see cref="BaseMomentum"/>. With
 /// <see cref="ThreePhase"/>, the fall returns to the initial rate and a third phase annihilates it.
-/// The rates are absolute: the group's own learning rate is ignored, as in PyTorch.
+/// The rates are absolute: the group's own learning rate is ignored, as in PyTorch. Steps 0 to
+/// totalSteps − 1 follow PyTorch's <c>get_lr</c> exactly (phase ends at pct_start·total − 1, 2·pct_start·total − 2
+/// and total − 1); at step totalSteps, after the last update, the final rate is held rather than extrapolated.
 /// </summary>
 public sealed class OneCycleSchedule : LearningRateSchedule
 {
@@ -163,7 +165,11 @@ public sealed class OneCycleSchedule : LearningRateSchedule
             var phase = _phases[i];
             if (step <= phase.End || i == _phases.Length - 1)
             {
-                double pct = (step - start) / (phase.End - start);
+                // Step TotalSteps exists only as the state after the last update (PyTorch allows stepping the
+                // scheduler there). PyTorch extrapolates the last phase one step past its end, which for a linear
+                // anneal is below the final rate and can be negative (−1.6e-3 for max_lr 1, 60 steps, three phases);
+                // no update ever uses that rate, so it is held at the phase's end instead of becoming invalid.
+                double pct = Math.Min((step - start) / (phase.End - start), 1.0);
                 return momentum
                     ? Anneal(phase.StartMomentum, phase.EndMomentum, pct)
                     : Anneal(phase.StartRate, phase.EndRate, pct);

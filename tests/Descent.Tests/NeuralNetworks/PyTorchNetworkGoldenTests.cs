@@ -43,17 +43,18 @@ public class PyTorchNetworkGoldenTests(ITestOutputHelper output)
             optimizer.Step();
         }
 
-        Assert.True(lossError <= 1e-10, $"loss error {lossError:E2}");
+        // ≤ 1e-11 everywhere (BatchNorm included, in PyTorch's CPU operation order); the cases agree to ~5e-16 today.
+        Assert.True(lossError <= 1e-11, $"loss error {lossError:E2}");
         var state = net.StateDict();
         foreach (var (name, expected) in State(c.GetProperty("final_state")))
         {
-            Assert.True(MaxError(state[name], expected) <= 1e-9, $"{name}: error {MaxError(state[name], expected):E2}");
+            Assert.True(MaxError(state[name], expected) <= 1e-11, $"{name}: error {MaxError(state[name], expected):E2}");
         }
 
         double stateError = State(c.GetProperty("final_state")).Max(e => MaxError(state[e.Key], e.Value));
         double logitError = MaxError(net.Predict(x, batch).ToArray(), Doubles(c.GetProperty("eval_logits_after")));
         output.WriteLine($"case {index} ({c.GetProperty("arch")}, {c.GetProperty("optimizer")}): loss {lossError:E1}, state {stateError:E1}, logits {logitError:E1}");
-        Assert.True(logitError <= 1e-9, $"eval logits: error {logitError:E2}");
+        Assert.True(logitError <= 1e-11, $"eval logits: error {logitError:E2}");
     }
 
     [Theory]

@@ -34,6 +34,12 @@ internal interface ISimdVector<TSelf, T>
 
     static abstract TSelf Sqrt(TSelf x);
 
+    /// <summary>
+    /// Cube root, lane by lane with <c>T.Cbrt</c>: the BCL has no vector cube root, and a polynomial one would
+    /// round differently from the scalar reference (MADGRAD needs both to give the same bits).
+    /// </summary>
+    static abstract TSelf Cbrt(TSelf x);
+
     static abstract TSelf Abs(TSelf x);
 
     /// <summary>IEEE 754:2019 maximum (NaN propagates), like <c>torch.maximum</c>.</summary>
@@ -45,6 +51,9 @@ internal interface ISimdVector<TSelf, T>
     static abstract TSelf GreaterThan(TSelf x, TSelf y);
 
     static abstract TSelf LessThan(TSelf x, TSelf y);
+
+    /// <summary>All-ones lanes where <paramref name="x"/> is NaN.</summary>
+    static abstract TSelf IsNaN(TSelf x);
 
     /// <summary>Lanes of <paramref name="ifTrue"/> where <paramref name="mask"/> is all-ones, else of <paramref name="ifFalse"/>.</summary>
     static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
@@ -73,6 +82,18 @@ internal readonly struct Simd256<T>(Vector256<T> value) : ISimdVector<Simd256<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Sqrt(Simd256<T> x) => new(Vector256.Sqrt(x._value));
 
+    public static Simd256<T> Cbrt(Simd256<T> x)
+    {
+        Span<T> lanes = stackalloc T[Vector256<T>.Count];
+        x._value.CopyTo(lanes);
+        for (int i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = T.Cbrt(lanes[i]);
+        }
+
+        return new(Vector256.Create<T>(lanes));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Abs(Simd256<T> x) => new(Vector256.Abs(x._value));
 
@@ -87,6 +108,9 @@ internal readonly struct Simd256<T>(Vector256<T> value) : ISimdVector<Simd256<T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> LessThan(Simd256<T> x, Simd256<T> y) => new(Vector256.LessThan(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> IsNaN(Simd256<T> x) => new(Vector256.IsNaN(x._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Select(Simd256<T> mask, Simd256<T> ifTrue, Simd256<T> ifFalse) =>
@@ -131,6 +155,18 @@ internal readonly struct Simd512<T>(Vector512<T> value) : ISimdVector<Simd512<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Sqrt(Simd512<T> x) => new(Vector512.Sqrt(x._value));
 
+    public static Simd512<T> Cbrt(Simd512<T> x)
+    {
+        Span<T> lanes = stackalloc T[Vector512<T>.Count];
+        x._value.CopyTo(lanes);
+        for (int i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = T.Cbrt(lanes[i]);
+        }
+
+        return new(Vector512.Create<T>(lanes));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Abs(Simd512<T> x) => new(Vector512.Abs(x._value));
 
@@ -145,6 +181,9 @@ internal readonly struct Simd512<T>(Vector512<T> value) : ISimdVector<Simd512<T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> LessThan(Simd512<T> x, Simd512<T> y) => new(Vector512.LessThan(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> IsNaN(Simd512<T> x) => new(Vector512.IsNaN(x._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Select(Simd512<T> mask, Simd512<T> ifTrue, Simd512<T> ifFalse) =>

@@ -23,7 +23,6 @@ public sealed record BatchNormOptions
         Epsilon = 10e-7,
         UnbiasedRunningVariance = false,
         InitialRunningVariance = 0,
-        PyTorchOperationOrder = false,
     };
 
     /// <summary>Weight of the new batch statistic in the running averages (PyTorch's meaning: 0.1).</summary>
@@ -37,14 +36,6 @@ public sealed record BatchNormOptions
 
     /// <summary>Initial running variance (PyTorch 1, the book 0); the running mean starts at 0.</summary>
     public double InitialRunningVariance { get; init; } = 1;
-
-    /// <summary>
-    /// Evaluate in the order of PyTorch's CPU kernel (the default): <c>y = x·α + β'</c> with <c>α = γ·invstd</c> and
-    /// <c>β' = β − μ·α</c>, and a backward built from <c>Σδ</c> and <c>Σ(x − μ)δ</c>; float64 training then follows
-    /// PyTorch to rounding. <see langword="false"/> (the book's preset): the textbook form <c>x̂ = (x − μ)·invstd</c>,
-    /// <c>y = γ·x̂ + β</c>, and the backward through x̂.
-    /// </summary>
-    public bool PyTorchOperationOrder { get; init; } = true;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid constant.</summary>
     public void Validate()
@@ -69,7 +60,6 @@ public sealed class BatchNorm<T> : Layer<T>
     private readonly NamedArray<long>[] _counters;
     private readonly int _size;
     private readonly T[] _inverseStd;
-    private readonly T[] _mean;
     private T[] _normalized = [];
     private bool _training;
 
@@ -100,7 +90,6 @@ public sealed class BatchNorm<T> : Layer<T>
         _buffers = [new(bufferName("running_mean"), RunningMean), new(bufferName("running_var"), RunningVariance)];
         _counters = [new(bufferName("num_batches_tracked"), new long[1])];
         _inverseStd = new T[_size];
-        _mean = new T[_size];
     }
 
     /// <summary>Creates a standalone layer with its own storage, γ = 1 and β = 0.</summary>
@@ -157,13 +146,6 @@ public sealed class BatchNorm<T> : Layer<T>
         }
 
         var output = OutputBuffer(input.Length);
-        _training = training;
-        if (Options.PyTorchOperationOrder)
-        {
-            ForwardAsPyTorch(input, batch, training, output.Span);
-            return output;
-        }
-
         var y = output.Span;
         var xn = Grow(ref _normalized, input.Length).Span;
         ReadOnlySpan<T> gamma = Gamma.Value.Span;
@@ -225,112 +207,8 @@ public sealed class BatchNorm<T> : Layer<T>
             }
         }
 
+        _training = training;
         return output;
-    }
-
-    // PyTorch's CPU kernel for an (N, C) input (batch_norm_kernel.cpp, the channels-last paths that a 2-D input takes):
-    // sums in row order, accumulated in double; invstd = 1/√(Σ(x − μ)²/N + ε); y = x·α + β' with α = invstd·γ,
-    // β' = β − μ·α; running variance from Σ(x − μ)²/(N − 1).
-    private void ForwardAsPyTorch(ReadOnlySpan<T> input, int batch, bool training, Span<T> y)
-    {
-        ReadOnlySpan<T> gamma = Gamma.Value.Span;
-        ReadOnlySpan<T> beta = Beta.Value.Span;
-        double eps = Options.Epsilon;
-        for (int j = 0; j < _size; j++)
-        {
-            if (training)
-            {
-                double sum = 0;
-                for (int r = 0; r < batch; r++)
-                {
-                    sum += double.CreateTruncating(input[(r * _size) + j]);
-                }
-
-                T mean = T.CreateTruncating(sum / batch);
-                double squares = 0;
-                for (int r = 0; r < batch; r++)
-                {
-                    T c = input[(r * _size) + j] - mean;
-                    squares += double.CreateTruncating(c * c);
-                }
-
-                _mean[j] = mean;
-                _inverseStd[j] = T.CreateTruncating(1 / Math.Sqrt((squares / batch) + eps));
-                double momentum = Options.Momentum;
-                double variance = squares / (Options.UnbiasedRunningVariance ? batch - 1 : batch);
-                RunningMean[j] = T.CreateTruncating((momentum * double.CreateTruncating(mean)) + ((1 - momentum) * double.CreateTruncating(RunningMean[j])));
-                RunningVariance[j] = T.CreateTruncating((momentum * variance) + ((1 - momentum) * double.CreateTruncating(RunningVariance[j])));
-            }
-            else
-            {
-                _mean[j] = RunningMean[j];
-                _inverseStd[j] = T.One / T.Sqrt(RunningVariance[j] + T.CreateTruncating(eps));
-            }
-
-            T alpha = _inverseStd[j] * gamma[j];
-            T shift = beta[j] - (_mean[j] * alpha);
-            for (int r = 0; r < batch; r++)
-            {
-                int i = (r * _size) + j;
-                y[i] = (input[i] * alpha) + shift;
-            }
-        }
-
-        if (training)
-        {
-            _counters[0].Values[0]++;
-        }
-    }
-
-    // PyTorch's CPU backward, per feature: s = Σδ, d = Σ(x − μ)δ; ∂L/∂β = s, ∂L/∂γ = d·invstd; in training
-    // ∂L/∂x = (δ − s/N − (x − μ)·k)·invstd·γ with k = d·invstd²/N, in evaluation ∂L/∂x = δ·invstd·γ.
-    private void BackwardAsPyTorch(ReadOnlySpan<T> outputGradient, Span<T> dx, bool computeInputGradient)
-    {
-        int batch = Batch;
-        ReadOnlySpan<T> x = Input.Span;
-        ReadOnlySpan<T> gamma = Gamma.Value.Span;
-        var dGamma = Gamma.Gradient.Span;
-        var dBeta = Beta.Gradient.Span;
-        T n = T.CreateTruncating(batch);
-        for (int j = 0; j < _size; j++)
-        {
-            T mean = _mean[j];
-            T invstd = _inverseStd[j];
-            T sum = T.Zero;
-            T dot = T.Zero;
-            for (int r = 0; r < batch; r++)
-            {
-                int i = (r * _size) + j;
-                sum += outputGradient[i];
-                dot += (x[i] - mean) * outputGradient[i];
-            }
-
-            dBeta[j] = sum;
-            dGamma[j] = dot * invstd;
-            if (!computeInputGradient)
-            {
-                continue;
-            }
-
-            if (_training)
-            {
-                T k = dot * invstd * invstd / n;
-                T gradMean = sum / n;
-                for (int r = 0; r < batch; r++)
-                {
-                    int i = (r * _size) + j;
-                    dx[i] = (outputGradient[i] - gradMean - ((x[i] - mean) * k)) * invstd * gamma[j];
-                }
-            }
-            else
-            {
-                for (int r = 0; r < batch; r++)
-                {
-                    int i = (r * _size) + j;
-                    dx[i] = outputGradient[i] * invstd * gamma[j];
-                }
-            }
-        }
     }
 
     // Training: ∂L/∂x = (γ/σ)·(δ − mean(δ) − x̂·mean(δ·x̂)), ∂L/∂γ = Σ δ·x̂, ∂L/∂β = Σ δ  (σ = √(σ²_B + ε)).
@@ -339,12 +217,6 @@ public sealed class BatchNorm<T> : Layer<T>
     protected override ReadOnlyMemory<T> BackwardCore(ReadOnlySpan<T> outputGradient, bool computeInputGradient)
     {
         int batch = Batch;
-        if (Options.PyTorchOperationOrder)
-        {
-            BackwardAsPyTorch(outputGradient, computeInputGradient ? InputGradientBuffer(batch * _size).Span : default, computeInputGradient);
-            return computeInputGradient ? InputGradientBuffer(batch * _size) : ReadOnlyMemory<T>.Empty;
-        }
-
         ReadOnlySpan<T> xn = _normalized.AsSpan(0, batch * _size);
         ReadOnlySpan<T> gamma = Gamma.Value.Span;
         var dGamma = Gamma.Gradient.Span;

@@ -39,7 +39,7 @@ internal static class CompareMnistCommand
 
     public static Option<string?> CheckOption() => new("--check")
     {
-        Description = "A reference file in the goldens' book schema (e.g. ../shared/goldens/book/mnist_compare_losses.json): print each optimizer's largest relative loss difference from it.",
+        Description = "A reference file in the goldens' book schema (e.g. tests/goldens/book/mnist_compare_losses.json): print each optimizer's largest relative loss difference from it.",
         HelpName = "FILE",
     };
 

@@ -152,7 +152,7 @@ internal static class BookCommand
         {
             string difference = double.IsNaN(r.MaxRelativeError) ? "-" : r.MaxRelativeError.ToString("0.0E+00", CultureInfo.InvariantCulture);
             string verdict = r.Passed ? "[green]PASS[/]" : "[red]FAIL[/]";
-            console.MarkupLine($"  {verdict}  {Markup.Escape(r.Case),-64} largest difference {difference,8}  (tolerance {r.Tolerance.ToString("0E+00", CultureInfo.InvariantCulture)}){Markup.Escape(r.Reason is null ? string.Empty : "  " + r.Reason)}");
+            console.MarkupLine($"  {verdict}  {Markup.Escape(r.Case),-56} {difference,8} (tolerance {r.Tolerance.ToString("0E+00", CultureInfo.InvariantCulture)}){Markup.Escape(r.Reason is null ? string.Empty : "  " + r.Reason)}");
         }
 
         int failed = results.Count(r => !r.Passed);

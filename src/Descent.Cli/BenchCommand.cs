@@ -18,6 +18,11 @@ internal static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "Fewer repetitions, under a minute; the full run takes as long as stable medians need." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout (progress goes to stderr)." };
         var tiny = new Option<bool>("--tiny-sizes") { Description = "Test sizes only: seconds long, numbers meaningless.", Hidden = true };
+        var book = new Option<bool>("--book")
+        {
+            Description = "Instead: each `descent book` command (chapter 6), default and --reproduce-book, against the book's NumPy times (goals ≥ 10× and ≥ 2×). "
+                + "The full run takes several minutes; --quick runs a tenth of each training and extrapolates.",
+        };
         var command = new Command(
             "bench",
             "Measure optimizer steps, matrix multiply and training iterations against this machine's memory bandwidth and FMA peak; flush-to-zero is on.")
@@ -25,6 +30,7 @@ internal static class BenchCommand
             quick,
             json,
             tiny,
+            book,
         };
         command.SetAction(parse =>
         {
@@ -32,6 +38,12 @@ internal static class BenchCommand
             var error = parse.InvocationConfiguration.Error;
             var sizes = parse.GetValue(tiny) ? BenchSizes.Tiny : parse.GetValue(quick) ? BenchSizes.Quick : BenchSizes.Full;
             bool asJson = parse.GetValue(json);
+            if (parse.GetValue(book))
+            {
+                var rows = Book.BookBench.Run(parse.GetValue(tiny) ? 0.01 : parse.GetValue(quick) ? 0.1 : 1, error);
+                PrintBook(rows, output, asJson);
+                return 0;
+            }
 
             // Progress goes to stderr always, so stdout carries only the result (the table, or the one JSON object).
             var runner = new BenchRunner(sizes, error, iterations => TimeCompareMnist(iterations, error));
@@ -131,6 +143,28 @@ internal static class BenchCommand
         console.WriteLine(report.CompareSeconds is double seconds
             ? Invariant($"descent compare, MNIST part ({report.CompareIterations} iterations × 4 optimizers): {seconds:F1} s")
             : "descent compare, MNIST part: not measured");
+    }
+
+    private static void PrintBook(List<Book.BookBenchRow> rows, TextWriter output, bool asJson)
+    {
+        if (asJson)
+        {
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(
+                new { book = rows.Select(r => new { command = r.Command, mode = r.Mode, numpy_cpu_seconds = r.NumPySeconds, seconds = r.Seconds, extrapolated = r.Extrapolated, speedup = r.Speedup, goal = r.Goal, met = r.Met }) },
+                Book.BookJson.Options));
+            return;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
+        console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        var table = new Table().Title(Invariant($"descent book on {Environment.ProcessorCount} logical processors vs the book's NumPy (CPU seconds, one thread)"))
+            .AddColumns("command", "mode", "NumPy s", "descent s", "speed-up", "goal", "met");
+        foreach (var r in rows)
+        {
+            table.AddRow(Markup.Escape(r.Command), Markup.Escape(r.Mode), Invariant($"{r.NumPySeconds:F1}"), Invariant($"{r.Seconds:F1}{(r.Extrapolated ? " (extrapolated)" : string.Empty)}"), Invariant($"{r.Speedup:F1}×"), Invariant($"≥ {r.Goal:F0}×"), r.Met ? "yes" : "no");
+        }
+
+        console.Write(table);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

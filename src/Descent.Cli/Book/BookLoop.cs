@@ -1,23 +1,26 @@
 using System.Numerics;
 using Descent.Cli.Lab;
+using Descent.Data;
 using Descent.NeuralNetworks;
 using Descent.Numerics;
 using Descent.Optimizers;
+using Descent.Pipeline;
 using Descent.Randomness;
+using Descent.Training;
 
 namespace Descent.Cli.Book;
 
 /// <summary>Where a book script's mini-batches come from: the rows of each batch, in order.</summary>
-internal interface IBatchSource
+internal interface IBatchRows
 {
     void Next(Span<int> rows);
 }
 
 /// <summary>
 /// <c>np.random.choice(train_size, batch_size)</c> drawn as the run goes, from the stream that also draws the dropout
-/// masks (the book's Trainer interleaves the two).
+/// masks (the book's Trainer interleaves the two: the batch, then the masks of that step's forward pass).
 /// </summary>
-internal sealed class DrawnBatches(IRandomSource random, int trainCount) : IBatchSource
+internal sealed class DrawnBatches(IRandomSource random, int trainCount) : IBatchRows
 {
     public void Next(Span<int> rows)
     {
@@ -32,7 +35,7 @@ internal sealed class DrawnBatches(IRandomSource random, int trainCount) : IBatc
 /// Batches drawn before training: the scripts that train several networks on the same batches draw nothing else
 /// once the networks exist, so drawing them all up front lets each network train on its own core.
 /// </summary>
-internal sealed class PresetBatches(int[] rows) : IBatchSource
+internal sealed class PresetBatches(int[] rows) : IBatchRows
 {
     private int _next;
 
@@ -101,66 +104,90 @@ internal sealed class BookCurves
 }
 
 /// <summary>
-/// The book's training loop, as its ch. 6 scripts and <c>common/trainer.py</c> write it: per iteration one batch,
-/// <c>gradient</c> → <c>update</c> → (the Trainer's post-update loss on the same batch) → evaluation when the float
-/// period divides the iteration. It is the seam these experiments train through until the library's training loop
-/// (issue 17) can express the Trainer's quirks; every experiment calls only <see cref="Train"/>.
+/// The book's training loop (its ch. 6 scripts and <c>common/trainer.py</c>) on the library's
+/// <see cref="TrainingLoop{T}"/>: per iteration one batch, <c>gradient</c> → <c>update</c> → the loss after the update
+/// on the same batch with the book's formula (the loop's <see cref="LossRecording.AfterUpdate"/>), and an evaluation
+/// when the float period divides the iteration index (the loop's <see cref="TrainingLoopOptions{T}.EvaluateEvery"/>).
 /// </summary>
+/// <remarks>
+/// Two of the book's habits shape how the loop is driven, one step per <see cref="TrainingLoop{T}.Run"/> call:
+/// the Trainer draws each batch from the stream that then draws that step's dropout masks, so a batch can only be
+/// drawn right before its step; and under <c>--reproduce-book</c> only training runs in reference-BLAS order, while the
+/// evaluations (argmax of 10,000 logits every few steps, order-insensitive) run on the fast kernels. The book also
+/// trains on after a NaN loss (figure 6-19's diverging networks keep being measured), so a diverged step is recorded
+/// and the run resumed after it.
+/// </remarks>
 internal static class BookLoop
 {
     public static BookCurves Train<T>(
         Network<T> network,
-        IOptimizer optimizer,
+        IOptimizer<T> optimizer,
         T[] train,
         int[] trainLabels,
-        IBatchSource batches,
+        IBatchRows rows,
         IReadOnlyList<EvaluationSet<T>> evaluation,
         BookLoopOptions options,
         IProgressReporter? progress = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int batch = options.BatchSize, width = network.InputSize;
-        var x = new T[batch * width];
-        var labels = new int[batch];
-        var rows = new int[batch];
+        int batch = options.BatchSize;
+        var indices = new int[checked(options.Iterations * batch)];
+        var dataset = new TensorDataset<T>(train, trainLabels, [network.InputSize], network.OutputSize);
         var curves = new BookCurves();
         foreach (var set in evaluation)
         {
             curves.Accuracy[set.Name] = [];
         }
 
+        var recorder = new Recorder<T>(network, curves, batch, options.RecordLossAfterUpdate, progress);
+        var loop = new TrainingLoop<T>(
+            network,
+            UpdatePipeline.For(network.Parameters).Optimizer(optimizer).Build(),
+            new IndexedBatches<T>(dataset, batch, indices),
+            new TrainingLoopOptions<T>
+            {
+                // Scripts that record no loss after the update do no extra forward pass for one.
+                Recording = options.RecordLossAfterUpdate ? LossRecording.AfterUpdate : LossRecording.BeforeUpdate,
+                MeasureLoss = recorder.Measure,
+                EvaluateEvery = options.EvaluationPeriod > 0 ? options.EvaluationPeriod : null,
+                Observers = [recorder],
+            });
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < options.Iterations; i++)
         {
-            batches.Next(rows);
+            var step = indices.AsSpan(i * batch, batch);
+            rows.Next(step);
             for (int r = 0; r < batch; r++)
             {
-                train.AsSpan(rows[r] * width, width).CopyTo(x.AsSpan(r * width, width));
-                labels[r] = trainLabels[rows[r]];
+                recorder.Labels[r] = trainLabels[step[r]];
             }
 
+            TrainingResult result;
             using (options.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
             using (options.SequentialGemm ? Gemm.SequentialOrderScope() : null)
             {
-                network.ComputeGradients(x, batch, labels);
-                curves.CrossEntropyBeforeUpdate.Add(BookCrossEntropy(network.Probabilities, labels));
-                optimizer.Step();
-                if (options.RecordLossAfterUpdate)
+                result = loop.Run(i + 1);
+            }
+
+            if (result.Status == TrainingStatus.Diverged)
+            {
+                // The update was applied and the loop stopped before counting the step; the book records the NaN and goes on.
+                double loss = result.DivergedLoss ?? double.NaN;
+                loop.Resume(i + 1, [.. result.Losses, loss]);
+                recorder.OnStep(new StepReport(i + 1, loss, StepOutcome.Applied));
+                if (options.EvaluationPeriod > 0 && i % options.EvaluationPeriod == 0)
                 {
-                    curves.LossAfterUpdate.Add(MnistExperiment.BookLoss(network, x, batch, labels, network.Options.WeightDecay));
+                    recorder.OnEvaluation(i);
                 }
             }
 
-            // Evaluation needs neither mode: inference sums each logit in one order or another, and only argmax is kept.
-            if (options.EvaluationPeriod > 0 && i % options.EvaluationPeriod == 0)
+            if (recorder.TakeEvaluationDue())
             {
                 foreach (var set in evaluation)
                 {
                     curves.Accuracy[set.Name].Add(Accuracy(network, set.Inputs, set.Labels));
                 }
             }
-
-            progress?.Report(i + 1, curves.LossAfterUpdate.Count > 0 ? curves.LossAfterUpdate[^1] : curves.CrossEntropyBeforeUpdate[^1]);
         }
 
         curves.Seconds = clock.Elapsed.TotalSeconds;
@@ -224,5 +251,48 @@ internal static class BookLoop
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// Records, per step, the book's cross-entropy of the training forward pass (the network's last softmax: the
+    /// after-update loss computes its own from the logits) and, when asked, the book's after-update loss; notes when
+    /// an evaluation is due, for the driver to run it outside the reference-order scope.
+    /// </summary>
+    private sealed class Recorder<T>(Network<T> network, BookCurves curves, int batch, bool afterUpdate, IProgressReporter? progress) : ITrainingObserver
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private bool _due;
+        private double? _before;
+
+        /// <summary>The labels of the step about to run.</summary>
+        public int[] Labels { get; } = new int[batch];
+
+        public double Measure(Network<T> net, MiniBatch<T> step)
+        {
+            _before = BookCrossEntropy(network.Probabilities, Labels);
+            return MnistExperiment.BookLoss(net, step.Features, step.Count, step.Labels.Span, net.Options.WeightDecay);
+        }
+
+        public void OnStep(in StepReport report)
+        {
+            double before = _before ?? BookCrossEntropy(network.Probabilities, Labels);
+            _before = null;
+            curves.CrossEntropyBeforeUpdate.Add(before);
+            if (afterUpdate)
+            {
+                curves.LossAfterUpdate.Add(report.Loss);
+            }
+
+            progress?.Report(report.Step, afterUpdate ? report.Loss : before);
+        }
+
+        public void OnEvaluation(long index) => _due = true;
+
+        public bool TakeEvaluationDue()
+        {
+            bool due = _due;
+            _due = false;
+            return due;
+        }
     }
 }

@@ -191,7 +191,7 @@ internal static class TrainingExperiments
         };
     }
 
-    private static IOptimizer Optimizer<T>(Network<T> network)
+    private static IOptimizer<T> Optimizer<T>(Network<T> network)
         where T : unmanaged, IFloatingPointIeee754<T>
         => LabOptimizers.Create(Sgd, network.Parameters, Conventions.Book);
 
@@ -209,7 +209,7 @@ internal static class TrainingExperiments
     };
 
     /// <summary>Passes batches through and keeps the first two (the goldens' batch-mask check).</summary>
-    private sealed class RecordingBatches(IBatchSource inner, int batch) : IBatchSource
+    private sealed class RecordingBatches(IBatchRows inner, int batch) : IBatchRows
     {
         public List<int[]> FirstTwo { get; } = [];
 

@@ -209,48 +209,23 @@ internal static class BookLoop
     }
 
     /// <summary>
-    /// <c>np.sum(argmax(predict(x), axis=1) == t) / N</c> in inference mode, in chunks so the activations stay small.
-    /// A row holding NaN counts as predicting the first NaN's class, as <c>np.argmax</c> does.
+    /// <c>np.sum(argmax(predict(x), axis=1) == t) / N</c> in inference mode, in chunks so the activations stay small
+    /// (<see cref="Network{T}.Accuracy"/> per chunk, which takes a row holding NaN as predicting its first NaN's class,
+    /// as <c>np.argmax</c> does); the correct counts are summed as integers so the quotient is NumPy's to the bit.
     /// </summary>
     public static double Accuracy<T>(Network<T> network, T[] inputs, int[] labels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int chunk = 1000;
-        int width = network.InputSize, classes = network.OutputSize, correct = 0;
+        int width = network.InputSize;
+        long correct = 0;
         for (int start = 0; start < labels.Length; start += chunk)
         {
             int n = Math.Min(chunk, labels.Length - start);
-            var logits = network.Predict(inputs.AsMemory(start * width, n * width), n).Span;
-            for (int r = 0; r < n; r++)
-            {
-                if (ArgMax(logits.Slice(r * classes, classes)) == labels[start + r])
-                {
-                    correct++;
-                }
-            }
+            correct += (long)Math.Round(n * network.Accuracy(inputs.AsMemory(start * width, n * width), n, labels.AsSpan(start, n)));
         }
 
         return labels.Length == 0 ? double.NaN : correct / (double)labels.Length;
-    }
-
-    private static int ArgMax<T>(ReadOnlySpan<T> row)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int best = 0;
-        for (int j = 0; j < row.Length; j++)
-        {
-            if (T.IsNaN(row[j]))
-            {
-                return j;
-            }
-
-            if (row[j] > row[best])
-            {
-                best = j;
-            }
-        }
-
-        return best;
     }
 
     /// <summary>

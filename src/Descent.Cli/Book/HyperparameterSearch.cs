@@ -62,30 +62,45 @@ internal static class HyperparameterSearch
         }
 
         var results = new JsonObject?[options.Trials];
-        var work = new List<ProgressWork>();
+        var pending = new List<int>();
         for (int k = 0; k < options.Trials; k++)
         {
             if (Saved(options, k, starts[k].WeightDecay, starts[k].LearningRate) is { } saved)
             {
                 results[k] = saved;
-                continue;
             }
+            else
+            {
+                pending.Add(k);
+            }
+        }
 
-            int trial = k;
-            work.Add(new ProgressWork($"trial {k}", loop.Iterations, progress =>
+        // One progress line for the whole search (trials × iterations); the trials share the cores.
+        var work = new ProgressWork($"{pending.Count} trials", (long)pending.Count * loop.Iterations, progress =>
+        {
+            var shared = new SharedProgress(progress);
+            Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism }, trial =>
             {
                 var (weightDecay, lr, state) = starts[trial];
                 var source = state.Clone();
                 var network = Network<T>(weightDecay, source);
                 var optimizer = LabOptimizers.Create(OptimizerSpec.Parse(string.Create(CultureInfo.InvariantCulture, $"sgd:lr={lr:R}")), network.Parameters, Conventions.Book);
-                var curves = BookLoop.Train(network, optimizer, train.Inputs, train.Labels, new DrawnBatches(source, trainSize), [val, train], loop, progress);
+                var curves = BookLoop.Train(network, optimizer, train.Inputs, train.Labels, new DrawnBatches(source, trainSize), [val, train], loop, shared);
                 results[trial] = Trial(trial, weightDecay, lr, curves, BookLoop.Accuracy(network, val.Inputs, val.Labels), full: trial == 0);
                 Save(options, trial, results[trial]!);
-            }));
-        }
+            });
+        });
 
-        runWork(work);
+        runWork(pending.Count == 0 ? [] : [work]);
         return File(settings, permutation, labels, results!);
+    }
+
+    /// <summary>Progress of several trainings at once: each reported iteration counts once.</summary>
+    private sealed class SharedProgress(IProgressReporter inner) : IProgressReporter
+    {
+        private long _done;
+
+        public void Report(long done, double loss) => inner.Report(Interlocked.Increment(ref _done), loss);
     }
 
     /// <summary><c>np.random.permutation(n)</c>: Fisher–Yates from the end, each swap index a masked-rejection draw in [0, i].</summary>

@@ -103,3 +103,20 @@ public class HyperparameterSearchTests
         return (xs, ts);
     }
 }
+
+public class SchemaOnlyKindsTests
+{
+    [Theory]
+    [InlineData(nameof(BookKind.BatchNormGrid), 16 * 8)]
+    [InlineData(nameof(BookKind.HyperparameterSearch), (3 * 7) + 1)]
+    public void OwnOutput_IsReadAsItsKind_AndChecksAgainstItself(string name, int curves)
+    {
+        var kind = Enum.Parse<BookKind>(name);
+        // The two kinds the goldens document by schema only: --check and verify must read a file of each.
+        using var run = BookRuns.Run(kind, BookRuns.Book with { Prefix = 2 }, new SearchOptions(Trials: 3));
+        Assert.Equal(kind, BookCheck.KindOf(run.RootElement));
+        var results = BookCheck.Compare(run.RootElement, run.RootElement, prefix: true);
+        Assert.Equal(curves, results.Count);
+        Assert.All(results, r => Assert.True(r.Passed, r.Case));
+    }
+}

@@ -1,5 +1,6 @@
 #region README catalog
 using Descent;
+using Descent.Configuration;   // the text forms: specifications and options by name
 using Descent.Optimizers;
 
 #endregion

@@ -5,7 +5,6 @@ using Descent.NeuralNetworks;
 using Descent.Numerics;
 using Descent.Pipeline;
 using Descent.Randomness;
-using Descent.Schedules;
 using Descent.Training;
 
 namespace Descent.Cli.Lab;

@@ -19,6 +19,9 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
         new NetworkSuite(),
     ];
 
+    /// <summary>Suites that run a whole file of their own kind (the book's chapter 6 experiments).</summary>
+    public static IReadOnlyList<IGoldenFileSuite> FileSuites { get; } = [new Book.BookChapter6Suite()];
+
     /// <summary>A runner with <see cref="DefaultSuites"/>.</summary>
     public GoldenRunner()
         : this(DefaultSuites)
@@ -43,6 +46,11 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
     public IReadOnlyList<GoldenSection> RunSections(string path, VerifySettings settings)
     {
         using var document = Load(path);
+        if (FileSuites.FirstOrDefault(s => s.Accepts(document.RootElement)) is { } fileSuite)
+        {
+            return [new GoldenSection("file", [.. fileSuite.Run(document.RootElement, settings)])];
+        }
+
         var sections = document.RootElement.EnumerateObject().Where(s => s.Name != "meta").ToList();
         if (!sections.Any(s => IsEmpty(s.Value) || suites.Any(suite => suite.Accepts(s.Name, s.Value))))
         {

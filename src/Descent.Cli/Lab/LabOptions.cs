@@ -42,6 +42,35 @@ internal static class LabOptions
         Number(name, description, defaultValue, v => v > 0, "a positive integer");
 
     /// <summary>
+    /// Adds a range check to an option that System.CommandLine converts itself. Text that does not convert already
+    /// carries the parser's own error; reading its value would throw, so the check is skipped for it. New number
+    /// options should use <see cref="Number{T}"/>, whose message names the option, the text and what is allowed.
+    /// </summary>
+    public static Option<T> WithValidator<T>(Option<T> option, Func<T, string?> check)
+    {
+        option.Validators.Add(result =>
+        {
+            T? value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                string text = string.Join(" ", result.Tokens.Select(t => t.Value));
+                result.AddError($"{option.Name}: '{text}' is not a valid value.");
+                return;
+            }
+
+            if (value is not null && check(value) is { } error)
+            {
+                result.AddError(error);
+            }
+        });
+        return option;
+    }
+
+    /// <summary>
     /// A number-valued option parsed here rather than by System.CommandLine, so that text that is not a number, or a
     /// number outside <paramref name="allowed"/>, is one usage error naming the option, the text and what is allowed.
     /// </summary>

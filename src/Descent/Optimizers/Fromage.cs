@@ -53,8 +53,9 @@ public sealed class Fromage<T> : Optimizer<T, FromageOptions>
         T minNorm = T.CreateTruncating(o.MinNorm);
         T negativeRate = T.CreateTruncating(-(o.LearningRate * multiplier));
         T decay = T.CreateTruncating(multiplier - 1);
-        foreach (var parameter in group.Parameters)
+        for (int i = 0; i < group.Parameters.Count; i++)
         {
+            var parameter = group.Parameters[i];
             var (parameterNorm, gradientNorm) = TensorNorms<T>.Of(parameter.Value.Span, parameter.Gradient.Span, T.Zero, KernelPath);
 
             // Optax's safe_norm: a norm at or below min_norm counts as min_norm; the ratio is 1 only when a norm is 0.

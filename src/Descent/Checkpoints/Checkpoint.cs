@@ -5,18 +5,17 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Descent.NeuralNetworks;
 using Descent.Optimizers;
+using Descent.Pipeline;
 using Descent.Randomness;
+using Descent.Schedules;
 
 namespace Descent.Checkpoints;
 
-/// <summary>What a checkpoint records besides tensors: the step, the schedule's state and the run's settings.</summary>
+/// <summary>What a checkpoint records besides tensors and typed training state: the step and the run's settings.</summary>
 public sealed record CheckpointInfo
 {
     /// <summary>Training steps taken.</summary>
     public long Step { get; init; }
-
-    /// <summary>The learning-rate schedule's state, as the schedule exports it (opaque to the checkpoint).</summary>
-    public IReadOnlyDictionary<string, string> Schedule { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The run's settings (command line, seed, data…), as the caller chooses to record them.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
@@ -25,8 +24,10 @@ public sealed record CheckpointInfo
 /// <summary>
 /// Saves and restores a training run in one safetensors file: the network's tensors (<c>model.&lt;name&gt;</c>),
 /// the optimizer's state tensors (<c>optimizer.&lt;parameter&gt;.&lt;key&gt;</c>) with its options and scalars as
-/// JSON metadata, the random generator's state (<c>random.state</c>), the step, the schedule's state and the
-/// run's settings. Python's <c>safetensors</c> opens the file. Restoring checks everything before it changes
+/// JSON metadata, the random generator's state (<c>random.state</c>), the step and the run's settings; saved
+/// with an <see cref="UpdatePipeline{T}"/>, also the pipeline's schedule, counters and accumulation window
+/// (metadata <c>pipeline</c>) and weight average (<c>pipeline.average.&lt;name&gt;</c>,
+/// <c>pipeline.accumulated.&lt;name&gt;</c>). Python's <c>safetensors</c> opens the file. Restoring checks everything before it changes
 /// anything: on error the objects are as they were.
 /// </summary>
 public static class Checkpoint
@@ -67,7 +68,49 @@ public static class Checkpoint
             ? LoadCore(path, network, null, null, null, random)
             : LoadCore(path, network, g => optimizer.ParameterGroups[g].Options.GetType(), optimizer.SaveState, optimizer.LoadState, random);
 
-    private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info)
+    /// <summary>Writes a checkpoint holding the whole pipeline's state (optimizer, schedule, weight average, accumulation, counters).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The file; written atomically.</param>
+    /// <param name="network">The network.</param>
+    /// <param name="pipeline">The update pipeline over the network's parameters.</param>
+    /// <param name="random">The generator to record, or null.</param>
+    /// <param name="info">Step and settings.</param>
+    public static void SaveTraining<T>(string path, Network<T> network, UpdatePipeline<T> pipeline, IRandomSource? random, CheckpointInfo info)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var state = pipeline.SaveState();
+        SaveCore(path, network, state.Optimizer, random, info, state);
+    }
+
+    /// <summary>
+    /// Restores a checkpoint written with a pipeline into a freshly built network and a pipeline declared the
+    /// same way. Everything is read and checked first; on error nothing has changed.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The file.</param>
+    /// <param name="network">A network of the same architecture.</param>
+    /// <param name="pipeline">A pipeline with the same stages over its parameters.</param>
+    /// <param name="random">The generator to restore, or null to ignore the saved one.</param>
+    /// <returns>The step and settings.</returns>
+    /// <exception cref="CheckpointException">The file is truncated, corrupt, or does not fit; the message says what.</exception>
+    public static CheckpointInfo LoadTraining<T>(string path, Network<T> network, UpdatePipeline<T> pipeline, IRandomSource? random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var before = pipeline.SaveState();
+        PipelineState<T>? saved = null;
+        return LoadCore(
+            path,
+            network,
+            g => pipeline.Optimizer.ParameterGroups[g].Options.GetType(),
+            () => before.Optimizer,
+            optimizer => pipeline.LoadState(ReferenceEquals(optimizer, before.Optimizer) ? before : saved! with { Optimizer = optimizer }),
+            random,
+            (content, fail) => saved = ParsePipeline<T>(content, fail));
+    }
+
+    private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info, PipelineState<T>? pipeline = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -94,7 +137,6 @@ public static class Checkpoint
             ["format"] = Format,
             ["dtype"] = type.ToString(),
             ["step"] = info.Step.ToString(CultureInfo.InvariantCulture),
-            ["schedule"] = JsonSerializer.Serialize(info.Schedule),
             ["settings"] = JsonSerializer.Serialize(info.Settings),
         };
 
@@ -136,7 +178,61 @@ public static class Checkpoint
             metadata["random"] = random.GetType().Name;
         }
 
+        if (pipeline is not null)
+        {
+            metadata["pipeline"] = JsonSerializer.Serialize(
+                new PipelineRecord(pipeline.Scheduler, pipeline.Average?.UpdateCount, pipeline.PendingMicroBatches, pipeline.AppliedSteps, pipeline.SkippedSteps, pipeline.ConsecutiveSkips),
+                Json);
+            AddTensors(tensors, "pipeline.average.", pipeline.Average?.Values, type);
+            AddTensors(tensors, "pipeline.accumulated.", pipeline.Accumulated, type);
+        }
+
         SafeTensors.Write(path, new SafeTensorsContent(tensors, metadata));
+    }
+
+    private static void AddTensors<T>(List<SafeTensor> tensors, string prefix, IReadOnlyDictionary<string, T[]>? values, SafeTensorType type)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var (name, data) in values ?? new Dictionary<string, T[]>())
+        {
+            tensors.Add(new SafeTensor(prefix + name, type, [data.Length], Bytes<T>(data)));
+        }
+    }
+
+    /// <summary>The pipeline's state without its optimizer (a placeholder, replaced by the parsed one).</summary>
+    private static PipelineState<T> ParsePipeline<T>(SafeTensorsContent content, Func<string, string> fail)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!content.Metadata.TryGetValue("pipeline", out string? json))
+        {
+            fail("the checkpoint has no pipeline state (it was saved with an optimizer alone), but a pipeline was given to restore.");
+        }
+
+        PipelineRecord record;
+        try
+        {
+            record = JsonSerializer.Deserialize<PipelineRecord>(json!, Json) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            fail($"metadata 'pipeline' is corrupt ({e.Message}).");
+            throw;
+        }
+
+        Dictionary<string, T[]>? Tensors(string prefix)
+        {
+            var found = content.Tensors.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            if (found.Any(t => t.Type != TypeOf<T>()))
+            {
+                fail($"a '{prefix}*' tensor is not {TypeOf<T>()}.");
+            }
+
+            return found.Count == 0 ? null : found.ToDictionary(t => t.Name[prefix.Length..], t => MemoryMarshal.Cast<byte, T>(t.Data).ToArray(), StringComparer.Ordinal);
+        }
+
+        var average = record.AverageUpdates is long updates ? new WeightAverageState<T>(updates, Tensors("pipeline.average.") ?? []) : null;
+        var placeholder = new OptimizerState<T>(string.Empty, [], new Dictionary<string, ParameterSnapshot<T>>());
+        return new PipelineState<T>(placeholder, record.Scheduler, average, record.Pending, Tensors("pipeline.accumulated."), record.Applied, record.Skipped, record.Consecutive);
     }
 
     private static CheckpointInfo LoadCore<T>(
@@ -145,12 +241,14 @@ public static class Checkpoint
         Func<int, Type>? optionsType,
         Func<OptimizerState<T>>? saveOptimizer,
         Action<OptimizerState<T>>? loadOptimizer,
-        IRandomSource? random)
+        IRandomSource? random,
+        Action<SafeTensorsContent, Func<string, string>>? parsePipeline = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         var content = SafeTensors.Read(path);
         string Fail(string message) => throw new CheckpointException($"{path}: {message}");
+        parsePipeline?.Invoke(content, Fail);
         var meta = content.Metadata;
         var tensors = content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         if (!meta.TryGetValue("format", out string? format) || format != Format)
@@ -172,7 +270,6 @@ public static class Checkpoint
         var info = new CheckpointInfo
         {
             Step = step,
-            Schedule = StringMap(meta, "schedule", Fail),
             Settings = StringMap(meta, "settings", Fail),
         };
 
@@ -344,6 +441,9 @@ public static class Checkpoint
             throw;
         }
     }
+
+    /// <summary>The typed metadata of a pipeline's state beside its optimizer (tensors are stored separately).</summary>
+    private sealed record PipelineRecord(SchedulerState? Scheduler, long? AverageUpdates, int Pending, long Applied, long Skipped, int Consecutive);
 
     private static SafeTensorType TypeOf<T>() =>
         typeof(T) == typeof(double) ? SafeTensorType.F64

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Descent.NeuralNetworks;
 
 namespace Descent.Clipping;
 
@@ -97,8 +98,7 @@ public static class GradientClipping
         for (int i = 0; i < parameters.Count; i++)
         {
             var g = parameters[i].Gradient.Span;
-            TensorPrimitives.Max(g, low, g);
-            TensorPrimitives.Min(g, high, g);
+            Activations.Clamp(g, low, high);
         }
     }
 
@@ -123,7 +123,14 @@ public static class GradientClipping
         switch (normType)
         {
             case double.PositiveInfinity:
-                return double.CreateTruncating(T.Abs(TensorPrimitives.MaxMagnitude(g)));
+                // A plain loop: NaN must win, and the vector MaxMagnitude's NaN handling is not to be trusted under flush-to-zero (see Activations).
+                double largest = 0;
+                foreach (var x in g)
+                {
+                    largest = Max(largest, Math.Abs(double.CreateTruncating(x)));
+                }
+
+                return largest;
             case 1.0:
                 return double.CreateTruncating(TensorPrimitives.SumOfMagnitudes(g));
             case 2.0:

@@ -102,7 +102,7 @@ public sealed class Affine<T> : Layer<T>
             TensorPrimitives.Add(row, b, row);
             if (FusedRelu)
             {
-                TensorPrimitives.Max(row, T.Zero, row);
+                Activations.ReluForward(row, row);
             }
         }
 

@@ -88,14 +88,15 @@ internal readonly struct RpropKernel<T>(GradientTransform<T> grad, T decrease, T
     {
         g = grad.Apply(p, g);
         T agreement = g * previous;
-        T factor = agreement > T.Zero ? increase : agreement < T.Zero ? decrease : T.One;
+        // A NaN gradient stays NaN through the factor, the step size and the sign, as in PyTorch (sign(NaN) is NaN).
+        T factor = agreement > T.Zero ? increase : agreement < T.Zero ? decrease : T.IsNaN(agreement) ? agreement : T.One;
         step = T.Min(T.Max(step * factor, min), max);
         if (agreement < T.Zero)
         {
             g = T.Zero;
         }
 
-        T sign = (g > T.Zero ? T.One : T.Zero) - (g < T.Zero ? T.One : T.Zero);
+        T sign = T.IsNaN(g) ? g : (g > T.Zero ? T.One : T.Zero) - (g < T.Zero ? T.One : T.Zero);
         previous = g;
         return p - (sign * step);
     }
@@ -108,10 +109,10 @@ internal readonly struct RpropKernel<T>(GradientTransform<T> grad, T decrease, T
         g = grad.Apply(p, g);
         TV agreement = g * previous;
         TV flipped = TV.LessThan(agreement, zero);
-        TV factor = TV.Select(TV.GreaterThan(agreement, zero), TV.Create(increase), TV.Select(flipped, TV.Create(decrease), one));
+        TV factor = TV.Select(TV.GreaterThan(agreement, zero), TV.Create(increase), TV.Select(flipped, TV.Create(decrease), TV.Select(TV.IsNaN(agreement), agreement, one)));
         step = TV.Min(TV.Max(step * factor, TV.Create(min)), TV.Create(max));
         g = TV.Select(flipped, zero, g);
-        TV sign = TV.Select(TV.GreaterThan(g, zero), one, zero) - TV.Select(TV.LessThan(g, zero), one, zero);
+        TV sign = TV.Select(TV.IsNaN(g), g, TV.Select(TV.GreaterThan(g, zero), one, zero) - TV.Select(TV.LessThan(g, zero), one, zero));
         previous = g;
         return p - (sign * step);
     }

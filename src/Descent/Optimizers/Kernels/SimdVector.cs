@@ -52,6 +52,9 @@ internal interface ISimdVector<TSelf, T>
 
     static abstract TSelf LessThan(TSelf x, TSelf y);
 
+    /// <summary>All-ones lanes where <paramref name="x"/> is NaN.</summary>
+    static abstract TSelf IsNaN(TSelf x);
+
     /// <summary>Lanes of <paramref name="ifTrue"/> where <paramref name="mask"/> is all-ones, else of <paramref name="ifFalse"/>.</summary>
     static abstract TSelf Select(TSelf mask, TSelf ifTrue, TSelf ifFalse);
 }
@@ -105,6 +108,9 @@ internal readonly struct Simd256<T>(Vector256<T> value) : ISimdVector<Simd256<T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> LessThan(Simd256<T> x, Simd256<T> y) => new(Vector256.LessThan(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256<T> IsNaN(Simd256<T> x) => new(Vector256.IsNaN(x._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Select(Simd256<T> mask, Simd256<T> ifTrue, Simd256<T> ifFalse) =>
@@ -175,6 +181,9 @@ internal readonly struct Simd512<T>(Vector512<T> value) : ISimdVector<Simd512<T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> LessThan(Simd512<T> x, Simd512<T> y) => new(Vector512.LessThan(x._value, y._value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512<T> IsNaN(Simd512<T> x) => new(Vector512.IsNaN(x._value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Select(Simd512<T> mask, Simd512<T> ifTrue, Simd512<T> ifFalse) =>

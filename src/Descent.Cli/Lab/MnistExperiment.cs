@@ -3,6 +3,7 @@ using System.Numerics;
 using Descent.Data;
 using Descent.NeuralNetworks;
 using Descent.Numerics;
+using Descent.Optimizers;
 using Descent.Pipeline;
 using Descent.Randomness;
 using Descent.Schedules;
@@ -140,7 +141,7 @@ internal static class MnistExperiment
                 }
 
                 // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
-                results[index].TestAccuracy = Accuracy(networks[index], test, data.TestLabels);
+                (results[index].TestAccuracy, results[index].EvaluatedAt) = Evaluate(networks[index], pipelines[index].Optimizer, test, data.TestLabels);
             }));
         }
 
@@ -148,6 +149,28 @@ internal static class MnistExperiment
         record.Runs.AddRange(results);
         return record;
     }
+
+    /// <summary>
+    /// Test accuracy at the point the optimizer says to evaluate at: Schedule-Free's average x (Optax's
+    /// <c>schedule_free_eval_params</c>) rather than the gradient point y it trains; the parameters are put back after.
+    /// </summary>
+    /// <returns>The accuracy, and where it was measured when that is not the trained parameters.</returns>
+    public static (double Accuracy, string? EvaluatedAt) Evaluate<T>(Network<T> network, IOptimizer<T> optimizer, T[] inputs, int[] labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (optimizer is not IEvaluationPoint<T> point)
+        {
+            return (Accuracy(network, inputs, labels), null);
+        }
+
+        using (point.UseEvaluationPoint())
+        {
+            return (Accuracy(network, inputs, labels), EvaluationPointNote);
+        }
+    }
+
+    /// <summary>What the record and the report say of a Schedule-Free run's test accuracy.</summary>
+    public const string EvaluationPointNote = "averaged point x (Schedule-Free's schedule_free_eval_params); the loss curve is at the gradient point y";
 
     public static Network<T> Build<T>(MnistSettings settings, IRandomSource random)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -57,11 +57,16 @@ internal static class Report
             {
                 html.Append("<tr><td>").Append(Encode(run.Label)).Append("</td><td><code>").Append(Encode(run.Optimizer)).Append("</code></td>")
                     .Append("<td class=n>").Append(run.FinalLoss.ToString("F4", CultureInfo.InvariantCulture))
-                    .Append("</td><td class=n>").Append(run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) : "–")
+                    .Append("</td><td class=n>").Append(run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) + (run.EvaluatedAt is null ? string.Empty : " (at x)") : "–")
                     .Append("</td><td class=n>").Append(run.Seconds.ToString("F2", CultureInfo.InvariantCulture)).Append(" s</td></tr>");
             }
 
             html.Append("</table>\n");
+            if (mnist.Runs.Any(r => r.EvaluatedAt is not null))
+            {
+                html.Append("<p>(at x): test accuracy at the ").Append(Encode(MnistExperiment.EvaluationPointNote)).Append(".</p>\n");
+            }
+
             Figure(html, folder, "losses");
         }
 

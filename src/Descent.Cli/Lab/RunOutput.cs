@@ -52,11 +52,15 @@ internal static class RunOutput
                     Markup.Escape(run.Label),
                     Markup.Escape(run.Optimizer),
                     run.FinalLoss.ToString("F4", CultureInfo.InvariantCulture),
-                    run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) : "–",
+                    run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) + (run.EvaluatedAt is null ? string.Empty : " (at x)") : "–",
                     run.Seconds.ToString("F2", CultureInfo.InvariantCulture) + " s");
             }
 
             console.Write(table);
+            if (mnist.Runs.Any(r => r.EvaluatedAt is not null))
+            {
+                console.WriteLine("(at x): test accuracy at the " + MnistExperiment.EvaluationPointNote + ".");
+            }
         }
     }
 

@@ -91,6 +91,9 @@ internal sealed class LossCurveRecord
     /// <summary>Accuracy on the official test set after training (null when not measured).</summary>
     public double? TestAccuracy { get; set; }
 
+    /// <summary>Where the test accuracy was measured when not at the trained parameters (Schedule-Free: the averaged point).</summary>
+    public string? EvaluatedAt { get; set; }
+
     /// <summary>Wall time of the training loop, seconds.</summary>
     public double Seconds { get; set; }
 

@@ -116,8 +116,10 @@ internal static class Trainer
 
         // Evaluation runs outside the flush scope: it needs none.
         bool finished = result.Status == TrainingStatus.Completed;
-        double? accuracy = finished ? MnistExperiment.Accuracy(network, LabData.Scale<T>(data.TestPixels), data.TestLabels) : null;
-        return (Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy), finished);
+        var (accuracy, evaluatedAt) = finished ? MnistExperiment.Evaluate(network, pipeline.Optimizer, LabData.Scale<T>(data.TestPixels), data.TestLabels) : ((double?)null, (string?)null);
+        var record = Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy);
+        record.Mnist!.Runs[0].EvaluatedAt = evaluatedAt;
+        return (record, finished);
     }
 
     /// <summary>Forwards the loop's steps to the progress bar the work item is given once it starts.</summary>

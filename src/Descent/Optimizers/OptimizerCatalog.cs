@@ -197,6 +197,8 @@ public static class OptimizerCatalog
             static (p, o) => new Fromage<float>(p, o), static (p, o) => new Fromage<double>(p, o), OptimizerConvention.Optax),
         Entry("OptaxAMSGrad", ["optax-amsgrad", "optax.amsgrad"], "AMSGrad as Optax: maximum of the corrected second moment (optax.amsgrad)", new OptaxAmsGradOptions(), 0.05,
             static (p, o) => new OptaxAmsGrad<float>(p, o), static (p, o) => new OptaxAmsGrad<double>(p, o), OptimizerConvention.Optax),
+        Entry("OptaxAdafactor", ["optax-adafactor", "optax.adafactor"], "Adafactor as Optax: factored RMS, block-RMS clipping, parameter scale (optax.adafactor)", new OptaxAdafactorOptions(), 0.005,
+            static (p, o) => new OptaxAdafactor<float>(p, o), static (p, o) => new OptaxAdafactor<double>(p, o), OptimizerConvention.Optax),
         Entry("BookSGD", ["book-sgd"], "The book's SGD: θ −= ηg", new BookSgdOptions(), 0.001,
             static (p, o) => new BookSgd<float>(p, o), static (p, o) => new BookSgd<double>(p, o), OptimizerConvention.Book),
         Entry("BookMomentum", ["book-momentum"], "The book's Momentum: v = μv − ηg; θ += v", new BookMomentumOptions(), 0.001,

@@ -71,6 +71,8 @@ public class KernelPathTests
         "fromage:lr=0.01",
         "optax.amsgrad:lr=0.05",
         "optax.amsgrad:lr=0.05,eps_root=1e-6",
+        "optax.adafactor:lr=0.05",
+        "optax.adafactor:lr=0.05,momentum=0.9,weight_decay_rate=0.01,ClippingThreshold=None,multiply_by_parameter_scale=false",
         "book-sgd:lr=0.1",
         "book-momentum:lr=0.1",
         "book-nesterov:lr=0.1",

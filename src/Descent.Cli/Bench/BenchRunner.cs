@@ -210,22 +210,7 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
             // methods that make more than one pass, what their passes read and write (their summaries list them).
             long stateElements = optimizer.SaveState().Parameters.Values.Sum(p => p.Buffers.Values.Sum(b => (long)b.Length));
             var (passes, elements) = Passes.TryGetValue(info.Name, out var known) ? known : (1, 3.0 + (2.0 * stateElements / length));
-            double bytesPerParameter = sizeof(float) * elements;
-            double gbps = bytesPerParameter * length / (timing.Median * 1e-3) / 1e9;
-            var row = new OptimizerReport
-            {
-                Name = info.Name,
-                Convention = info.Convention.ToString(),
-                Params = length,
-                BytesPerParam = bytesPerParameter,
-                Passes = passes,
-                Ms = timing.Median,
-                MsMin = timing.Min,
-                MsMax = timing.Max,
-                Gbps = gbps,
-                FractionOfBandwidth = gbps / machine.TriadGbps,
-                FractionOfBandwidth1T = gbps / machine.TriadGbps1T,
-            };
+            var row = Row(info, machine, length, sizeof(float) * elements, passes, timing);
             Say(FormattableString.Invariant($"optimizer {row.Name}: {row.Ms:F2} ms, {row.Gbps:F1} GB/s ({row.FractionOfBandwidth:P0} of the triad)"));
             yield return row;
             GC.Collect();
@@ -245,19 +230,16 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
         ["NovoGrad"] = (2, 7),    // θ g read; θ g m read, θ m written
     };
 
-    /// <summary>Muon's row of the optimizer table: one step on the first of <see cref="BenchSizes.MuonShapes"/>.</summary>
-    private OptimizerReport MuonRow(OptimizerInfo info, MachineReport machine)
+    private static OptimizerReport Row(OptimizerInfo info, MachineReport machine, long length, double bytesPerParameter, int passes, Timing timing)
     {
-        var (timing, parameter) = TimeMuon(info, sizes.MuonShapes[0]);
-        double bytesPerParameter = sizeof(float) * 5.0;
-        double gbps = bytesPerParameter * parameter.Length / (timing.Median * 1e-3) / 1e9;
-        var row = new OptimizerReport
+        double gbps = bytesPerParameter * length / (timing.Median * 1e-3) / 1e9;
+        return new OptimizerReport
         {
             Name = info.Name,
             Convention = info.Convention.ToString(),
-            Params = parameter.Length,
+            Params = length,
             BytesPerParam = bytesPerParameter,
-            Passes = 1,
+            Passes = passes,
             Ms = timing.Median,
             MsMin = timing.Min,
             MsMax = timing.Max,
@@ -265,6 +247,13 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
             FractionOfBandwidth = gbps / machine.TriadGbps,
             FractionOfBandwidth1T = gbps / machine.TriadGbps1T,
         };
+    }
+
+    /// <summary>Muon's row of the optimizer table: one step on the first of <see cref="BenchSizes.MuonShapes"/>.</summary>
+    private OptimizerReport MuonRow(OptimizerInfo info, MachineReport machine)
+    {
+        var (timing, parameter) = TimeMuon(info, sizes.MuonShapes[0]);
+        var row = Row(info, machine, parameter.Length, sizeof(float) * 5.0, 1, timing);
         Say(FormattableString.Invariant($"optimizer {row.Name}: {row.Ms:F2} ms on {parameter.Shape[0]} × {parameter.Shape[1]} (bounded by its GEMMs; see the Muon table)"));
         return row;
     }

@@ -66,17 +66,9 @@ public sealed class Madgrad<T> : Optimizer<T, MadgradOptions>
     {
         ArgumentNullException.ThrowIfNull(group);
         var o = group.Options;
-        bool fresh = !HasState(group, "x0");
-        T[] x0 = State(group, "x0");
+        T[] x0 = StateFromParameters(group, "x0");
         T[] sumOfSquares = State(group, "grad_sum_sq");
         T[] sum = State(group, "s");
-        if (fresh)
-        {
-            foreach (var run in group.Runs)
-            {
-                run.Value.Span.CopyTo(x0.AsSpan(run.Offset, run.Length));
-            }
-        }
 
         var kernel = new MadgradKernel<T>(
             T.CreateTruncating(o.WeightDecay),

@@ -102,18 +102,10 @@ public sealed class Prodigy<T> : Optimizer<T, ProdigyOptions>
         double t = group.StepCount;
         double correction = Math.Pow(1 - Math.Pow(o.Beta2, t), 0.5) / (1 - Math.Pow(o.Beta1, t));
         double dlr = d * o.LearningRate * correction;
-        bool fresh = !HasState(group, "params0");
-        T[] p0 = State(group, "params0");
+        T[] p0 = StateFromParameters(group, "params0");
         T[] m = State(group, "exp_avg");
         T[] v = State(group, "exp_avg_sq");
         T[] s = State(group, "grad_sum");
-        if (fresh)
-        {
-            foreach (var run in group.Runs)
-            {
-                run.Value.Span.CopyTo(p0.AsSpan(run.Offset, run.Length));
-            }
-        }
 
         var moments = new ProdigyMoments<T>(o.Beta1, o.Beta2, beta3, d, o.SafeguardWarmup ? d : dlr, o.InitialDistance);
         T numerator = T.Zero, denominator = T.Zero;

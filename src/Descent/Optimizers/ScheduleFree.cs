@@ -150,21 +150,7 @@ public abstract class ScheduleFree<T, TOptions> : Optimizer<T, TOptions>, IEvalu
     /// <summary>The z buffer, a copy of the parameters when first asked for.</summary>
     /// <param name="group">The group.</param>
     /// <returns>The flat z buffer.</returns>
-    private protected static T[] Z(ParameterGroup<T, TOptions> group)
-    {
-        ArgumentNullException.ThrowIfNull(group);
-        bool fresh = !HasState(group, "z");
-        T[] z = State(group, "z");
-        if (fresh)
-        {
-            foreach (var run in group.Runs)
-            {
-                run.Value.Span.CopyTo(z.AsSpan(run.Offset, run.Length));
-            }
-        }
-
-        return z;
-    }
+    private protected static T[] Z(ParameterGroup<T, TOptions> group) => StateFromParameters(group, "z");
 
     /// <inheritdoc/>
     public IDisposable UseEvaluationPoint()

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Fromage{T}"/>, with Optax's defaults (<c>optax.fromage</c>) in .NET names.</summary>
-public sealed record FromageOptions : OptimizerOptions
+public sealed record FromageOptions : OptimizerOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Fromage<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's default (min_norm 1e-6) and lr 1e-2 (the paper's).</summary>
     /// <remarks>Optax requires a learning rate; 1e-2 stands in for it.</remarks>
     public FromageOptions() => LearningRate = 1e-2;

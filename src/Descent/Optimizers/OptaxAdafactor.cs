@@ -3,8 +3,12 @@ using System.Numerics;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="OptaxAdafactor{T}"/>, with Optax's defaults (<c>optax.adafactor</c>) in .NET names.</summary>
-public sealed record OptaxAdafactorOptions : OptimizerOptions, IMomentumOptions
+public sealed record OptaxAdafactorOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new OptaxAdafactor<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults; the learning rate 1 stands for Optax's <c>learning_rate=None</c> (no scaling: ×1 is exact).</summary>
     public OptaxAdafactorOptions() => LearningRate = 1.0;
 

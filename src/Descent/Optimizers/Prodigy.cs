@@ -5,8 +5,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Prodigy{T}"/>, with Optax's defaults (<c>optax.contrib.prodigy</c>) in .NET names.</summary>
-public sealed record ProdigyOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record ProdigyOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Prodigy<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (lr 1 — a multiplier of the estimated rate — betas (0.9, 0.999), eps 1e-8, d₀ 1e-6).</summary>
     public ProdigyOptions() => LearningRate = 1.0;
 

@@ -76,8 +76,12 @@ public abstract record ScheduleFreeOptions : OptimizerOptions, IWeightDecayOptio
 }
 
 /// <summary>Options of <see cref="ScheduleFreeAdamW{T}"/>, with Optax's defaults (<c>optax.contrib.schedule_free_adamw</c>).</summary>
-public sealed record ScheduleFreeAdamWOptions : ScheduleFreeOptions
+public sealed record ScheduleFreeAdamWOptions : ScheduleFreeOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new ScheduleFreeAdamW<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (lr 0.0025, b1 0.9, b2 0.999, eps 1e-8, no decay, no warm-up).</summary>
     public ScheduleFreeAdamWOptions() => LearningRate = 0.0025;
 
@@ -97,8 +101,12 @@ public sealed record ScheduleFreeAdamWOptions : ScheduleFreeOptions
 }
 
 /// <summary>Options of <see cref="ScheduleFreeSgd{T}"/>, with Optax's defaults (<c>optax.contrib.schedule_free_sgd</c>).</summary>
-public sealed record ScheduleFreeSgdOptions : ScheduleFreeOptions
+public sealed record ScheduleFreeSgdOptions : ScheduleFreeOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new ScheduleFreeSgd<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (lr 1, b1 0.9, no decay, no warm-up).</summary>
     public ScheduleFreeSgdOptions() => LearningRate = 1.0;
 }

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Sm3{T}"/>, with Optax's defaults (<c>optax.sm3</c>) in .NET names.</summary>
-public sealed record Sm3Options : OptimizerOptions, IMomentumOptions
+public sealed record Sm3Options : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Sm3<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's default (momentum 0.9) and lr 1e-2.</summary>
     /// <remarks>Optax requires a learning rate; 1e-2 stands in for it. Optax fixes <c>scale_by_sm3</c>'s b2 = 1 and eps = 1e-8.</remarks>
     public Sm3Options() => LearningRate = 1e-2;

@@ -6,7 +6,6 @@ using Descent.Numerics;
 using Descent.Optimizers;
 using Descent.Pipeline;
 using Descent.Randomness;
-using Descent.Schedules;
 using Descent.Training;
 
 namespace Descent.Cli.Lab;

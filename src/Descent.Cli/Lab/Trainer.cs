@@ -134,7 +134,7 @@ internal static class Trainer
         var record = Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy);
         if (parallel?.StateBytes is var (perRank, total))
         {
-            record.Settings[StateMemoryKey] = string.Create(CultureInfo.InvariantCulture, $"{perRank / 1024.0:F1} KiB on this process, {total / 1024.0:F1} KiB on all {job.Parallel!.World.Size} together (measured after the first step)");
+            record.Settings[StateMemoryKey] = string.Create(CultureInfo.InvariantCulture, $"{perRank:N0} bytes ({perRank / 1024.0:F1} KiB) on this process, {total:N0} bytes on all {job.Parallel!.World.Size} together (measured after the first step)");
         }
 
         return (record, finished);

@@ -92,6 +92,10 @@ internal static class TrainCommand
                 parallel.Validate(job.Settings);
                 parallel.Parallel.CheckSameJob(SameEverywhere(job, data));
                 lab.MarkupLineInterpolated($"{parallel.Describe(job.Settings.BatchSize)}");
+                if (parallel.World.ThreadAdvice is { } advice)
+                {
+                    lab.MarkupLineInterpolated($"[yellow]Note:[/] {advice}");
+                }
             }
 
             using var stop = new CancellationTokenSource();

@@ -63,6 +63,11 @@ internal static class Report
 
             html.Append("</table>\n");
             Figure(html, folder, "losses");
+            if (mnist.Repeats is not null)
+            {
+                html.Append(SeedReport.Html(mnist));
+                Figure(html, folder, "losses_seeds");
+            }
         }
 
         html.Append("<h2>Files</h2>\n<ul>");

@@ -57,6 +57,10 @@ internal static class RunOutput
             }
 
             console.Write(table);
+            if (mnist.Repeats is not null)
+            {
+                console.Write(SeedReport.Table(mnist));
+            }
         }
     }
 

@@ -74,6 +74,23 @@ internal sealed class MnistRecord
     public int Iterations { get; set; }
 
     public List<LossCurveRecord> Runs { get; set; } = [];
+
+    /// <summary>
+    /// With <c>--seeds K</c> (or <c>--target</c>): every seed's runs, the first being <see cref="Runs"/>; null for a
+    /// single plain run.
+    /// </summary>
+    public List<SeedRunsRecord>? Repeats { get; set; }
+
+    /// <summary>The loss whose first crossing (on the smoothed curve) the summary counts iterations to; null: none asked.</summary>
+    public double? Target { get; set; }
+}
+
+/// <summary>One seed's comparison: the same optimizers, initialisation and batches drawn from <see cref="Seed"/>.</summary>
+internal sealed class SeedRunsRecord
+{
+    public long Seed { get; set; }
+
+    public List<LossCurveRecord> Runs { get; set; } = [];
 }
 
 /// <summary>One optimizer's training: <see cref="Loss"/>[i] is the loss after update i, on that update's batch.</summary>
@@ -233,6 +250,10 @@ internal sealed class RunFolder
             }
 
             WriteAtomically(File("summary.csv"), summary.ToString(), files);
+            if (mnist.Repeats is not null)
+            {
+                WriteAtomically(File("seeds.csv"), SeedReport.Csv(mnist), files);
+            }
         }
 
         return files;

@@ -162,6 +162,7 @@ internal static class MnistExperiment
 
                 // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
                 results[index].TestAccuracy = Accuracy(networks[index], test, data.TestLabels);
+                results[index].TestLoss = TestLoss(networks[index], test, data.TestLabels);
             }));
         }
 
@@ -243,6 +244,21 @@ internal static class MnistExperiment
         }
 
         return labels.Length == 0 ? double.NaN : correct / labels.Length;
+    }
+
+    /// <summary>Mean cross-entropy over a data set, evaluated in chunks (evaluation mode).</summary>
+    public static double TestLoss<T>(Network<T> network, T[] inputs, int[] labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int chunk = 500;
+        double sum = 0;
+        for (int start = 0; start < labels.Length; start += chunk)
+        {
+            int n = Math.Min(chunk, labels.Length - start);
+            sum += n * double.CreateTruncating(network.Loss(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n)));
+        }
+
+        return labels.Length == 0 ? double.NaN : sum / labels.Length;
     }
 
     /// <summary>

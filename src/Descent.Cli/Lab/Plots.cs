@@ -39,6 +39,11 @@ internal static partial class Plots
             }
         }
 
+        if (record.Tune is { } tune)
+        {
+            DrawBudget(tune, folder.File("budget"), files);
+        }
+
         return files;
     }
 

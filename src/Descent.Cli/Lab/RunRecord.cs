@@ -23,6 +23,9 @@ internal sealed class RunRecord
     public TwoDRecord? TwoD { get; set; }
 
     public MnistRecord? Mnist { get; set; }
+
+    /// <summary>What <c>descent tune</c> found (the tuned configurations and budget curves); null for other commands.</summary>
+    public Tuning.TuneRecord? Tune { get; set; }
 }
 
 /// <summary>Trajectories of several optimizers on one function of two variables.</summary>
@@ -104,6 +107,9 @@ internal sealed class LossCurveRecord
 
     /// <summary>Mean of the last 100 losses (or of all, when fewer): the summary's noise-free final loss.</summary>
     public double FinalLoss { get; set; }
+
+    /// <summary>Mean cross-entropy on the test set (the validation split when tuning) after training; null when not measured.</summary>
+    public double? TestLoss { get; set; }
 
     /// <summary>Accuracy on the official test set after training (null when not measured).</summary>
     public double? TestAccuracy { get; set; }

@@ -85,6 +85,7 @@ internal static class Program
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(Tuning.TuneCommand.Create(console));
         root.Subcommands.Add(Tuning.StudyCommand.Create(console));
+        root.Subcommands.Add(Tuning.LrFindCommand.Create(console));
         return root;
     }
 }

@@ -233,32 +233,26 @@ internal static class MnistExperiment
 
     /// <summary>Test-set accuracy, evaluated in chunks so the activations stay small.</summary>
     public static double Accuracy<T>(Network<T> network, T[] inputs, int[] labels)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        const int chunk = 500;
-        double correct = 0;
-        for (int start = 0; start < labels.Length; start += chunk)
-        {
-            int n = Math.Min(chunk, labels.Length - start);
-            correct += n * network.Accuracy(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n));
-        }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MeanOverChunks(labels.Length, (start, n) => network.Accuracy(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n)));
 
-        return labels.Length == 0 ? double.NaN : correct / labels.Length;
-    }
-
-    /// <summary>Mean cross-entropy over a data set, evaluated in chunks (evaluation mode).</summary>
+    /// <summary>Mean cross-entropy over a data set (evaluation mode), in chunks.</summary>
     public static double TestLoss<T>(Network<T> network, T[] inputs, int[] labels)
-        where T : unmanaged, IFloatingPointIeee754<T>
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MeanOverChunks(labels.Length, (start, n) => double.CreateTruncating(network.Loss(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n))));
+
+    /// <summary>The example-weighted mean of a per-chunk mean over 500-example chunks; NaN for no examples.</summary>
+    private static double MeanOverChunks(int count, Func<int, int, double> chunkMean)
     {
         const int chunk = 500;
         double sum = 0;
-        for (int start = 0; start < labels.Length; start += chunk)
+        for (int start = 0; start < count; start += chunk)
         {
-            int n = Math.Min(chunk, labels.Length - start);
-            sum += n * double.CreateTruncating(network.Loss(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n)));
+            int n = Math.Min(chunk, count - start);
+            sum += n * chunkMean(start, n);
         }
 
-        return labels.Length == 0 ? double.NaN : sum / labels.Length;
+        return count == 0 ? double.NaN : sum / count;
     }
 
     /// <summary>

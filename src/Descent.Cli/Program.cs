@@ -86,6 +86,7 @@ internal static class Program
         root.Subcommands.Add(Tuning.TuneCommand.Create(console));
         root.Subcommands.Add(Tuning.StudyCommand.Create(console));
         root.Subcommands.Add(Tuning.LrFindCommand.Create(console));
+        root.Subcommands.Add(Tuning.ExplainCommand.Create(console));
         return root;
     }
 }

@@ -65,6 +65,11 @@ internal static class CompareMnistCommand
         }
 
         LabOptimizers.Validate(specs, conventions);
+        if (settings.Schedule is not null && specs.FirstOrDefault(s => LabOptimizers.NeedsClosure(s, conventions)) is { } closure)
+        {
+            throw new UsageException($"--schedule does not apply to '{closure.Text}': L-BFGS controls its own step length (its line search).");
+        }
+
         var (seeds, target) = seedOptions?.Read(parse, settings.Seed) ?? (1, null);
         if (reproduceBook && (seeds > 1 || target is not null))
         {

@@ -45,6 +45,11 @@ internal static class TrainCommand
                 var spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
                 var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
                 LabOptimizers.Validate([spec], convention);
+                if (LabOptimizers.NeedsClosure(spec, convention))
+                {
+                    throw new UsageException($"--optimizer '{spec.Text}': train checkpoints an update pipeline, which L-BFGS does not use; run L-BFGS with compare-mnist (one fixed batch, see --help).");
+                }
+
                 data = LabDataLoader.Load(parse.GetValue(mnist.Data));
                 var settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
                 job = new TrainJob(settings, spec, mnist.IsDouble(parse), RunFolder.CreateOrDefault(parse.GetValue(output)), parse.GetValue(every), null);

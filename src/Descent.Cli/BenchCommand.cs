@@ -96,7 +96,7 @@ internal static class BenchCommand
 
         var parse = command.Parse(iterations is int n ? ["--iterations", n.ToString(CultureInfo.InvariantCulture)] : []);
         long start = Stopwatch.GetTimestamp();
-        CompareMnistCommand.Execute(console, parse, mnist, "compare", null, Conventions.Book, reproduceBook: false, check: null);
+        CompareMnistCommand.Execute(console, parse, mnist, null, "compare", null, Conventions.Book, reproduceBook: false, check: null);
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 

@@ -96,7 +96,7 @@ internal static class BenchCommand
 
         var parse = command.Parse(iterations is int n ? ["--iterations", n.ToString(CultureInfo.InvariantCulture)] : []);
         long start = Stopwatch.GetTimestamp();
-        CompareMnistCommand.Execute(console, parse, mnist, "compare", null, Conventions.Book, reproduceBook: false, check: null);
+        CompareMnistCommand.Execute(console, parse, mnist, null, "compare", null, Conventions.Book, reproduceBook: false, check: null);
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
@@ -131,6 +131,11 @@ internal static class BenchCommand
         var console = TableConsole(output);
         console.WriteLine(Invariant($"descent bench --distributed ({report.Mode}) {report.Date}: {report.Ranks} ranks, {report.LocalRanks} on this host, {report.ThreadsPerRank} compute thread(s) per rank; {report.MpiLibrary}"));
         console.WriteLine($"flush-to-zero: {(report.FlushToZero ? "on" : "off (not supported here)")}");
+        if (report.ThreadAdvice is { } advice)
+        {
+            console.WriteLine("note: " + advice);
+        }
+
         var reduce = new Table().Title("MPI_Allreduce (sum, float, in place; slowest rank)").AddColumns("floats", "per call", "ms (min / median / max)", "GB/s (buffer)", "GB/s (bus)");
         foreach (var r in report.AllReduce)
         {

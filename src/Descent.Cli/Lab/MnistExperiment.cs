@@ -67,6 +67,14 @@ internal sealed record MnistSettings
         + (WeightDecay > 0 ? string.Create(CultureInfo.InvariantCulture, $", weight decay {WeightDecay}") : string.Empty);
 }
 
+/// <summary>The lab's data scaled to <typeparamref name="T"/> once, shared by every seed of a comparison.</summary>
+internal sealed record ScaledData<T>(LabData Data, TensorDataset<T> Train, T[] Test)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static ScaledData<T> From(LabData data) =>
+        new(data, MnistExperiment.Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage), LabData.Scale<T>(data.TestPixels));
+}
+
 /// <summary>
 /// The book's MNIST comparison (ch06/optimizer_compare_mnist.py), computing only: one generator seeded once builds
 /// the networks in order, then draws every iteration's batch (with replacement, <c>np.random.choice</c>); each
@@ -86,6 +94,19 @@ internal static class MnistExperiment
     public static MnistRecord Run<T>(LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, Action<IReadOnlyList<ProgressWork>> runWork)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var (work, collect) = Prepare(ScaledData<T>.From(data), settings, specs);
+        runWork(work);
+        return collect();
+    }
+
+    /// <summary>
+    /// Builds the networks and draws the batches of one comparison, without training: the work items train, and
+    /// <c>Collect</c> (after they ran) returns the record. Several comparisons (seeds) can then share one pool of threads.
+    /// </summary>
+    public static (IReadOnlyList<ProgressWork> Work, Func<MnistRecord> Collect) Prepare<T>(ScaledData<T> scaled, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var data = scaled.Data;
         if (data.PixelsPerImage != 784)
         {
             throw new InvalidDataException($"The MNIST networks take 28×28 images; the data has {data.PixelsPerImage} pixels per image.");
@@ -114,8 +135,8 @@ internal static class MnistExperiment
             sources[k].Inner = new MersenneTwister(unchecked((uint)settings.Seed + 1 + (uint)k));
         }
 
-        var train = Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage);
-        T[] test = LabData.Scale<T>(data.TestPixels);
+        var train = scaled.Train;
+        T[] test = scaled.Test;
         var record = new MnistRecord
         {
             Network = settings.NetworkDescription,
@@ -139,15 +160,20 @@ internal static class MnistExperiment
                 }
 
                 // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
-                (results[index].TestAccuracy, results[index].EvaluatedAt) = optimizer is null
-                    ? (Accuracy(networks[index], test, data.TestLabels), null)
-                    : Evaluate(networks[index], optimizer, test, data.TestLabels);
+                using (optimizer as IEvaluationPoint<T> is { } point ? point.UseEvaluationPoint() : null)
+                {
+                    results[index].TestAccuracy = Accuracy(networks[index], test, data.TestLabels);
+                    results[index].TestLoss = TestLoss(networks[index], test, data.TestLabels);
+                    results[index].EvaluatedAt = optimizer is IEvaluationPoint<T> ? EvaluationPointNote : null;
+                }
             }));
         }
 
-        runWork(work);
-        record.Runs.AddRange(results);
-        return record;
+        return (work, () =>
+        {
+            record.Runs.AddRange(results);
+            return record;
+        });
     }
 
     /// <summary>
@@ -182,10 +208,12 @@ internal static class MnistExperiment
     }
 
     /// <summary>The update pipeline a spec and the settings declare over <paramref name="network"/>: the optimizer, then the schedule if any.</summary>
-    public static UpdatePipeline<T> Pipeline<T>(Network<T> network, OptimizerSpec spec, MnistSettings settings)
+    public static UpdatePipeline<T> Pipeline<T>(
+        Network<T> network, OptimizerSpec spec, MnistSettings settings, Func<IReadOnlyList<Parameter<T>>, Func<IReadOnlyList<Parameter<T>>, IOptimizer<T>>, IOptimizer<T>>? shard = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var builder = UpdatePipeline.For(network.Parameters).Optimizer(LabOptimizers.Create(spec, network.Parameters, settings.Conventions));
+        IOptimizer<T> Create(IReadOnlyList<Parameter<T>> parameters) => LabOptimizers.Create(spec, parameters, settings.Conventions);
+        var builder = UpdatePipeline.For(network.Parameters).Optimizer(shard is null ? Create(network.Parameters) : shard(network.Parameters, Create));
         if (settings.Schedule is { } schedule)
         {
             builder.Schedule(ScheduleExpression.Parse(schedule));
@@ -245,17 +273,26 @@ internal static class MnistExperiment
 
     /// <summary>Test-set accuracy, evaluated in chunks so the activations stay small.</summary>
     public static double Accuracy<T>(Network<T> network, T[] inputs, int[] labels)
-        where T : unmanaged, IFloatingPointIeee754<T>
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MeanOverChunks(labels.Length, (start, n) => network.Accuracy(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n)));
+
+    /// <summary>Mean cross-entropy over a data set (evaluation mode), in chunks.</summary>
+    public static double TestLoss<T>(Network<T> network, T[] inputs, int[] labels)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MeanOverChunks(labels.Length, (start, n) => double.CreateTruncating(network.Loss(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n))));
+
+    /// <summary>The example-weighted mean of a per-chunk mean over 500-example chunks; NaN for no examples.</summary>
+    private static double MeanOverChunks(int count, Func<int, int, double> chunkMean)
     {
         const int chunk = 500;
-        double correct = 0;
-        for (int start = 0; start < labels.Length; start += chunk)
+        double sum = 0;
+        for (int start = 0; start < count; start += chunk)
         {
-            int n = Math.Min(chunk, labels.Length - start);
-            correct += n * network.Accuracy(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n));
+            int n = Math.Min(chunk, count - start);
+            sum += n * chunkMean(start, n);
         }
 
-        return labels.Length == 0 ? double.NaN : correct / labels.Length;
+        return count == 0 ? double.NaN : sum / count;
     }
 
     /// <summary>

@@ -47,6 +47,12 @@ internal static class Report
             Figure(html, folder, "values");
         }
 
+        if (record.Tune is { } tune)
+        {
+            html.Append(Tuning.TuneReport.Html(tune));
+            Figure(html, folder, "budget");
+        }
+
         if (record.Mnist is { } mnist)
         {
             html.Append("<h2>Training: ").Append(Encode(mnist.Network)).Append("</h2>\n<p>Data: ").Append(Encode(mnist.Data))
@@ -68,6 +74,11 @@ internal static class Report
             }
 
             Figure(html, folder, "losses");
+            if (mnist.Repeats is not null)
+            {
+                html.Append(SeedReport.Html(mnist));
+                Figure(html, folder, "losses_seeds");
+            }
         }
 
         html.Append("<h2>Files</h2>\n<ul>");

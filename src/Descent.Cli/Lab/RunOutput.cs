@@ -42,6 +42,11 @@ internal static class RunOutput
             console.Write(table);
         }
 
+        if (record.Tune is { } tune)
+        {
+            console.Write(Tuning.TuneReport.Table(tune));
+        }
+
         if (record.Mnist is { } mnist)
         {
             var table = new Table().Title(Markup.Escape($"{mnist.Network}, {mnist.Iterations} iterations, batch {mnist.BatchSize}, {mnist.Precision}"));
@@ -60,6 +65,11 @@ internal static class RunOutput
             if (mnist.Runs.Any(r => r.EvaluatedAt is not null))
             {
                 console.WriteLine("(at x): test accuracy at the " + MnistExperiment.EvaluationPointNote + ".");
+            }
+
+            if (mnist.Repeats is not null)
+            {
+                console.Write(SeedReport.Table(mnist));
             }
         }
     }

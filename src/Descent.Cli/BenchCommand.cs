@@ -96,7 +96,7 @@ internal static class BenchCommand
 
         var parse = command.Parse(iterations is int n ? ["--iterations", n.ToString(CultureInfo.InvariantCulture)] : []);
         long start = Stopwatch.GetTimestamp();
-        CompareMnistCommand.Execute(console, parse, mnist, "compare", null, Conventions.Book, reproduceBook: false, check: null);
+        CompareMnistCommand.Execute(console, parse, mnist, null, "compare", null, Conventions.Book, reproduceBook: false, check: null);
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
@@ -131,6 +131,11 @@ internal static class BenchCommand
         var console = TableConsole(output);
         console.WriteLine(Invariant($"descent bench --distributed ({report.Mode}) {report.Date}: {report.Ranks} ranks, {report.LocalRanks} on this host, {report.ThreadsPerRank} compute thread(s) per rank; {report.MpiLibrary}"));
         console.WriteLine($"flush-to-zero: {(report.FlushToZero ? "on" : "off (not supported here)")}");
+        if (report.ThreadAdvice is { } advice)
+        {
+            console.WriteLine("note: " + advice);
+        }
+
         var reduce = new Table().Title("MPI_Allreduce (sum, float, in place; slowest rank)").AddColumns("floats", "per call", "ms (min / median / max)", "GB/s (buffer)", "GB/s (bus)");
         foreach (var r in report.AllReduce)
         {
@@ -186,13 +191,14 @@ internal static class BenchCommand
         console.WriteLine(Invariant(
             $"machine: STREAM triad {m.TriadGbps:F1} GB/s all cores, {m.TriadGbps1T:F1} GB/s one thread; FMA peak {m.FmaGflopsAll:F0} GFLOP/s all cores, {m.FmaGflops1T:F0} one core"));
 
-        var optimizers = new Table().Title("Step() on float parameters").AddColumns("optimizer", "params", "bytes/param", "ms (min / median / max)", "GB/s", "of triad (1 thread)", "of triad (all)");
+        var optimizers = new Table().Title("Step() on float parameters").AddColumns("optimizer", "params", "bytes/param", "passes", "ms (min / median / max)", "GB/s", "of triad (1 thread)", "of triad (all)");
         foreach (var o in report.Optimizers)
         {
             optimizers.AddRow(
                 Markup.Escape(o.Name),
                 o.Params.ToString("N0", CultureInfo.InvariantCulture),
                 Invariant($"{o.BytesPerParam:F0}"),
+                Invariant($"{o.Passes}"),
                 Invariant($"{o.MsMin:F2} / {o.Ms:F2} / {o.MsMax:F2}"),
                 Invariant($"{o.Gbps:F1}"),
                 Invariant($"{o.FractionOfBandwidth1T:P0}"),
@@ -208,6 +214,14 @@ internal static class BenchCommand
         }
 
         console.Write(gemm);
+
+        var muon = new Table().Title("Muon's step (Newton–Schulz, 5 iterations, on the float GEMM)").AddColumns("matrix", "ms (min / median / max)", "GFLOP/s", "of FMA peak");
+        foreach (var u in report.Muon)
+        {
+            muon.AddRow(Invariant($"{u.Rows} × {u.Columns}"), Invariant($"{u.MsMin:F1} / {u.Ms:F1} / {u.MsMax:F1}"), Invariant($"{u.Gflops:F1}"), Invariant($"{u.FractionOfPeak:P0}"));
+        }
+
+        console.Write(muon);
 
         var train = new Table().Title("One training iteration (forward, backward, Step())").AddColumns("network", "batch", "optimizer", "dtype", "ms (min / median / max)");
         foreach (var t in report.TrainStep)

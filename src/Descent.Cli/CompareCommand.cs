@@ -16,11 +16,12 @@ internal static class CompareCommand
         var reproduce = CompareMnistCommand.ReproduceOption();
         var check = CompareMnistCommand.CheckOption();
         var output = LabOptions.Out();
+        var seeds = new SeedOptions();
         var command = new Command(
             "compare",
             "Reproduce the book's comparison (ch. 6.1): SGD, Momentum, AdaGrad and Adam on f(x, y) = x²/20 + y² (figure 6-8) "
             + "and training the 784-100-100-100-100-10 network on MNIST (figure 6-9), with a summary table and report.html.");
-        foreach (var option in mnist.All.Concat([steps, reproduce, check, output]))
+        foreach (var option in mnist.All.Concat([steps, reproduce, check, output]).Concat(seeds.All))
         {
             command.Options.Add(option);
         }
@@ -30,7 +31,7 @@ internal static class CompareCommand
             var f = TestFunction.Bowl;
             int n = parse.GetValue(steps);
             var twoD = TwoDExperiment.Run(f, f.Start, n, TwoDExperiment.BookOptimizers, Conventions.Book);
-            var record = CompareMnistCommand.Execute(console, parse, mnist, "compare", null, Conventions.Book, parse.GetValue(reproduce), parse.GetValue(check));
+            var record = CompareMnistCommand.Execute(console, parse, mnist, seeds, "compare", null, Conventions.Book, parse.GetValue(reproduce), parse.GetValue(check));
             record.TwoD = twoD;
             record.Settings["2-D function"] = f.ToString();
             record.Settings["2-D start, steps"] = string.Create(CultureInfo.InvariantCulture, $"({f.Start.X}, {f.Start.Y}), {n}");

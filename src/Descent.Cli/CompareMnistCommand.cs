@@ -16,15 +16,16 @@ internal static class CompareMnistCommand
         var reproduce = ReproduceOption();
         var check = CheckOption();
         var output = LabOptions.Out();
+        var seeds = new SeedOptions();
         var command = new Command("compare-mnist", "Train the book's MNIST network with several optimizers on the same batches and compare their loss curves (the book's figure 6-9).");
-        foreach (var option in mnist.All.Concat([optimizers, conventions, reproduce, check, output]))
+        foreach (var option in mnist.All.Concat([optimizers, conventions, reproduce, check, output]).Concat(seeds.All))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(parse =>
         {
-            var record = Execute(console, parse, mnist, "compare-mnist", parse.GetValue(optimizers), LabOptions.ParseConventions(parse.GetValue(conventions)!), parse.GetValue(reproduce), parse.GetValue(check));
+            var record = Execute(console, parse, mnist, seeds, "compare-mnist", parse.GetValue(optimizers), LabOptions.ParseConventions(parse.GetValue(conventions)!), parse.GetValue(reproduce), parse.GetValue(check));
             RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
             return ReportDivergence(console, record);
         });
@@ -44,7 +45,7 @@ internal static class CompareMnistCommand
     };
 
     /// <summary>Runs the MNIST part for compare and compare-mnist and returns the record (not yet saved).</summary>
-    public static RunRecord Execute(IAnsiConsole console, ParseResult parse, MnistOptions mnist, string command, string[]? optimizerTexts, Conventions conventions, bool reproduceBook, string? check)
+    public static RunRecord Execute(IAnsiConsole console, ParseResult parse, MnistOptions mnist, SeedOptions? seedOptions, string command, string[]? optimizerTexts, Conventions conventions, bool reproduceBook, string? check)
     {
         var specs = optimizerTexts is { Length: > 0 }
             ? OptimizerSpec.WithUniqueLabels([.. optimizerTexts.Select(OptimizerSpec.Parse)])
@@ -69,7 +70,15 @@ internal static class CompareMnistCommand
             throw new UsageException($"--schedule does not apply to '{closure.Text}': L-BFGS controls its own step length (its line search).");
         }
 
-        var result = MnistOptions.Run(console, data, settings, specs, useDouble);
+        var (seeds, target) = seedOptions?.Read(parse, settings.Seed) ?? (1, null);
+        if (reproduceBook && (seeds > 1 || target is not null))
+        {
+            throw new UsageException("--reproduce-book is the book's single run; it cannot be combined with --seeds or --target.");
+        }
+
+        var result = seeds > 1 || target is not null
+            ? SeedRepeats.Run(console, data, settings, specs, useDouble, seeds, target)
+            : MnistOptions.Run(console, data, settings, specs, useDouble);
         var record = new RunRecord
         {
             Command = command + (reproduceBook ? " --reproduce-book" : string.Empty),

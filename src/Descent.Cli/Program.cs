@@ -106,6 +106,10 @@ internal static class Program
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(Tuning.TuneCommand.Create(console));
+        root.Subcommands.Add(Tuning.StudyCommand.Create(console));
+        root.Subcommands.Add(Tuning.LrFindCommand.Create(console));
+        root.Subcommands.Add(Tuning.ExplainCommand.Create(console));
         return root;
     }
 

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Descent.Checkpoints;
 using Descent.Cli.Lab;
+using Descent.Distributed;
 using Spectre.Console;
 
 namespace Descent.Cli;
@@ -28,14 +30,28 @@ internal static class TrainCommand
             HelpName = "PATH",
         };
         var output = LabOptions.Out();
+        var shard = new Option<bool>("--shard-optimizer-state")
+        {
+            Description = "Under mpiexec: ZeRO-1, each process keeps and updates the optimizer state of 1/N of the parameters (element-wise optimizers; checkpoints hold the whole state).",
+        };
         var command = new Command("train", "Train the MNIST network with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly.");
-        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output]))
+        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, shard]))
         {
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        // Under mpiexec or srun every process runs this command as one rank; a failure on any rank ends the whole job.
+        command.SetAction(parse => MpiCommunicator.IsLaunchedByMpi
+            ? DistributedJob.Run(world => Train(parse, new ParallelTraining(world, parse.GetValue(shard))))
+            : parse.GetValue(shard)
+                ? throw new UsageException("--shard-optimizer-state splits the optimizer state over MPI processes: start the run with mpiexec, e.g. mpiexec -n 2 descent train --shard-optimizer-state.")
+                : Train(parse, null));
+        return command;
+
+        int Train(ParseResult parse, ParallelTraining? parallel)
         {
+            // Rank 0 speaks for the job; the other ranks compute silently.
+            var lab = parallel is { Writes: false } ? Silent() : console;
             string? resumeFrom = parse.GetValue(resume) is { } r ? CheckpointPath(r) : null;
             TrainJob job;
             LabData data;
@@ -51,7 +67,7 @@ internal static class TrainCommand
 
                 data = LabDataLoader.Load(parse.GetValue(mnist.Data));
                 var settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
-                job = new TrainJob(settings, spec, mnist.IsDouble(parse), RunFolder.CreateOrDefault(parse.GetValue(output)), parse.GetValue(every), null);
+                job = new TrainJob(settings, spec, mnist.IsDouble(parse), Folder(parse.GetValue(output), parallel), parse.GetValue(every), null, parallel);
             }
             else
             {
@@ -71,15 +87,26 @@ internal static class TrainCommand
                 }
 
                 data = LabDataLoader.Load(settings.DataDirectory);
-                var folder = parse.GetValue(output) is { } o ? RunFolder.CreateOrDefault(o) : new RunFolder(Path.GetDirectoryName(resumeFrom)!);
-                job = new TrainJob(settings, spec, useDouble, folder, parse.GetValue(every), resumeFrom);
+                var folder = parse.GetValue(output) is { } o ? Folder(o, parallel) : new RunFolder(Path.GetDirectoryName(resumeFrom)!);
+                job = new TrainJob(settings, spec, useDouble, folder, parse.GetValue(every), resumeFrom, parallel);
             }
 
-            console.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
-            console.MarkupLineInterpolated($"Seed: [bold]{job.Settings.Seed}[/]. {LabDenormals.Describe(job.Settings.FlushDenormals)}");
+            lab.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
+            lab.MarkupLineInterpolated($"Seed: [bold]{job.Settings.Seed}[/]. {LabDenormals.Describe(job.Settings.FlushDenormals)}");
             if (resumeFrom is not null)
             {
-                console.MarkupLineInterpolated($"Resuming from {resumeFrom}.");
+                lab.MarkupLineInterpolated($"Resuming from {resumeFrom}.");
+            }
+
+            if (parallel is not null)
+            {
+                parallel.Validate(job.Settings);
+                parallel.Parallel.CheckSameJob(SameEverywhere(job, data));
+                lab.MarkupLineInterpolated($"{parallel.Describe(job.Settings.BatchSize)}");
+                if (parallel.World.ThreadAdvice is { } advice)
+                {
+                    lab.MarkupLineInterpolated($"[yellow]Note:[/] {advice}");
+                }
             }
 
             using var stop = new CancellationTokenSource();
@@ -96,12 +123,22 @@ internal static class TrainCommand
             Console.CancelKeyPress += OnCancel;
             try
             {
-                var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(console, work, 1), stop.Token);
-                RunOutput.Finish(console, record, job.Folder);
-                console.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
+                var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(lab, work, 1), stop.Token);
+                if (parallel is { Writes: false })
+                {
+                    return finished ? 0 : Program.Interrupted;
+                }
+
+                RunOutput.Finish(lab, record, job.Folder);
+                if (record.Settings.TryGetValue(Trainer.StateMemoryKey, out var memory))
+                {
+                    lab.MarkupLineInterpolated($"Optimizer state: {memory}.");
+                }
+
+                lab.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
                 if (!finished)
                 {
-                    console.MarkupLineInterpolated($"Interrupted after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
+                    lab.MarkupLineInterpolated($"Interrupted after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
                     return Program.Interrupted;
                 }
 
@@ -111,9 +148,31 @@ internal static class TrainCommand
             {
                 Console.CancelKeyPress -= OnCancel;
             }
-        });
-        return command;
+        }
     }
+
+    /// <summary>The run folder: created by the rank that writes, only named on the others.</summary>
+    private static RunFolder Folder(string? requested, ParallelTraining? parallel) =>
+        parallel is { Writes: false } ? new RunFolder(requested ?? "runs") : RunFolder.CreateOrDefault(requested);
+
+    /// <summary>
+    /// What every rank must share: the settings (bar the data folder's path, which may differ between hosts) and the
+    /// training data's content.
+    /// </summary>
+    private static string SameEverywhere(TrainJob job, LabData data)
+    {
+        var settings = Trainer.Describe(job).Where(kv => kv.Key != "data").Select(kv => $"{kv.Key}={kv.Value}");
+        ulong pixels = ParameterHash.Of<byte>(data.TrainPixels), labels = ParameterHash.Of<int>(data.TrainLabels);
+        return string.Create(CultureInfo.InvariantCulture, $"{string.Join("; ", settings)}; resume={job.ResumeFrom}; training data {pixels:x16}/{labels:x16}");
+    }
+
+    private static IAnsiConsole Silent() => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(TextWriter.Null),
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+    });
 
     private static string CheckpointPath(string path)
     {

@@ -182,6 +182,10 @@ internal static class OptionBinder
         ["MaxEvaluations"] = "max_eval",
         ["LineSearch"] = "line_search_fn",
         ["EpsilonRoot"] = "eps_root",
+        ["InitialDistance"] = "estim_lr0",
+        ["DistanceCoefficient"] = "estim_lr_coef",
+        ["NewtonSchulzSteps"] = "ns_steps",
+        ["AdjustLearningRate"] = "adjust_lr_fn",
     };
 
     /// <summary>Optax's argument names for options whose catalog name is PyTorch's (<c>learning_rate</c> for <c>lr</c>, <c>b1</c> for <c>betas[0]</c>).</summary>
@@ -190,6 +194,7 @@ internal static class OptionBinder
         ["learning_rate"] = "LearningRate",
         ["b1"] = "Beta1",
         ["b2"] = "Beta2",
+        ["b3"] = "Beta3",
     };
 
     /// <summary>.NET property pairs that PyTorch takes as one tuple option.</summary>

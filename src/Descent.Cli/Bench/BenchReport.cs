@@ -31,6 +31,9 @@ internal sealed class BenchReport
 
     public List<GemmReport> Gemm { get; } = [];
 
+    /// <summary>Muon's step (Newton–Schulz on the GEMM) per matrix shape, against the FMA peak.</summary>
+    public List<MuonReport> Muon { get; } = [];
+
     public List<TrainStepReport> TrainStep { get; } = [];
 
     /// <summary>Wall time of <c>descent compare</c>'s MNIST part; null when it was not run.</summary>
@@ -83,6 +86,9 @@ internal sealed class OptimizerReport
     /// <summary>Least bytes a step must move per parameter: θ read and written, g read, each state tensor read and written.</summary>
     public double BytesPerParam { get; init; }
 
+    /// <summary>Passes over memory per step (two for the methods that need a norm or an inner product first).</summary>
+    public int Passes { get; init; } = 1;
+
     /// <summary>Median milliseconds per <c>Step()</c>.</summary>
     public double Ms { get; init; }
 
@@ -99,6 +105,25 @@ internal sealed class OptimizerReport
     /// <summary><see cref="Gbps"/> over the one-thread triad (the kernels run on one thread).</summary>
     [JsonPropertyName("fraction_of_bandwidth_1t")]
     public double FractionOfBandwidth1T { get; init; }
+}
+
+internal sealed class MuonReport
+{
+    public int Rows { get; init; }
+
+    public int Columns { get; init; }
+
+    public double Ms { get; init; }
+
+    public double MsMin { get; init; }
+
+    public double MsMax { get; init; }
+
+    /// <summary>Newton–Schulz flops per second: 2·k·(2m²n + m³) per step for an m × n matrix, m ≤ n.</summary>
+    public double Gflops { get; init; }
+
+    /// <summary>Of the all-core FMA peak.</summary>
+    public double FractionOfPeak { get; init; }
 }
 
 internal sealed class GemmReport

@@ -39,6 +39,7 @@ internal sealed record BenchSizes
         FmaIterations = 10_000,
         FmaRepetitions = 2,
         OptimizerParameters = [64, 80],
+        MuonShapes = [[64, 80], [80, 32]],
         GemmSize = 48,
         Warmups = 1,
         WarmupSeconds = 0,
@@ -61,6 +62,15 @@ internal sealed record BenchSizes
 
     /// <summary>Shape of the one parameter every optimizer updates: 1000 × 10000 = 10M floats (a matrix, so Adafactor factors it).</summary>
     public int[] OptimizerParameters { get; init; } = [1000, 10_000];
+
+    /// <summary>
+    /// The matrices Muon's Newton–Schulz step is timed on (its row in the optimizer table uses the first): a 10M-element
+    /// matrix would take seconds per step, and Muon's cost is the GEMMs, not the bytes.
+    /// </summary>
+    public int[][] MuonShapes { get; init; } = [[1024, 1024], [4096, 1024]];
+
+    /// <summary>Timed Muon steps per shape (each is hundreds of milliseconds).</summary>
+    public int MuonRepetitions { get; init; } = 5;
 
     /// <summary>Edge of the square GEMM.</summary>
     public int GemmSize { get; init; } = 1024;
@@ -118,6 +128,7 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
         };
         report.Optimizers.AddRange(Optimizers(report.Machine));
         report.Gemm.AddRange(Gemms(report.Machine));
+        report.Muon.AddRange(MuonSteps(report.Machine));
         report.TrainStep.AddRange(TrainSteps());
         if (compare is not null)
         {
@@ -183,32 +194,114 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
         float[] initial = (float[])values.Clone();
         foreach (var info in OptimizerCatalog.All)
         {
+            if (info.Name == "Muon")
+            {
+                yield return MuonRow(info, machine);
+                continue;
+            }
+
             initial.CopyTo(values, 0);
             var parameter = new Parameter<float>("w", values, gradients, shape);
             var optimizer = info.Create<float>([parameter]);
             var timing = Measure(optimizer.Step, calls: 1, large: true);
 
-            // Bytes the update must move at least: θ read and written, g read, each state tensor read and written.
+            // Bytes the update moves: θ read and written, g read, each state tensor read and written — or, for the
+            // methods that make more than one pass, what their passes read and write (their summaries list them).
             long stateElements = optimizer.SaveState().Parameters.Values.Sum(p => p.Buffers.Values.Sum(b => (long)b.Length));
-            double bytesPerParameter = sizeof(float) * (3.0 + (2.0 * stateElements / length));
-            double gbps = bytesPerParameter * length / (timing.Median * 1e-3) / 1e9;
-            var row = new OptimizerReport
-            {
-                Name = info.Name,
-                Convention = info.Convention.ToString(),
-                Params = length,
-                BytesPerParam = bytesPerParameter,
-                Ms = timing.Median,
-                MsMin = timing.Min,
-                MsMax = timing.Max,
-                Gbps = gbps,
-                FractionOfBandwidth = gbps / machine.TriadGbps,
-                FractionOfBandwidth1T = gbps / machine.TriadGbps1T,
-            };
+            var (passes, elements) = Passes.TryGetValue(info.Name, out var known) ? known : (1, 3.0 + (2.0 * stateElements / length));
+            var row = Row(info, machine, length, sizeof(float) * elements, passes, timing);
             Say(FormattableString.Invariant($"optimizer {row.Name}: {row.Ms:F2} ms, {row.Gbps:F1} GB/s ({row.FractionOfBandwidth:P0} of the triad)"));
             yield return row;
             GC.Collect();
         }
+    }
+
+    /// <summary>
+    /// Passes over memory and element reads plus writes per parameter of the optimizers that make more than one pass
+    /// (or leave a state tensor unwritten), from the passes their summaries describe.
+    /// </summary>
+    private static readonly Dictionary<string, (int Passes, double Elements)> Passes = new(StringComparer.Ordinal)
+    {
+        ["Lamb"] = (2, 10),       // θ g m v read, m v written; θ m v read, θ written
+        ["Prodigy"] = (2, 13),    // θ g θ₀ m v s read, m v s written; θ m v read, θ written
+        ["LARS"] = (2, 7),        // θ g read; θ g t read, θ t written
+        ["Fromage"] = (2, 5),     // θ g read; θ g read, θ written
+        ["NovoGrad"] = (2, 7),    // θ g read; θ g m read, θ m written
+    };
+
+    private static OptimizerReport Row(OptimizerInfo info, MachineReport machine, long length, double bytesPerParameter, int passes, Timing timing)
+    {
+        double gbps = bytesPerParameter * length / (timing.Median * 1e-3) / 1e9;
+        return new OptimizerReport
+        {
+            Name = info.Name,
+            Convention = info.Convention.ToString(),
+            Params = length,
+            BytesPerParam = bytesPerParameter,
+            Passes = passes,
+            Ms = timing.Median,
+            MsMin = timing.Min,
+            MsMax = timing.Max,
+            Gbps = gbps,
+            FractionOfBandwidth = gbps / machine.TriadGbps,
+            FractionOfBandwidth1T = gbps / machine.TriadGbps1T,
+        };
+    }
+
+    /// <summary>Muon's row of the optimizer table: one step on the first of <see cref="BenchSizes.MuonShapes"/>.</summary>
+    private OptimizerReport MuonRow(OptimizerInfo info, MachineReport machine)
+    {
+        var (timing, parameter) = TimeMuon(info, sizes.MuonShapes[0]);
+        var row = Row(info, machine, parameter.Length, sizeof(float) * 5.0, 1, timing);
+        Say(FormattableString.Invariant($"optimizer {row.Name}: {row.Ms:F2} ms on {parameter.Shape[0]} × {parameter.Shape[1]} (bounded by its GEMMs; see the Muon table)"));
+        return row;
+    }
+
+    /// <summary>Muon's step on each of <see cref="BenchSizes.MuonShapes"/>, against the FMA peak: its cost is the Newton–Schulz GEMMs.</summary>
+    private IEnumerable<MuonReport> MuonSteps(MachineReport machine)
+    {
+        var info = OptimizerCatalog.Find("Muon");
+        var defaults = (MuonOptions)info.Defaults;
+        foreach (int[] shape in sizes.MuonShapes)
+        {
+            var (timing, _) = TimeMuon(info, shape);
+            long m = Math.Min(shape[0], shape[1]), n = Math.Max(shape[0], shape[1]);
+
+            // Per iteration X·Xᵀ (m·n·m), A·A (m³) and B·X (m·m·n) multiply-adds, two flops each.
+            double flops = 2.0 * defaults.NewtonSchulzSteps * ((2.0 * m * m * n) + ((double)m * m * m));
+            double gflops = flops / (timing.Median * 1e-3) / 1e9;
+            var row = new MuonReport
+            {
+                Rows = shape[0],
+                Columns = shape[1],
+                Ms = timing.Median,
+                MsMin = timing.Min,
+                MsMax = timing.Max,
+                Gflops = gflops,
+                FractionOfPeak = gflops / machine.FmaGflopsAll,
+            };
+            Say(FormattableString.Invariant($"muon {row.Rows} × {row.Columns}: {row.Ms:F1} ms, {row.Gflops:F1} GFLOP/s ({row.FractionOfPeak:P0} of the FMA peak)"));
+            yield return row;
+        }
+    }
+
+    private (Timing Timing, Parameter<float> Parameter) TimeMuon(OptimizerInfo info, int[] shape)
+    {
+        int length = shape[0] * shape[1];
+        var random = new SeededRandom(3);
+        var parameter = new Parameter<float>("W", Normal(random, length), Normal(random, length), shape);
+        var optimizer = info.Create<float>([parameter], info.Defaults.WithLearningRate(0.02));
+        optimizer.Step();
+        double[] ms = new double[Math.Max(1, sizes.MuonRepetitions)];
+        for (int r = 0; r < ms.Length; r++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            optimizer.Step();
+            ms[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(ms);
+        return (new Timing(ms[0], ms[ms.Length / 2], ms[^1]), parameter);
     }
 
     private IEnumerable<GemmReport> Gemms(MachineReport machine)

@@ -52,8 +52,35 @@ internal static class LabOptimizers
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (info, options) = Options(spec, conventions);
-        return info.Create(parameters, options);
+        return info.Name == "Muon" ? MuonWithRest(spec, info, options, parameters, conventions) : info.Create(parameters, options);
     }
+
+    /// <summary>
+    /// Muon takes 2-D parameters only (as torch.optim.Muon), so the lab pairs it as its users do: Muon for the weight
+    /// matrices, another optimizer for biases and normalisation parameters, named by the lab-only option
+    /// <c>rest=SPEC</c> (default AdamW with its defaults), e.g. <c>muon:lr=0.02,rest=adamw(lr=3e-3,weight_decay=0)</c>.
+    /// </summary>
+    private static MatrixSplitOptimizer<T> MuonWithRest<T>(
+        OptimizerSpec spec, OptimizerInfo muon, OptimizerOptions options, IReadOnlyList<Parameter<T>> parameters, Conventions conventions)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rest = RestSpec(spec);
+        return new MatrixSplitOptimizer<T>(parameters, matrices => muon.Create(matrices, options), others => Create(rest, [.. others], conventions));
+    }
+
+    /// <summary>The spec of the optimizer that takes Muon's non-matrix parameters (<c>rest=</c>, default <c>adamw</c>).</summary>
+    public static OptimizerSpec RestSpec(OptimizerSpec spec)
+    {
+        string text = spec.RestText ?? "adamw";
+        var rest = OptimizerSpec.Parse(text);
+        if (rest.RestText is not null || Resolve(rest, Conventions.PyTorch).Name == "Muon")
+        {
+            throw new UsageException($"--optimizer '{spec.Text}': rest={text} must name an optimizer for biases and normalisation parameters, not another Muon pair.");
+        }
+
+        return rest;
+    }
+
 
     /// <summary>Creates the closure-driven optimizer (L-BFGS) a spec names over <paramref name="parameters"/>.</summary>
     public static IClosureOptimizer<T> CreateClosure<T>(OptimizerSpec spec, IReadOnlyList<Parameter<T>> parameters, Conventions conventions)
@@ -72,6 +99,11 @@ internal static class LabOptimizers
         OptimizerOptions options;
         try
         {
+            if (spec.RestText is not null && info.Name != "Muon")
+            {
+                throw new UsageException($"--optimizer '{spec.Text}': rest= pairs Muon with the optimizer of the non-matrix parameters; {info.Name} takes every parameter itself.");
+            }
+
             options = info.Options(spec.Options);
         }
         catch (ArgumentException e)
@@ -92,6 +124,10 @@ internal static class LabOptimizers
         foreach (var spec in specs)
         {
             _ = Options(spec, conventions);
+            if (spec.RestText is not null)
+            {
+                _ = Options(RestSpec(spec), conventions);
+            }
         }
     }
 

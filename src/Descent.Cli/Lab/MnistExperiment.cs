@@ -3,6 +3,7 @@ using System.Numerics;
 using Descent.Data;
 using Descent.NeuralNetworks;
 using Descent.Numerics;
+using Descent.Optimizers;
 using Descent.Pipeline;
 using Descent.Randomness;
 using Descent.Training;
@@ -66,6 +67,14 @@ internal sealed record MnistSettings
         + (WeightDecay > 0 ? string.Create(CultureInfo.InvariantCulture, $", weight decay {WeightDecay}") : string.Empty);
 }
 
+/// <summary>The lab's data scaled to <typeparamref name="T"/> once, shared by every seed of a comparison.</summary>
+internal sealed record ScaledData<T>(LabData Data, TensorDataset<T> Train, T[] Test)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static ScaledData<T> From(LabData data) =>
+        new(data, MnistExperiment.Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage), LabData.Scale<T>(data.TestPixels));
+}
+
 /// <summary>
 /// The book's MNIST comparison (ch06/optimizer_compare_mnist.py), computing only: one generator seeded once builds
 /// the networks in order, then draws every iteration's batch (with replacement, <c>np.random.choice</c>); each
@@ -85,6 +94,19 @@ internal static class MnistExperiment
     public static MnistRecord Run<T>(LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, Action<IReadOnlyList<ProgressWork>> runWork)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var (work, collect) = Prepare(ScaledData<T>.From(data), settings, specs);
+        runWork(work);
+        return collect();
+    }
+
+    /// <summary>
+    /// Builds the networks and draws the batches of one comparison, without training: the work items train, and
+    /// <c>Collect</c> (after they ran) returns the record. Several comparisons (seeds) can then share one pool of threads.
+    /// </summary>
+    public static (IReadOnlyList<ProgressWork> Work, Func<MnistRecord> Collect) Prepare<T>(ScaledData<T> scaled, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var data = scaled.Data;
         if (data.PixelsPerImage != 784)
         {
             throw new InvalidDataException($"The MNIST networks take 28×28 images; the data has {data.PixelsPerImage} pixels per image.");
@@ -113,8 +135,8 @@ internal static class MnistExperiment
             sources[k].Inner = new MersenneTwister(unchecked((uint)settings.Seed + 1 + (uint)k));
         }
 
-        var train = Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage);
-        T[] test = LabData.Scale<T>(data.TestPixels);
+        var train = scaled.Train;
+        T[] test = scaled.Test;
         var record = new MnistRecord
         {
             Network = settings.NetworkDescription,
@@ -130,21 +152,51 @@ internal static class MnistExperiment
             int index = k;
             work.Add(new ProgressWork(specs[k].Label, settings.Iterations, progress =>
             {
+                IOptimizer<T>? optimizer;
                 using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
                 using (settings.SequentialGemm ? Gemm.SequentialOrderScope() : null)
                 {
-                    results[index] = Train(networks[index], specs[index], train, indices, settings, progress);
+                    (results[index], optimizer) = Train(networks[index], specs[index], train, indices, settings, progress);
                 }
 
                 // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
-                results[index].TestAccuracy = Accuracy(networks[index], test, data.TestLabels);
+                using (optimizer as IEvaluationPoint<T> is { } point ? point.UseEvaluationPoint() : null)
+                {
+                    results[index].TestAccuracy = Accuracy(networks[index], test, data.TestLabels);
+                    results[index].TestLoss = TestLoss(networks[index], test, data.TestLabels);
+                    results[index].EvaluatedAt = optimizer is IEvaluationPoint<T> ? EvaluationPointNote : null;
+                }
             }));
         }
 
-        runWork(work);
-        record.Runs.AddRange(results);
-        return record;
+        return (work, () =>
+        {
+            record.Runs.AddRange(results);
+            return record;
+        });
     }
+
+    /// <summary>
+    /// Test accuracy at the point the optimizer says to evaluate at: Schedule-Free's average x (Optax's
+    /// <c>schedule_free_eval_params</c>) rather than the gradient point y it trains; the parameters are put back after.
+    /// </summary>
+    /// <returns>The accuracy, and where it was measured when that is not the trained parameters.</returns>
+    public static (double Accuracy, string? EvaluatedAt) Evaluate<T>(Network<T> network, IOptimizer<T> optimizer, T[] inputs, int[] labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (optimizer is not IEvaluationPoint<T> point)
+        {
+            return (Accuracy(network, inputs, labels), null);
+        }
+
+        using (point.UseEvaluationPoint())
+        {
+            return (Accuracy(network, inputs, labels), EvaluationPointNote);
+        }
+    }
+
+    /// <summary>What the record and the report say of a Schedule-Free run's test accuracy.</summary>
+    public const string EvaluationPointNote = "averaged point x (Schedule-Free's schedule_free_eval_params); the loss curve is at the gradient point y";
 
     public static Network<T> Build<T>(MnistSettings settings, IRandomSource random)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -156,10 +208,12 @@ internal static class MnistExperiment
     }
 
     /// <summary>The update pipeline a spec and the settings declare over <paramref name="network"/>: the optimizer, then the schedule if any.</summary>
-    public static UpdatePipeline<T> Pipeline<T>(Network<T> network, OptimizerSpec spec, MnistSettings settings)
+    public static UpdatePipeline<T> Pipeline<T>(
+        Network<T> network, OptimizerSpec spec, MnistSettings settings, Func<IReadOnlyList<Parameter<T>>, Func<IReadOnlyList<Parameter<T>>, IOptimizer<T>>, IOptimizer<T>>? shard = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var builder = UpdatePipeline.For(network.Parameters).Optimizer(LabOptimizers.Create(spec, network.Parameters, settings.Conventions));
+        IOptimizer<T> Create(IReadOnlyList<Parameter<T>> parameters) => LabOptimizers.Create(spec, parameters, settings.Conventions);
+        var builder = UpdatePipeline.For(network.Parameters).Optimizer(shard is null ? Create(network.Parameters) : shard(network.Parameters, Create));
         if (settings.Schedule is { } schedule)
         {
             builder.Schedule(ScheduleExpression.Parse(schedule));
@@ -193,17 +247,19 @@ internal static class MnistExperiment
         where T : unmanaged, IFloatingPointIeee754<T> =>
         new MiniBatchSampler<T>(train.Slice(0, batchSize), batchSize, BatchOrder.Sequential, new SeededRandom(0));
 
-    private static LossCurveRecord Train<T>(
+    /// <summary>Trains one network; returns its curve and the gradient-driven optimizer (null for a closure optimizer), which evaluation asks where to evaluate.</summary>
+    private static (LossCurveRecord Curve, IOptimizer<T>? Optimizer) Train<T>(
         Network<T> network, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var options = LoopOptions<T>(settings, new ProgressObserver(progress));
-        var loop = LabOptimizers.NeedsClosure(spec, settings.Conventions)
+        var pipeline = LabOptimizers.NeedsClosure(spec, settings.Conventions) ? null : Pipeline(network, spec, settings);
+        var loop = pipeline is null
             ? new TrainingLoop<T>(network, LabOptimizers.CreateClosure(spec, network.Parameters, settings.Conventions), FixedBatch(train, settings.BatchSize), options)
-            : new TrainingLoop<T>(network, Pipeline(network, spec, settings), new IndexedBatches<T>(train, settings.BatchSize, indices), options);
+            : new TrainingLoop<T>(network, pipeline, new IndexedBatches<T>(train, settings.BatchSize, indices), options);
         var result = loop.Run(settings.Iterations);
         double[] losses = [.. result.Losses];
-        return new LossCurveRecord
+        return (new LossCurveRecord
         {
             Label = spec.Label,
             Optimizer = $"{spec.Text} ({LabOptimizers.Describe(spec, settings.Conventions)})",
@@ -212,22 +268,31 @@ internal static class MnistExperiment
             Seconds = result.Seconds,
             DivergedAt = result.DivergedAt,
             DivergedLoss = result.DivergedLoss,
-        };
+        }, pipeline?.Optimizer);
     }
 
     /// <summary>Test-set accuracy, evaluated in chunks so the activations stay small.</summary>
     public static double Accuracy<T>(Network<T> network, T[] inputs, int[] labels)
-        where T : unmanaged, IFloatingPointIeee754<T>
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MeanOverChunks(labels.Length, (start, n) => network.Accuracy(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n)));
+
+    /// <summary>Mean cross-entropy over a data set (evaluation mode), in chunks.</summary>
+    public static double TestLoss<T>(Network<T> network, T[] inputs, int[] labels)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MeanOverChunks(labels.Length, (start, n) => double.CreateTruncating(network.Loss(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n))));
+
+    /// <summary>The example-weighted mean of a per-chunk mean over 500-example chunks; NaN for no examples.</summary>
+    private static double MeanOverChunks(int count, Func<int, int, double> chunkMean)
     {
         const int chunk = 500;
-        double correct = 0;
-        for (int start = 0; start < labels.Length; start += chunk)
+        double sum = 0;
+        for (int start = 0; start < count; start += chunk)
         {
-            int n = Math.Min(chunk, labels.Length - start);
-            correct += n * network.Accuracy(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n));
+            int n = Math.Min(chunk, count - start);
+            sum += n * chunkMean(start, n);
         }
 
-        return labels.Length == 0 ? double.NaN : correct / labels.Length;
+        return count == 0 ? double.NaN : sum / count;
     }
 
     /// <summary>

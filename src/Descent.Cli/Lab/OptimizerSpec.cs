@@ -9,8 +9,18 @@ namespace Descent.Cli.Lab;
 /// </summary>
 internal sealed record OptimizerSpec(string Name, IReadOnlyList<KeyValuePair<string, string>> Options, string Label)
 {
+    /// <summary>Muon's lab-only <c>rest=SPEC</c>: the optimizer of the parameters that are not matrices (null: AdamW).</summary>
+    public string? RestText { get; init; }
+
     /// <summary>The spec written back in command-line form (without the label).</summary>
-    public string Text => Options.Count == 0 ? Name : $"{Name}:{string.Join(",", Options.Select(o => $"{o.Key}={o.Value}"))}";
+    public string Text
+    {
+        get
+        {
+            var pairs = RestText is null ? Options : [.. Options, new("rest", RestText)];
+            return pairs.Count == 0 ? Name : $"{Name}:{string.Join(",", pairs.Select(o => $"{o.Key}={o.Value}"))}";
+        }
+    }
 
     /// <summary>Parses <c>NAME[:KEY=VALUE,...]</c>; an optional <c>label=TEXT</c> names the run in plots and tables.</summary>
     /// <param name="text">The option's value.</param>
@@ -37,11 +47,16 @@ internal sealed record OptimizerSpec(string Name, IReadOnlyList<KeyValuePair<str
 
         var options = new List<KeyValuePair<string, string>>();
         string? label = null;
+        string? rest = null;
         foreach (var (key, value) in pairs)
         {
             if (key.Equals("label", StringComparison.OrdinalIgnoreCase))
             {
                 label = value;
+            }
+            else if (key.Equals("rest", StringComparison.OrdinalIgnoreCase))
+            {
+                rest = value.Length > 0 ? value : throw new UsageException($"--optimizer '{text}': rest= needs an optimizer, e.g. rest=adamw(lr=1e-3).");
             }
             else if (options.Any(o => o.Key.Equals(key, StringComparison.OrdinalIgnoreCase)))
             {
@@ -57,7 +72,7 @@ internal sealed record OptimizerSpec(string Name, IReadOnlyList<KeyValuePair<str
             }
         }
 
-        var spec = new OptimizerSpec(name, options, string.Empty);
+        var spec = new OptimizerSpec(name, options, string.Empty) { RestText = rest };
         return spec with { Label = label ?? spec.Text };
     }
 

@@ -6,7 +6,7 @@ using SkiaSharp;
 namespace Descent.Cli.Lab;
 
 /// <summary>Draws a run's saved data: trajectories over contours (book fig. 6-8) and smoothed loss curves (fig. 6-9).</summary>
-internal static class Plots
+internal static partial class Plots
 {
     private const int PanelWidth = 520;
     private const int PanelHeight = 440;
@@ -33,6 +33,15 @@ internal static class Plots
         if (record.Mnist is { } mnist)
         {
             DrawLosses(mnist, folder.File("losses"), files);
+            if (mnist.Repeats is { Count: > 1 })
+            {
+                DrawBands(mnist, folder.File("losses_seeds"), files);
+            }
+        }
+
+        if (record.Tune is { } tune)
+        {
+            DrawBudget(tune, folder.File("budget"), files);
         }
 
         return files;
@@ -220,34 +229,40 @@ internal static class Plots
 
         if (log && double.IsFinite(low))
         {
-            var ticks = new ScottPlot.TickGenerators.NumericManual();
-            for (int e = (int)Math.Floor(low) - 1; e <= (int)Math.Ceiling(high) + 1; e++)
-            {
-                foreach (int m in new[] { 1, 2, 5 })
-                {
-                    double value = m * Math.Pow(10, e);
-                    ticks.AddMajor(Math.Log10(value), value.ToString("G3", CultureInfo.InvariantCulture));
-                }
-
-                for (int m = 3; m <= 9; m++)
-                {
-                    if (m != 5)
-                    {
-                        ticks.AddMinor(Math.Log10(m * Math.Pow(10, e)));
-                    }
-                }
-            }
-
-            plot.Axes.Left.TickGenerator = ticks;
-            double pad = (high - low) * 0.05;
-            plot.Axes.SetLimitsY(low - pad, high + pad);
-            yLabel += " (log scale)";
+            yLabel += LogAxis(plot, low, high);
         }
 
         plot.XLabel(xLabel, size: 15);
         plot.YLabel(yLabel, size: 15);
         plot.ShowLegend(Alignment.UpperRight);
         plot.Legend.FontSize = 14;
+    }
+
+    /// <summary>Ticks at 1, 2, 5 × 10ⁿ for data already mapped to log10, limits padded by 5 %; returns the label suffix.</summary>
+    private static string LogAxis(Plot plot, double low, double high)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (int e = (int)Math.Floor(low) - 1; e <= (int)Math.Ceiling(high) + 1; e++)
+        {
+            foreach (int m in new[] { 1, 2, 5 })
+            {
+                double value = m * Math.Pow(10, e);
+                ticks.AddMajor(Math.Log10(value), value.ToString("G3", CultureInfo.InvariantCulture));
+            }
+
+            for (int m = 3; m <= 9; m++)
+            {
+                if (m != 5)
+                {
+                    ticks.AddMinor(Math.Log10(m * Math.Pow(10, e)));
+                }
+            }
+        }
+
+        plot.Axes.Left.TickGenerator = ticks;
+        double pad = (high - low) * 0.05;
+        plot.Axes.SetLimitsY(low - pad, high + pad);
+        return " (log scale)";
     }
 
     private static double[] Xs(int n)

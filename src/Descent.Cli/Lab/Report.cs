@@ -47,6 +47,12 @@ internal static class Report
             Figure(html, folder, "values");
         }
 
+        if (record.Tune is { } tune)
+        {
+            html.Append(Tuning.TuneReport.Html(tune));
+            Figure(html, folder, "budget");
+        }
+
         if (record.Mnist is { } mnist)
         {
             html.Append("<h2>Training: ").Append(Encode(mnist.Network)).Append("</h2>\n<p>Data: ").Append(Encode(mnist.Data))
@@ -57,12 +63,22 @@ internal static class Report
             {
                 html.Append("<tr><td>").Append(Encode(run.Label)).Append("</td><td><code>").Append(Encode(run.Optimizer)).Append("</code></td>")
                     .Append("<td class=n>").Append(run.FinalLoss.ToString("F4", CultureInfo.InvariantCulture))
-                    .Append("</td><td class=n>").Append(run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) : "–")
+                    .Append("</td><td class=n>").Append(run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) + (run.EvaluatedAt is null ? string.Empty : " (at x)") : "–")
                     .Append("</td><td class=n>").Append(run.Seconds.ToString("F2", CultureInfo.InvariantCulture)).Append(" s</td></tr>");
             }
 
             html.Append("</table>\n");
+            if (mnist.Runs.Any(r => r.EvaluatedAt is not null))
+            {
+                html.Append("<p>(at x): test accuracy at the ").Append(Encode(MnistExperiment.EvaluationPointNote)).Append(".</p>\n");
+            }
+
             Figure(html, folder, "losses");
+            if (mnist.Repeats is not null)
+            {
+                html.Append(SeedReport.Html(mnist));
+                Figure(html, folder, "losses_seeds");
+            }
         }
 
         html.Append("<h2>Files</h2>\n<ul>");

@@ -42,6 +42,11 @@ internal static class RunOutput
             console.Write(table);
         }
 
+        if (record.Tune is { } tune)
+        {
+            console.Write(Tuning.TuneReport.Table(tune));
+        }
+
         if (record.Mnist is { } mnist)
         {
             var table = new Table().Title(Markup.Escape($"{mnist.Network}, {mnist.Iterations} iterations, batch {mnist.BatchSize}, {mnist.Precision}"));
@@ -52,11 +57,20 @@ internal static class RunOutput
                     Markup.Escape(run.Label),
                     Markup.Escape(run.Optimizer),
                     run.FinalLoss.ToString("F4", CultureInfo.InvariantCulture),
-                    run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) : "–",
+                    run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) + (run.EvaluatedAt is null ? string.Empty : " (at x)") : "–",
                     run.Seconds.ToString("F2", CultureInfo.InvariantCulture) + " s");
             }
 
             console.Write(table);
+            if (mnist.Runs.Any(r => r.EvaluatedAt is not null))
+            {
+                console.WriteLine("(at x): test accuracy at the " + MnistExperiment.EvaluationPointNote + ".");
+            }
+
+            if (mnist.Repeats is not null)
+            {
+                console.Write(SeedReport.Table(mnist));
+            }
         }
     }
 

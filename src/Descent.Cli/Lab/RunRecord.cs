@@ -23,6 +23,9 @@ internal sealed class RunRecord
     public TwoDRecord? TwoD { get; set; }
 
     public MnistRecord? Mnist { get; set; }
+
+    /// <summary>What <c>descent tune</c> found (the tuned configurations and budget curves); null for other commands.</summary>
+    public Tuning.TuneRecord? Tune { get; set; }
 }
 
 /// <summary>Trajectories of several optimizers on one function of two variables.</summary>
@@ -74,6 +77,23 @@ internal sealed class MnistRecord
     public int Iterations { get; set; }
 
     public List<LossCurveRecord> Runs { get; set; } = [];
+
+    /// <summary>
+    /// With <c>--seeds K</c> (or <c>--target</c>): every seed's runs, the first being <see cref="Runs"/>; null for a
+    /// single plain run.
+    /// </summary>
+    public List<SeedRunsRecord>? Repeats { get; set; }
+
+    /// <summary>The loss whose first crossing (on the smoothed curve) the summary counts iterations to; null: none asked.</summary>
+    public double? Target { get; set; }
+}
+
+/// <summary>One seed's comparison: the same optimizers, initialisation and batches drawn from <see cref="Seed"/>.</summary>
+internal sealed class SeedRunsRecord
+{
+    public long Seed { get; set; }
+
+    public List<LossCurveRecord> Runs { get; set; } = [];
 }
 
 /// <summary>One optimizer's training: <see cref="Loss"/>[i] is the loss after update i, on that update's batch.</summary>
@@ -88,8 +108,14 @@ internal sealed class LossCurveRecord
     /// <summary>Mean of the last 100 losses (or of all, when fewer): the summary's noise-free final loss.</summary>
     public double FinalLoss { get; set; }
 
+    /// <summary>Mean cross-entropy on the test set (the validation split when tuning) after training; null when not measured.</summary>
+    public double? TestLoss { get; set; }
+
     /// <summary>Accuracy on the official test set after training (null when not measured).</summary>
     public double? TestAccuracy { get; set; }
+
+    /// <summary>Where the test accuracy was measured when not at the trained parameters (Schedule-Free: the averaged point).</summary>
+    public string? EvaluatedAt { get; set; }
 
     /// <summary>Wall time of the training loop, seconds.</summary>
     public double Seconds { get; set; }
@@ -233,6 +259,10 @@ internal sealed class RunFolder
             }
 
             WriteAtomically(File("summary.csv"), summary.ToString(), files);
+            if (mnist.Repeats is not null)
+            {
+                WriteAtomically(File("seeds.csv"), SeedReport.Csv(mnist), files);
+            }
         }
 
         return files;

@@ -38,7 +38,11 @@ internal static class TwoDExperiment
             double[] gradient = new double[2];
             var x = new Parameter<double>("x", value.AsMemory(0, 1), gradient.AsMemory(0, 1));
             var y = new Parameter<double>("y", value.AsMemory(1, 1), gradient.AsMemory(1, 1));
-            var optimizer = LabOptimizers.Create(spec, [x, y], conventions);
+            // Muon orthogonalises matrices: it sees the point as one 1 × 2 matrix (a normalised, momentum step).
+            Parameter<double>[] parameters = LabOptimizers.Resolve(spec, conventions).Name == "Muon"
+                ? [new Parameter<double>("xy", value, gradient, 1, 2)]
+                : [x, y];
+            var optimizer = LabOptimizers.Create(spec, parameters, conventions);
             var xs = new List<double>(steps + 1) { start.X };
             var ys = new List<double>(steps + 1) { start.Y };
             var fs = new List<double>(steps + 1) { function.Value(start.X, start.Y) };

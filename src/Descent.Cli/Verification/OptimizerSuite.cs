@@ -8,7 +8,8 @@ namespace Descent.Cli.Verification;
 /// <summary>
 /// Optimizer trajectories (<c>cases</c> of pytorch/optimizers.json and files of that schema): builds each
 /// case's optimizer through <see cref="OptimizerCatalog"/> from its class name, <c>kwargs</c> and <c>groups</c>,
-/// feeds the recorded gradients and compares the parameters after every step.
+/// feeds the recorded gradients and compares the parameters after every step (and, where a case records
+/// <c>eval_params</c>, the evaluation point after the last step).
 /// </summary>
 internal sealed class OptimizerSuite : IGoldenSuite
 {
@@ -114,6 +115,20 @@ internal sealed class OptimizerSuite : IGoldenSuite
             for (int k = 0; k < parameters.Length; k++)
             {
                 worst = Math.Max(worst, GoldenRunner.RelativeError<T>(parameters[k].Value.Span, expected[k]));
+            }
+        }
+
+        // Schedule-Free cases also record the point to evaluate at (Optax's schedule_free_eval_params) after the last step.
+        if (c.TryGetProperty("eval_params", out var evaluation))
+        {
+            var point = optimizer as IEvaluationPoint<T> ?? throw new InvalidOperationException(
+                $"the case records eval_params but {info.Name} has no evaluation point.");
+            using (point.UseEvaluationPoint())
+            {
+                for (int k = 0; k < parameters.Length; k++)
+                {
+                    worst = Math.Max(worst, GoldenRunner.RelativeError<T>(parameters[k].Value.Span, evaluation[k]));
+                }
             }
         }
 

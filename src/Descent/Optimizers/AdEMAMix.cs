@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="AdEMAMix{T}"/>, with Optax's defaults (<c>optax.contrib.ademamix</c>) in .NET names.</summary>
-public sealed record AdEMAMixOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record AdEMAMixOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new AdEMAMix<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, b3 0.9999, alpha 5, eps 1e-8) and lr 1e-3.</summary>
     /// <remarks>Optax requires a learning rate; 1e-3 stands in for it. Optax's b3 and alpha schedules are constants here.</remarks>
     public AdEMAMixOptions() => LearningRate = 1e-3;

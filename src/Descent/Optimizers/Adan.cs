@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adan{T}"/>, with Optax's defaults (<c>optax.adan</c>) in .NET names.</summary>
-public sealed record AdanOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record AdanOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Adan<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (b1 0.98, b2 0.92, b3 0.99, eps 1e-8, eps_root 1e-8) and lr 1e-3.</summary>
     /// <remarks>Optax requires a learning rate; 1e-3 stands in for it.</remarks>
     public AdanOptions() => LearningRate = 1e-3;

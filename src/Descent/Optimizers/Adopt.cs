@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adopt{T}"/>, with Optax's defaults (<c>optax.contrib.adopt</c>) in .NET names.</summary>
-public sealed record AdoptOptions : OptimizerOptions, IMomentumOptions
+public sealed record AdoptOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Adopt<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.9999, eps 1e-6, clipping on) and lr 1e-3.</summary>
     /// <remarks>Optax requires a learning rate; 1e-3 (the paper's) stands in for it.</remarks>
     public AdoptOptions() => LearningRate = 1e-3;

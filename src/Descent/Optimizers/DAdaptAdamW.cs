@@ -5,8 +5,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="DAdaptAdamW{T}"/>, with Optax's defaults (<c>optax.contrib.dadapt_adamw</c>) in .NET names.</summary>
-public sealed record DAdaptAdamWOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record DAdaptAdamWOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new DAdaptAdamW<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (lr 1 — a multiplier of the estimated rate — betas (0.9, 0.999), eps 1e-8, d₀ 1e-6).</summary>
     public DAdaptAdamWOptions() => LearningRate = 1.0;
 

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Fromage{T}"/>, with Optax's defaults (<c>optax.fromage</c>) in .NET names.</summary>
-public sealed record FromageOptions : OptimizerOptions
+public sealed record FromageOptions : OptimizerOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Fromage<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's default (min_norm 1e-6) and lr 1e-2 (the paper's).</summary>
     /// <remarks>Optax requires a learning rate; 1e-2 stands in for it.</remarks>
     public FromageOptions() => LearningRate = 1e-2;
@@ -53,8 +57,9 @@ public sealed class Fromage<T> : Optimizer<T, FromageOptions>
         T minNorm = T.CreateTruncating(o.MinNorm);
         T negativeRate = T.CreateTruncating(-(o.LearningRate * multiplier));
         T decay = T.CreateTruncating(multiplier - 1);
-        foreach (var parameter in group.Parameters)
+        for (int i = 0; i < group.Parameters.Count; i++)
         {
+            var parameter = group.Parameters[i];
             var (parameterNorm, gradientNorm) = TensorNorms<T>.Of(parameter.Value.Span, parameter.Gradient.Span, T.Zero, KernelPath);
 
             // Optax's safe_norm: a norm at or below min_norm counts as min_norm; the ratio is 1 only when a norm is 0.

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Lars{T}"/>, with Optax's defaults (<c>optax.lars</c>) in .NET names.</summary>
-public sealed record LarsOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record LarsOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Lars<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (no decay, trust coefficient 1e-3, eps 0, momentum 0.9) and lr 1.</summary>
     /// <remarks>Optax requires a learning rate; 1 stands in for it (the trust coefficient already scales steps by 1e-3).</remarks>
     public LarsOptions() => LearningRate = 1.0;

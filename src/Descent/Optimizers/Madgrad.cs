@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Madgrad{T}"/>, with Optax's defaults (<c>optax.contrib.madgrad</c>) in .NET names.</summary>
-public sealed record MadgradOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record MadgradOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Madgrad<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (momentum 0.9, eps 1e-6, no weight decay) and lr 1e-2.</summary>
     /// <remarks>Optax requires a learning rate; 1e-2 (the reference PyTorch implementation's default) stands in for it.</remarks>
     public MadgradOptions() => LearningRate = 1e-2;
@@ -66,17 +70,9 @@ public sealed class Madgrad<T> : Optimizer<T, MadgradOptions>
     {
         ArgumentNullException.ThrowIfNull(group);
         var o = group.Options;
-        bool fresh = !HasState(group, "x0");
-        T[] x0 = State(group, "x0");
+        T[] x0 = StateFromParameters(group, "x0");
         T[] sumOfSquares = State(group, "grad_sum_sq");
         T[] sum = State(group, "s");
-        if (fresh)
-        {
-            foreach (var run in group.Runs)
-            {
-                run.Value.Span.CopyTo(x0.AsSpan(run.Offset, run.Length));
-            }
-        }
 
         var kernel = new MadgradKernel<T>(
             T.CreateTruncating(o.WeightDecay),

@@ -14,8 +14,12 @@ public enum MuonLearningRateAdjustment
 }
 
 /// <summary>Options of <see cref="Muon{T}"/>, with PyTorch's names (in .NET casing) and defaults (<c>torch.optim.Muon</c>).</summary>
-public sealed record MuonOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record MuonOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Muon<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-3, weight decay 0.1, momentum 0.95, Nesterov, 5 steps).</summary>
     public MuonOptions() => LearningRate = 1e-3;
 

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="NovoGrad{T}"/>, with Optax's defaults (<c>optax.novograd</c>) in .NET names.</summary>
-public sealed record NovoGradOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record NovoGradOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new NovoGrad<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.25, eps 1e-6, eps_root 0, no decay) and lr 1e-2.</summary>
     /// <remarks>Optax requires a learning rate; 1e-2 stands in for it.</remarks>
     public NovoGradOptions() => LearningRate = 1e-2;

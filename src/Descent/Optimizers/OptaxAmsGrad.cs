@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="OptaxAmsGrad{T}"/>, with Optax's defaults (<c>optax.amsgrad</c>) in .NET names.</summary>
-public sealed record OptaxAmsGradOptions : OptimizerOptions, IMomentumOptions
+public sealed record OptaxAmsGradOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new OptaxAmsGrad<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, eps 1e-8, eps_root 0) and lr 1e-3.</summary>
     /// <remarks>Optax requires a learning rate; 1e-3 stands in for it.</remarks>
     public OptaxAmsGradOptions() => LearningRate = 1e-3;

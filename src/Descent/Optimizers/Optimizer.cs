@@ -209,6 +209,28 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
         return buffer.Slice(parameterIndex);
     }
 
+    /// <summary>
+    /// Returns the named state buffer of <paramref name="group"/>, created as a copy of the parameters' values when missing
+    /// (the starting point that MADGRAD's θ₀, Prodigy's θ₀ and Schedule-Free's z keep).
+    /// </summary>
+    /// <param name="group">The group.</param>
+    /// <param name="name">The state key, e.g. <c>"x0"</c>.</param>
+    /// <returns>The flat buffer, indexed like the group's runs.</returns>
+    protected static T[] StateFromParameters(ParameterGroup<T, TOptions> group, string name)
+    {
+        bool fresh = !HasState(group, name);
+        T[] buffer = State(group, name);
+        if (fresh)
+        {
+            foreach (var run in group.Runs)
+            {
+                run.Value.Span.CopyTo(buffer.AsSpan(run.Offset, run.Length));
+            }
+        }
+
+        return buffer;
+    }
+
     /// <summary>Whether <paramref name="group"/> already has the named state buffer (PyTorch's "buffer is None" test).</summary>
     /// <param name="group">The group.</param>
     /// <param name="name">PyTorch's state key.</param>

@@ -5,8 +5,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Prodigy{T}"/>, with Optax's defaults (<c>optax.contrib.prodigy</c>) in .NET names.</summary>
-public sealed record ProdigyOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record ProdigyOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Prodigy<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (lr 1 — a multiplier of the estimated rate — betas (0.9, 0.999), eps 1e-8, d₀ 1e-6).</summary>
     public ProdigyOptions() => LearningRate = 1.0;
 
@@ -102,18 +106,10 @@ public sealed class Prodigy<T> : Optimizer<T, ProdigyOptions>
         double t = group.StepCount;
         double correction = Math.Pow(1 - Math.Pow(o.Beta2, t), 0.5) / (1 - Math.Pow(o.Beta1, t));
         double dlr = d * o.LearningRate * correction;
-        bool fresh = !HasState(group, "params0");
-        T[] p0 = State(group, "params0");
+        T[] p0 = StateFromParameters(group, "params0");
         T[] m = State(group, "exp_avg");
         T[] v = State(group, "exp_avg_sq");
         T[] s = State(group, "grad_sum");
-        if (fresh)
-        {
-            foreach (var run in group.Runs)
-            {
-                run.Value.Span.CopyTo(p0.AsSpan(run.Offset, run.Length));
-            }
-        }
 
         var moments = new ProdigyMoments<T>(o.Beta1, o.Beta2, beta3, d, o.SafeguardWarmup ? d : dlr, o.InitialDistance);
         T numerator = T.Zero, denominator = T.Zero;

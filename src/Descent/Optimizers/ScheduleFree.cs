@@ -76,8 +76,12 @@ public abstract record ScheduleFreeOptions : OptimizerOptions, IWeightDecayOptio
 }
 
 /// <summary>Options of <see cref="ScheduleFreeAdamW{T}"/>, with Optax's defaults (<c>optax.contrib.schedule_free_adamw</c>).</summary>
-public sealed record ScheduleFreeAdamWOptions : ScheduleFreeOptions
+public sealed record ScheduleFreeAdamWOptions : ScheduleFreeOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new ScheduleFreeAdamW<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (lr 0.0025, b1 0.9, b2 0.999, eps 1e-8, no decay, no warm-up).</summary>
     public ScheduleFreeAdamWOptions() => LearningRate = 0.0025;
 
@@ -97,8 +101,12 @@ public sealed record ScheduleFreeAdamWOptions : ScheduleFreeOptions
 }
 
 /// <summary>Options of <see cref="ScheduleFreeSgd{T}"/>, with Optax's defaults (<c>optax.contrib.schedule_free_sgd</c>).</summary>
-public sealed record ScheduleFreeSgdOptions : ScheduleFreeOptions
+public sealed record ScheduleFreeSgdOptions : ScheduleFreeOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new ScheduleFreeSgd<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (lr 1, b1 0.9, no decay, no warm-up).</summary>
     public ScheduleFreeSgdOptions() => LearningRate = 1.0;
 }
@@ -150,21 +158,7 @@ public abstract class ScheduleFree<T, TOptions> : Optimizer<T, TOptions>, IEvalu
     /// <summary>The z buffer, a copy of the parameters when first asked for.</summary>
     /// <param name="group">The group.</param>
     /// <returns>The flat z buffer.</returns>
-    private protected static T[] Z(ParameterGroup<T, TOptions> group)
-    {
-        ArgumentNullException.ThrowIfNull(group);
-        bool fresh = !HasState(group, "z");
-        T[] z = State(group, "z");
-        if (fresh)
-        {
-            foreach (var run in group.Runs)
-            {
-                run.Value.Span.CopyTo(z.AsSpan(run.Offset, run.Length));
-            }
-        }
-
-        return z;
-    }
+    private protected static T[] Z(ParameterGroup<T, TOptions> group) => StateFromParameters(group, "z");
 
     /// <inheritdoc/>
     public IDisposable UseEvaluationPoint()

@@ -49,6 +49,16 @@ public class BenchCommandTests
         Assert.Equal(12, optimizers.Single(o => o.GetProperty("name").GetString() == "SGD").GetProperty("bytes_per_param").GetDouble());
         Assert.Equal(28, optimizers.Single(o => o.GetProperty("name").GetString() == "Adam").GetProperty("bytes_per_param").GetDouble());
 
+        // Two-pass methods report their passes and the bytes those passes move: Prodigy 13 elements, LARS 7.
+        var prodigy = optimizers.Single(o => o.GetProperty("name").GetString() == "Prodigy");
+        Assert.Equal((2, 52.0), (prodigy.GetProperty("passes").GetInt32(), prodigy.GetProperty("bytes_per_param").GetDouble()));
+        Assert.Equal(1, optimizers.Single(o => o.GetProperty("name").GetString() == "Adan").GetProperty("passes").GetInt32());
+
+        // Muon is timed per matrix shape against the FMA peak (its cost is the Newton–Schulz GEMMs).
+        var muon = root.GetProperty("muon").EnumerateArray().ToArray();
+        Assert.Equal([(64, 80), (80, 32)], muon.Select(u => (u.GetProperty("rows").GetInt32(), u.GetProperty("columns").GetInt32())));
+        Assert.All(muon, u => Assert.True(u.GetProperty("gflops").GetDouble() > 0 && u.GetProperty("fraction_of_peak").GetDouble() > 0));
+
         var gemm = root.GetProperty("gemm").EnumerateArray().ToArray();
         Assert.Contains(gemm, g => g.GetProperty("m").GetInt32() == 48 && g.GetProperty("k").GetInt32() == 48 && g.GetProperty("n").GetInt32() == 48);
         Assert.Contains(gemm, g => g.GetProperty("m").GetInt32() == 128 && g.GetProperty("k").GetInt32() == 784 && g.GetProperty("n").GetInt32() == 100);

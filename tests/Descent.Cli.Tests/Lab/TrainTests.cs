@@ -10,6 +10,9 @@ public class TrainTests
     [Theory]
     [InlineData("adam:lr=0.003", "float")]
     [InlineData("SGD:lr=0.05,momentum=0.9,nesterov=true", "double")]
+    [InlineData("muon:lr=0.02,rest=adamw(lr=0.003,weight_decay=0)", "float")]
+    [InlineData("schedule-free-adamw:lr=0.003,warmup_steps=5", "double")]
+    [InlineData("prodigy:weight_decay=0.01", "float")]
     public void StraightRun_EqualsInterruptedAndResumedRun_LossesAndWeights(string optimizer, string precision)
     {
         string straight = LabConsole.TempFolder(), split = LabConsole.TempFolder();

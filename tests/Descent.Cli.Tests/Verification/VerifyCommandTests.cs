@@ -98,6 +98,22 @@ public class VerifyCommandTests
         Assert.All(single, r => Assert.True(r.Passed && r.Tolerance == 1e-4, $"{r.Case}: {r.MaxRelativeError:E2} {r.Reason}"));
     }
 
+    [Fact]
+    public void Verify_OnTheModernOptimizersAndMuon_PassesEveryCase_InDoubleAndFloat()
+    {
+        string[] files = [Goldens.PathOf("optax/modern.json"), Goldens.PathOf("pytorch/muon.json")];
+        var output = new StringWriter();
+        int code = VerifyCommand.Run(files, new VerifySettings(), output);
+        string text = output.ToString();
+        Assert.Equal(0, code);
+        Assert.Matches(@"PASS  optax\.contrib\.schedule_free_adamw\(learning_rate=0\.05,warmup_steps=5,weight_decay=0\.01\) +max rel err", text);
+        Assert.Matches(@"PASS  Muon lr=0\.02 +max rel err", text);
+        Assert.Contains("7 cases: 7 passed, 0 failed", text, StringComparison.Ordinal);
+        var single = files.SelectMany(f => new GoldenRunner().Run(f, new VerifySettings(Float: true))).ToList();
+        Assert.Equal(7, single.Count);
+        Assert.All(single, r => Assert.True(r.Passed && r.Tolerance == 1e-4, $"{r.Case}: {r.MaxRelativeError:E2} {r.Reason}"));
+    }
+
     [Theory]
     [InlineData("missing", "does not exist")]
     [InlineData("# A README, not JSON", "is not a goldens file: it is not JSON")]

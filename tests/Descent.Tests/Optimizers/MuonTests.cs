@@ -57,6 +57,119 @@ public class MuonTests
         Assert.Equal(fromWide, fromTall);
     }
 
+    [Fact]
+    public void Step_AllocatesNothing_AfterTheFirstCall()
+    {
+        var muon = new Muon<float>([Matrix<float>("W", 8, 5, 1), Matrix<float>("V", 5, 12, 2)], new MuonOptions { LearningRate = 0.02 });
+        muon.AddGroup([Matrix<float>("U", 3, 3, 3)], null);
+        for (int t = 0; t < 3; t++)
+        {
+            muon.Step();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 10; t++)
+        {
+            muon.Step();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void SaveAfterN_LoadIntoFreshObjects_ThenM_IsBitIdenticalToNPlusM()
+    {
+        static (Muon<double> Muon, Parameter<double>[] Parameters) Build(Parameter<double>[]? from)
+        {
+            Parameter<double>[] parameters = from is null
+                ? [Matrix<double>("W", 4, 3, 1), Matrix<double>("V", 2, 5, 2)]
+                : [.. from.Select(p => new Parameter<double>(p.Name, p.Value.ToArray(), [.. p.Shape]))];
+            var muon = new Muon<double>([parameters[0]], new MuonOptions { LearningRate = 0.02 });
+            muon.AddGroup([parameters[1]], muon.Defaults with { LearningRate = 0.01, Nesterov = false });
+            return (muon, parameters);
+        }
+
+        static void Step(Muon<double> muon, Parameter<double>[] parameters, int t)
+        {
+            foreach (var p in parameters)
+            {
+                for (int i = 0; i < p.Length; i++)
+                {
+                    p.Gradient.Span[i] = p.Value.Span[i] + Math.Cos((0.7 * t) + i);
+                }
+            }
+
+            muon.Step();
+        }
+
+        var straight = Build(null);
+        var first = Build(null);
+        for (int t = 0; t < 13; t++)
+        {
+            Step(straight.Muon, straight.Parameters, t);
+            if (t < 7)
+            {
+                Step(first.Muon, first.Parameters, t);
+            }
+        }
+
+        var resumed = Build(first.Parameters);
+        resumed.Muon.LoadState(first.Muon.SaveState());
+        for (int t = 7; t < 13; t++)
+        {
+            Step(resumed.Muon, resumed.Parameters, t);
+        }
+
+        for (int k = 0; k < 2; k++)
+        {
+            Assert.Equal(straight.Parameters[k].Value.ToArray(), resumed.Parameters[k].Value.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Converges_OnAMatrixBowl_WithADecayingRate()
+    {
+        // ½‖W − W*‖²: Muon's step has a fixed size (the orthogonalised direction), so like PyTorch users we decay
+        // the rate; with η_t = 0.1/√t and no weight decay it settles on W*.
+        double[] target = [0.5, -1.0, 2.0, 0.25, 1.5, -0.75];
+        var w = new Parameter<double>("W", new double[6], 2, 3);
+        var muon = new Muon<double>([w], new MuonOptions { LearningRate = 0.1, WeightDecay = 0 });
+        for (int t = 1; t <= 3000; t++)
+        {
+            muon.Groups[0].LearningRate = 0.1 / Math.Sqrt(t);
+            for (int i = 0; i < 6; i++)
+            {
+                w.Gradient.Span[i] = w.Value.Span[i] - target[i];
+            }
+
+            muon.Step();
+        }
+
+        double distance = Math.Sqrt(target.Select((v, i) => Math.Pow(w.Value.Span[i] - v, 2)).Sum());
+        Assert.True(distance < 1e-2, $"still {distance:E2} from W*");
+    }
+
+    [Fact]
+    public void Catalog_BuildsMuonFromPyTorchsNames()
+    {
+        var options = (MuonOptions)OptimizerCatalog.Find("torch.optim.Muon").Options([new("lr", "0.02"), new("ns_steps", "3"), new("adjust_lr_fn", "match_rms_adamw")]);
+        Assert.Equal(new MuonOptions { LearningRate = 0.02, NewtonSchulzSteps = 3, AdjustLearningRate = MuonLearningRateAdjustment.MatchRmsAdamW }, options);
+        Assert.Throws<ArgumentOutOfRangeException>(() => OptimizerCatalog.Find("muon").Options([new("ns_steps", "100")]));
+    }
+
+    private static Parameter<T> Matrix<T>(string name, int rows, int columns, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var p = new Parameter<T>(name, [.. Enumerable.Range(0, rows * columns).Select(_ => T.CreateTruncating(random.NextDouble() - 0.5))], rows, columns);
+        for (int i = 0; i < p.Length; i++)
+        {
+            p.Gradient.Span[i] = T.CreateTruncating(random.NextDouble() - 0.5);
+        }
+
+        return p;
+    }
+
     private static void AssertWithin<T>(int index, double tolerance)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

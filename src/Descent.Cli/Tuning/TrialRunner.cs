@@ -1,0 +1,60 @@
+using System.Numerics;
+using Descent.Cli.Lab;
+
+namespace Descent.Cli.Tuning;
+
+/// <summary>Trains one trial through the lab's MNIST experiment (the library's one training loop) and measures it on the validation split.</summary>
+internal static class TrialRunner
+{
+    /// <summary>Trains <paramref name="spec"/> for <paramref name="iterations"/> with the study's settings; the record's test loss and accuracy are on the validation split.</summary>
+    /// <param name="split">Training data without the validation examples; its "test" part is the validation split.</param>
+    /// <param name="settings">The study's network, batch size and seed.</param>
+    /// <param name="spec">The configuration.</param>
+    /// <param name="iterations">The rung's iterations.</param>
+    public static LossCurveRecord Train<T>(ScaledData<T> split, MnistSettings settings, OptimizerSpec spec, int iterations)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (work, collect) = MnistExperiment.Prepare(split, settings with { Iterations = iterations, Parallelism = 1 }, [spec]);
+        work[0].Work(Silent.Instance);
+        return collect().Runs[0];
+    }
+
+    /// <summary>Holds out a seeded random <paramref name="fraction"/> of the training examples as validation (the test set stays untouched).</summary>
+    public static (LabData Train, LabData Validation) Split(LabData data, double fraction, long seed)
+    {
+        int count = data.TrainCount;
+        int held = Math.Clamp((int)Math.Round(count * fraction), 1, count - 1);
+        var order = Descent.Data.RandomPermutation.Create(new Descent.Randomness.MersenneTwister(unchecked((uint)seed)), count);
+        int[] validation = [.. order.AsSpan(0, held).ToArray().Order()];
+        int[] train = [.. order.AsSpan(held).ToArray().Order()];
+        int width = data.PixelsPerImage;
+        (byte[] Pixels, int[] Labels) Take(int[] rows)
+        {
+            byte[] pixels = new byte[rows.Length * width];
+            int[] labels = new int[rows.Length];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                data.TrainPixels.AsSpan(rows[i] * width, width).CopyTo(pixels.AsSpan(i * width));
+                labels[i] = data.TrainLabels[rows[i]];
+            }
+
+            return (pixels, labels);
+        }
+
+        var (trainPixels, trainLabels) = Take(train);
+        var (validationPixels, validationLabels) = Take(validation);
+        string description = $"{data.Description}, {train.Length} for training, {validation.Length} held out for validation";
+        return (
+            data with { Description = description, TrainPixels = trainPixels, TrainLabels = trainLabels },
+            data with { Description = description, TrainPixels = trainPixels, TrainLabels = trainLabels, TestPixels = validationPixels, TestLabels = validationLabels });
+    }
+
+    private sealed class Silent : IProgressReporter
+    {
+        public static Silent Instance { get; } = new();
+
+        public void Report(long done, double loss)
+        {
+        }
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Descent.NeuralNetworks;
@@ -29,10 +30,23 @@ public sealed record CheckpointInfo
 /// run's settings. Python's <c>safetensors</c> opens the file. Restoring checks everything before it changes
 /// anything: on error the objects are as they were.
 /// </summary>
+/// <remarks>
+/// The metadata holds a SHA-256 of the whole file (computed with its own 64 hex digits set to '0'), so a
+/// byte changed anywhere — header, padding or tensor data — is refused, while the file stays plain
+/// safetensors for other readers.
+/// </remarks>
 public static class Checkpoint
 {
-    /// <summary>The <c>format</c> metadata value this version writes and reads.</summary>
-    public const string Format = "descent.checkpoint/1";
+    /// <summary>The <c>format</c> metadata value this version writes.</summary>
+    public const string Format = "descent.checkpoint/2";
+
+    /// <summary>The format written before the digest was added; still read (without the integrity check).</summary>
+    public const string LegacyFormat = "descent.checkpoint/1";
+
+    /// <summary>The metadata key of the file's SHA-256.</summary>
+    public const string DigestKey = "sha256";
+
+    private static readonly byte[] DigestMarker = System.Text.Encoding.ASCII.GetBytes($"\"{DigestKey}\":\"");
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -92,6 +106,7 @@ public static class Checkpoint
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = Format,
+            [DigestKey] = new string('0', 64),
             ["dtype"] = type.ToString(),
             ["step"] = info.Step.ToString(CultureInfo.InvariantCulture),
             ["schedule"] = JsonSerializer.Serialize(info.Schedule),
@@ -136,7 +151,94 @@ public static class Checkpoint
             metadata["random"] = random.GetType().Name;
         }
 
-        SafeTensors.Write(path, new SafeTensorsContent(tensors, metadata));
+        byte[] file = SafeTensors.Serialize(new SafeTensorsContent(tensors, metadata));
+        int at = DigestPosition(file) ?? throw new InvalidOperationException("The serialized checkpoint lost its digest field.");
+        System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(file))).CopyTo(file, at);
+        SafeTensors.WriteAtomically(path, file);
+    }
+
+    /// <summary>
+    /// Reads and verifies a checkpoint's step, schedule state and settings without restoring anything (what
+    /// <c>--resume</c> needs to rebuild the run before loading it).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The step, schedule state and settings.</returns>
+    /// <exception cref="CheckpointException">The file is truncated, corrupt or changed; the message says what.</exception>
+    public static CheckpointInfo ReadInfo(string path)
+    {
+        var content = ReadVerified(path);
+        return Info(content.Metadata, message => throw new CheckpointException($"{path}: {message}"));
+    }
+
+    /// <summary>Parses the file and checks its format and digest.</summary>
+    private static SafeTensorsContent ReadVerified(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        SafeTensorsContent content;
+        try
+        {
+            content = SafeTensors.Parse(bytes);
+        }
+        catch (CheckpointException e)
+        {
+            throw new CheckpointException($"{path}: {e.Message}", e);
+        }
+
+        string? format = content.Metadata.GetValueOrDefault("format");
+        if (format is not (Format or LegacyFormat))
+        {
+            throw new CheckpointException($"{path}: not a Descent checkpoint (format '{format ?? "missing"}', expected '{Format}').");
+        }
+
+        if (format == Format || content.Metadata.ContainsKey(DigestKey))
+        {
+            string saved = content.Metadata.GetValueOrDefault(DigestKey) ?? string.Empty;
+            int? at = DigestPosition(bytes);
+            if (at is null || saved.Length != 64)
+            {
+                throw new CheckpointException($"{path}: metadata '{DigestKey}' is missing or malformed; this format records the file's SHA-256.");
+            }
+
+            bytes.AsSpan(at.Value, 64).Fill((byte)'0');
+            string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (!string.Equals(actual, saved, StringComparison.Ordinal))
+            {
+                throw new CheckpointException($"{path}: the file's SHA-256 is {actual} but it recorded {saved} when written: it was changed or damaged since.");
+            }
+        }
+
+        return content;
+    }
+
+    /// <summary>Where the 64 hex digits of the digest start in the header, or null when the field is absent.</summary>
+    private static int? DigestPosition(byte[] file)
+    {
+        if (file.Length < 8)
+        {
+            return null;
+        }
+
+        ulong n = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(file);
+        int headerEnd = (int)Math.Min((ulong)file.Length, 8 + Math.Min(n, (ulong)SafeTensors.MaxHeaderLength));
+        var header = file.AsSpan(8, headerEnd - 8);
+        int at = header.IndexOf(DigestMarker);
+        int start = 8 + at + DigestMarker.Length;
+        return at < 0 || header[(at + 1)..].IndexOf(DigestMarker) >= 0 || start + 64 > headerEnd ? null : start;
+    }
+
+    private static CheckpointInfo Info(IReadOnlyDictionary<string, string> meta, Func<string, string> fail)
+    {
+        if (!long.TryParse(meta.GetValueOrDefault("step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) || step < 0)
+        {
+            fail($"metadata 'step' is '{meta.GetValueOrDefault("step")}'; expected a whole number ≥ 0.");
+        }
+
+        return new CheckpointInfo
+        {
+            Step = step,
+            Schedule = StringMap(meta, "schedule", fail),
+            Settings = StringMap(meta, "settings", fail),
+        };
     }
 
     private static CheckpointInfo LoadCore<T>(
@@ -149,32 +251,18 @@ public static class Checkpoint
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        var content = SafeTensors.Read(path);
+        var content = ReadVerified(path);
         string Fail(string message) => throw new CheckpointException($"{path}: {message}");
         var meta = content.Metadata;
         var tensors = content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        if (!meta.TryGetValue("format", out string? format) || format != Format)
-        {
-            Fail($"not a Descent checkpoint (format '{format ?? "missing"}', expected '{Format}').");
-        }
-
         var type = TypeOf<T>();
         if (meta.GetValueOrDefault("dtype") != type.ToString())
         {
             Fail($"the checkpoint holds {meta.GetValueOrDefault("dtype") ?? "no dtype"} tensors; the network is {type}.");
         }
 
-        if (!long.TryParse(meta.GetValueOrDefault("step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step))
-        {
-            Fail($"metadata 'step' is '{meta.GetValueOrDefault("step")}', not an integer.");
-        }
-
-        var info = new CheckpointInfo
-        {
-            Step = step,
-            Schedule = StringMap(meta, "schedule", Fail),
-            Settings = StringMap(meta, "settings", Fail),
-        };
+        var info = Info(meta, Fail);
+        CheckNoStrayTensors(tensors.Keys, meta, Fail);
 
         // Model: exactly the network's tensors, with its shapes and types.
         var state = new Dictionary<string, double[]>(StringComparer.Ordinal);
@@ -201,6 +289,11 @@ public static class Checkpoint
             state[name] = elementType == SafeTensorType.I64
                 ? Array.ConvertAll(MemoryMarshal.Cast<byte, long>(t.Data).ToArray(), v => (double)v)
                 : Array.ConvertAll(MemoryMarshal.Cast<byte, T>(t.Data).ToArray(), double.CreateTruncating);
+            int bad = Array.FindIndex(state[name], v => !double.IsFinite(v));
+            if (bad >= 0)
+            {
+                Fail(string.Create(CultureInfo.InvariantCulture, $"tensor 'model.{name}' element {bad} is {state[name][bad]}; a checkpoint's weights and statistics must be finite."));
+            }
         }
 
         // Optimizer: rebuilt in full (options, steps, scalars, buffers) before anything is touched.
@@ -213,6 +306,11 @@ public static class Checkpoint
             }
 
             optimizerState = ParseOptimizer<T>(optimizerJson!, tensors, optionsType!, Fail);
+            long optimizerStep = optimizerState.Parameters.Values.Select(p => p.Step).DefaultIfEmpty(0).Max();
+            if (optimizerStep > info.Step)
+            {
+                Fail($"metadata 'step' is {info.Step} but the optimizer state has taken {optimizerStep} steps.");
+            }
         }
 
         byte[]? randomState = null;
@@ -321,9 +419,44 @@ public static class Checkpoint
 
             return new OptimizerState<T>(optimizer, groups, parameters);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or NotSupportedException or OverflowException or ArgumentException)
         {
-            throw new CheckpointException($"The checkpoint's optimizer metadata is corrupt: {e.Message}", e);
+            fail($"metadata 'optimizer' is corrupt: {e.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>Every tensor must belong somewhere: the network, an optimizer buffer the metadata lists, or the generator.</summary>
+    private static void CheckNoStrayTensors(IEnumerable<string> names, IReadOnlyDictionary<string, string> meta, Func<string, string> fail)
+    {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        if (meta.TryGetValue("optimizer", out string? json))
+        {
+            try
+            {
+                foreach (var (name, node) in JsonNode.Parse(json)!["parameters"]!.AsObject())
+                {
+                    foreach (var key in node!["buffers"]!.AsArray())
+                    {
+                        listed.Add($"optimizer.{name}.{(string)key!}");
+                    }
+                }
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+            {
+                fail($"metadata 'optimizer' is corrupt: {e.Message}");
+            }
+        }
+
+        foreach (string name in names)
+        {
+            bool known = name.StartsWith("model.", StringComparison.Ordinal)
+                || listed.Contains(name)
+                || (name == "random.state" && meta.ContainsKey("random"));
+            if (!known)
+            {
+                fail($"tensor '{name}' belongs to nothing this checkpoint describes (model.*, the optimizer buffers its metadata lists, random.state).");
+            }
         }
     }
 

@@ -36,7 +36,7 @@ internal static class CompareCommand
             record.Settings["2-D start, steps"] = string.Create(CultureInfo.InvariantCulture, $"({f.Start.X}, {f.Start.Y}), {n}");
             record.Settings["2-D optimizers"] = string.Join("  ", TwoDExperiment.BookOptimizers.Select(o => o.Text));
             RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
-            return 0;
+            return CompareMnistCommand.ReportDivergence(console, record);
         });
         return command;
     }

@@ -26,7 +26,7 @@ internal static class CompareMnistCommand
         {
             var record = Execute(console, parse, mnist, "compare-mnist", parse.GetValue(optimizers), LabOptions.ParseConventions(parse.GetValue(conventions)!), parse.GetValue(reproduce), parse.GetValue(check));
             RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
-            return 0;
+            return ReportDivergence(console, record);
         });
         return command;
     }
@@ -39,7 +39,7 @@ internal static class CompareMnistCommand
 
     public static Option<string?> CheckOption() => new("--check")
     {
-        Description = "A reference file in the goldens' book schema (e.g. ../shared/goldens/book/mnist_compare_losses.json): print each optimizer's largest relative loss difference from it.",
+        Description = "A reference file in the goldens' book schema (e.g. tests/goldens/book/mnist_compare_losses.json): print each optimizer's largest relative loss difference from it.",
         HelpName = "FILE",
     };
 
@@ -84,6 +84,19 @@ internal static class CompareMnistCommand
         }
 
         return record;
+    }
+
+    /// <summary>Names each run that diverged (its curve is kept up to there); a run that diverged makes the command fail.</summary>
+    public static int ReportDivergence(IAnsiConsole console, RunRecord record)
+    {
+        var diverged = record.Mnist?.Runs.Where(r => r.DivergedAt is not null).ToList() ?? [];
+        foreach (var run in diverged)
+        {
+            console.MarkupLineInterpolated(
+                $"[red]{run.Label}: the loss became {run.DivergedLoss?.ToString(CultureInfo.InvariantCulture)} at iteration {run.DivergedAt}; the learning rate is probably too large.[/] The other runs completed.");
+        }
+
+        return diverged.Count == 0 ? 0 : Program.RunFailure;
     }
 
     private static void RejectWithBook(ParseResult parse, MnistOptions mnist, string[]? optimizerTexts, Conventions conventions)

@@ -71,20 +71,21 @@ internal static class TrainCommand
                 console.MarkupLineInterpolated($"Resuming from {resumeFrom}.");
             }
 
-            int stopRequested = 0;
+            using var stop = new CancellationTokenSource();
             void OnCancel(object? sender, ConsoleCancelEventArgs e)
             {
                 // First Ctrl-C: finish the current step, write the checkpoint, exit. A second one ends the process.
-                if (Interlocked.Exchange(ref stopRequested, 1) == 0)
+                if (!stop.IsCancellationRequested)
                 {
                     e.Cancel = true;
+                    stop.Cancel();
                 }
             }
 
             Console.CancelKeyPress += OnCancel;
             try
             {
-                var (record, finished) = Trainer.Run(job, data, () => Volatile.Read(ref stopRequested) != 0, work => LabProgress.Run(console, work, 1));
+                var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(console, work, 1), stop.Token);
                 RunOutput.Finish(console, record, job.Folder);
                 console.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
                 if (!finished)

@@ -11,7 +11,7 @@ internal static class VerifyCommand
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "Goldens-schema JSON files, e.g. ../shared/goldens/pytorch/optimizers.json",
+            Description = "Goldens-schema JSON files, e.g. tests/goldens/pytorch/optimizers.json",
             Arity = ArgumentArity.OneOrMore,
         };
         var single = new Option<bool>("--float")

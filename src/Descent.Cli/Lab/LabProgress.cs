@@ -107,3 +107,9 @@ internal static class LabProgress
         }
     }
 }
+
+/// <summary>Reports each step of the library's training loop to a progress bar.</summary>
+internal sealed class ProgressObserver(IProgressReporter progress) : Descent.Training.ITrainingObserver
+{
+    public void OnStep(in Descent.Training.StepReport report) => progress.Report(report.Step, report.Loss);
+}

@@ -1,11 +1,12 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
+using Descent.Data;
 using Descent.NeuralNetworks;
 using Descent.Numerics;
-using Descent.Optimizers;
+using Descent.Pipeline;
 using Descent.Randomness;
 using Descent.Schedules;
+using Descent.Training;
 
 namespace Descent.Cli.Lab;
 
@@ -94,12 +95,12 @@ internal static class MnistExperiment
         var random = new MersenneTwister(checked((uint)settings.Seed));
         var networks = new Network<T>[specs.Count];
         var sources = new SwitchableRandom[specs.Count];
-        var optimizers = new IOptimizer[specs.Count];
+        var pipelines = new UpdatePipeline<T>[specs.Count];
         for (int k = 0; k < specs.Count; k++)
         {
             sources[k] = new SwitchableRandom(random);
             networks[k] = Build<T>(settings, sources[k]);
-            optimizers[k] = LabOptimizers.Create(specs[k], networks[k].Parameters, settings.Conventions);
+            pipelines[k] = Pipeline(networks[k], specs[k], settings);
         }
 
         int batch = settings.BatchSize;
@@ -115,7 +116,7 @@ internal static class MnistExperiment
             sources[k].Inner = new MersenneTwister(unchecked((uint)settings.Seed + 1 + (uint)k));
         }
 
-        T[] train = LabData.Scale<T>(data.TrainPixels);
+        var train = Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage);
         T[] test = LabData.Scale<T>(data.TestPixels);
         var record = new MnistRecord
         {
@@ -135,7 +136,7 @@ internal static class MnistExperiment
                 using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
                 using (settings.SequentialGemm ? Gemm.SequentialOrderScope() : null)
                 {
-                    results[index] = Train(networks[index], optimizers[index], specs[index], train, data.TrainLabels, indices, settings, progress);
+                    results[index] = Train(networks[index], pipelines[index], specs[index], train, indices, settings, progress);
                 }
 
                 // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
@@ -157,45 +158,52 @@ internal static class MnistExperiment
             : new MultiLayerNet<T>(784, settings.Hidden, 10, settings.Activation, init, settings.WeightDecay, random);
     }
 
-    private static LossCurveRecord Train<T>(
-        Network<T> network, IOptimizer optimizer, OptimizerSpec spec, T[] train, int[] trainLabels, int[] indices, MnistSettings settings, IProgressReporter progress)
+    /// <summary>The update pipeline a spec and the settings declare over <paramref name="network"/>: the optimizer, then the schedule if any.</summary>
+    public static UpdatePipeline<T> Pipeline<T>(Network<T> network, OptimizerSpec spec, MnistSettings settings)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int batch = settings.BatchSize, width = 784;
-        var x = new T[batch * width];
-        var labels = new int[batch];
-        double[] losses = new double[settings.Iterations];
-        var scheduler = settings.Schedule is null ? null : new LearningRateScheduler(optimizer, ScheduleExpression.Parse(settings.Schedule));
-        var clock = Stopwatch.StartNew();
-        for (int i = 0; i < settings.Iterations; i++)
+        var builder = UpdatePipeline.For(network.Parameters).Optimizer(LabOptimizers.Create(spec, network.Parameters, settings.Conventions));
+        if (settings.Schedule is { } schedule)
         {
-            for (int r = 0; r < batch; r++)
-            {
-                int row = indices[(i * batch) + r];
-                train.AsSpan(row * width, width).CopyTo(x.AsSpan(r * width, width));
-                labels[r] = trainLabels[row];
-            }
-
-            network.ComputeGradients(x, batch, labels);
-            optimizer.Step();
-            scheduler?.Step();
-            losses[i] = settings.BookLoss ? BookLoss(network, x, batch, labels, settings.WeightDecay) : double.CreateChecked(network.Loss(x, batch, labels));
-            if (!double.IsFinite(losses[i]))
-            {
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{spec.Label}: the loss became {losses[i]} at iteration {i}; the learning rate is probably too large."));
-            }
-
-            progress.Report(i + 1, losses[i]);
+            builder.Schedule(ScheduleExpression.Parse(schedule));
         }
 
-        double seconds = clock.Elapsed.TotalSeconds;
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// The library's loop as the book's comparison runs it: the loss recorded after each update on the same batch,
+    /// in evaluation mode (or with the book's formula).
+    /// </summary>
+    public static TrainingLoopOptions<T> LoopOptions<T>(MnistSettings settings, params ITrainingObserver[] observers)
+        where T : unmanaged, IFloatingPointIeee754<T> => new()
+    {
+        Recording = LossRecording.AfterUpdate,
+        MeasureLoss = settings.BookLoss ? (network, batch) => BookLoss(network, batch.Features, batch.Count, batch.Labels.Span, settings.WeightDecay) : null,
+        Observers = observers,
+    };
+
+    /// <summary>The examples the lab trains on, as the library's dataset (ten classes).</summary>
+    public static TensorDataset<T> Dataset<T>(T[] pixels, int[] labels, int width)
+        where T : unmanaged, IFloatingPointIeee754<T> => new(pixels, labels, [width], 10);
+
+    private static LossCurveRecord Train<T>(
+        Network<T> network, UpdatePipeline<T> pipeline, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var batches = new IndexedBatches<T>(train, settings.BatchSize, indices);
+        var loop = new TrainingLoop<T>(network, pipeline, batches, LoopOptions<T>(settings, new ProgressObserver(progress)));
+        var result = loop.Run(settings.Iterations);
+        double[] losses = [.. result.Losses];
         return new LossCurveRecord
         {
             Label = spec.Label,
             Optimizer = $"{spec.Text} ({LabOptimizers.Describe(spec, settings.Conventions)})",
             Loss = losses,
             FinalLoss = LossCurveRecord.MeanOfLast(losses, 100),
-            Seconds = seconds,
+            Seconds = result.Seconds,
+            DivergedAt = result.DivergedAt,
+            DivergedLoss = result.DivergedLoss,
         };
     }
 
@@ -218,7 +226,7 @@ internal static class MnistExperiment
     /// The book's <c>loss</c>: softmax as <c>exp(x − max) / Σ exp(x − max)</c>, then <c>−Σ log(y[t] + 1e-7) / N</c>
     /// (common/functions.py), plus <c>½λ Σ‖W‖²</c> per layer — evaluated in double from the network's logits.
     /// </summary>
-    public static double BookLoss<T>(Network<T> network, T[] x, int batch, int[] labels, double weightDecay)
+    public static double BookLoss<T>(Network<T> network, ReadOnlyMemory<T> x, int batch, ReadOnlySpan<int> labels, double weightDecay)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var logits = network.Predict(x, batch).Span;

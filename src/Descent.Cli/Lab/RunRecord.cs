@@ -94,6 +94,13 @@ internal sealed class LossCurveRecord
     /// <summary>Wall time of the training loop, seconds.</summary>
     public double Seconds { get; set; }
 
+    /// <summary>When the run diverged: the index of the step whose loss was NaN or ∞ (the curve stops before it); null otherwise.</summary>
+    public long? DivergedAt { get; set; }
+
+    /// <summary>The non-finite loss at <see cref="DivergedAt"/>, as text (JSON has no NaN or ∞); null otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? DivergedLoss { get; set; }
+
     public static double MeanOfLast(double[] values, int count)
     {
         int n = Math.Min(count, values.Length);

@@ -1,10 +1,11 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using Descent.Checkpoints;
+using Descent.Data;
 using Descent.NeuralNetworks;
+using Descent.Pipeline;
 using Descent.Randomness;
-using Descent.Schedules;
+using Descent.Training;
 
 namespace Descent.Cli.Lab;
 
@@ -26,9 +27,9 @@ internal static class Trainer
 {
     public const string CheckpointFile = "checkpoint.safetensors";
 
-    /// <summary>Trains; returns the record and whether it finished (false: stopped by <paramref name="stop"/>).</summary>
-    public static (RunRecord Record, bool Finished) Run(TrainJob job, LabData data, Func<bool> stop, Action<IReadOnlyList<ProgressWork>> runWork) =>
-        job.UseDouble ? Run<double>(job, data, stop, runWork) : Run<float>(job, data, stop, runWork);
+    /// <summary>Trains through the library's loop; returns the record and whether it finished (false: stopped by <paramref name="stop"/>).</summary>
+    public static (RunRecord Record, bool Finished) Run(TrainJob job, LabData data, Action<IReadOnlyList<ProgressWork>> runWork, CancellationToken stop) =>
+        job.UseDouble ? Run<double>(job, data, runWork, stop) : Run<float>(job, data, runWork, stop);
 
     /// <summary>The settings a checkpoint records, so that <c>--resume</c> rebuilds the same run.</summary>
     public static Dictionary<string, string> Describe(TrainJob job) => new()
@@ -76,98 +77,95 @@ internal static class Trainer
         return (settings, spec with { Label = Get("label") }, Get("precision") == "double");
     }
 
-    private static (RunRecord Record, bool Finished) Run<T>(TrainJob job, LabData data, Func<bool> stop, Action<IReadOnlyList<ProgressWork>> runWork)
+    private static (RunRecord Record, bool Finished) Run<T>(TrainJob job, LabData data, Action<IReadOnlyList<ProgressWork>> runWork, CancellationToken stop)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var settings = job.Settings;
         var random = new MersenneTwister(checked((uint)settings.Seed));
         var network = MnistExperiment.Build<T>(settings, random);
-        var optimizer = LabOptimizers.Create(job.Optimizer, network.Parameters, settings.Conventions);
-        var scheduler = settings.Schedule is null ? null : new LearningRateScheduler(optimizer, ScheduleExpression.Parse(settings.Schedule));
-        var losses = new List<double>();
-        double secondsBefore = 0;
-        long step = 0;
+        var pipeline = MnistExperiment.Pipeline(network, job.Optimizer, settings);
+        var train = MnistExperiment.Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage);
+
+        // One draw per example, in order, from the stream that drew the weights: what the book's np.random.choice does.
+        var batches = new MiniBatchSampler<T>(train, settings.BatchSize, BatchOrder.WithReplacement, random);
+        var checkpoints = new CheckpointWriter<T>(job, data, network, pipeline, random);
+        var progress = new ProgressHolder();
+        var loop = new TrainingLoop<T>(network, pipeline, batches, MnistExperiment.LoopOptions<T>(settings, progress, checkpoints));
+        checkpoints.Loop = loop;
         if (job.ResumeFrom is { } checkpoint)
         {
-            var info = Checkpoint.Load(checkpoint, network, optimizer, random);
-            step = info.Step;
-            if (scheduler is not null)
-            {
-                scheduler.LoadState(ScheduleStateFrom(info.Schedule, checkpoint));
-            }
-
-            (losses, secondsBefore) = PreviousLosses(checkpoint, step);
+            long step = Checkpoint.LoadTraining(checkpoint, network, pipeline, random).Step;
+            (var losses, checkpoints.SecondsBefore) = PreviousLosses(checkpoint, step);
+            loop.Resume(step, losses);
         }
 
-        T[] train = LabData.Scale<T>(data.TrainPixels);
-        int batch = settings.BatchSize, width = data.PixelsPerImage;
-        var x = new T[batch * width];
-        var labels = new int[batch];
-        bool finished = false;
-        var clock = Stopwatch.StartNew();
-
-        void SaveCheckpoint()
+        TrainingResult? result = null;
+        runWork([new ProgressWork(job.Optimizer.Label, settings.Iterations, reporter =>
         {
-            var info = new CheckpointInfo
-            {
-                Step = step,
-                Schedule = scheduler is null ? new Dictionary<string, string>() : ScheduleStateTo(scheduler.SaveState()),
-                Settings = Describe(job),
-            };
-            Checkpoint.Save(job.Folder.File(CheckpointFile), network, optimizer, random, info);
-            job.Folder.SaveData(Record(job, data, losses, secondsBefore + clock.Elapsed.TotalSeconds, null));
-        }
-
-        runWork([new ProgressWork(job.Optimizer.Label, settings.Iterations, progress =>
-        {
+            progress.Reporter = reporter;
             using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
             {
-                progress.Report(step, losses.Count > 0 ? losses[^1] : double.NaN);
-                while (step < settings.Iterations)
-                {
-                    if (stop())
-                    {
-                        SaveCheckpoint();
-                        return;
-                    }
-
-                    for (int r = 0; r < batch; r++)
-                    {
-                        int row = random.NextInt(data.TrainCount);
-                        train.AsSpan(row * width, width).CopyTo(x.AsSpan(r * width, width));
-                        labels[r] = data.TrainLabels[row];
-                    }
-
-                    network.ComputeGradients(x, batch, labels);
-                    optimizer.Step();
-                    scheduler?.Step();
-                    double loss = double.CreateChecked(network.Loss(x, batch, labels));
-                    if (!double.IsFinite(loss))
-                    {
-                        throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The loss became {loss} at step {step}; the learning rate is probably too large."));
-                    }
-
-                    losses.Add(loss);
-                    step++;
-                    progress.Report(step, loss);
-                    if (job.CheckpointEvery > 0 && step % job.CheckpointEvery == 0)
-                    {
-                        SaveCheckpoint();
-                    }
-                }
+                result = loop.Run(settings.Iterations, stop);
             }
-
-            finished = true;
-            SaveCheckpoint();
         })]);
 
+        if (result!.Status == TrainingStatus.Diverged)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The loss became {result.DivergedLoss} at step {result.DivergedAt}; the learning rate is probably too large."));
+        }
+
         // Evaluation runs outside the flush scope: it needs none.
+        bool finished = result.Status == TrainingStatus.Completed;
         double? accuracy = finished ? MnistExperiment.Accuracy(network, LabData.Scale<T>(data.TestPixels), data.TestLabels) : null;
-        var record = Record(job, data, losses, secondsBefore + clock.Elapsed.TotalSeconds, accuracy);
-        return (record, finished);
+        return (Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy), finished);
     }
 
-    private static RunRecord Record(TrainJob job, LabData data, List<double> losses, double seconds, double? accuracy)
+    /// <summary>Forwards the loop's steps to the progress bar the work item is given once it starts.</summary>
+    private sealed class ProgressHolder : ITrainingObserver
+    {
+        public IProgressReporter? Reporter { get; set; }
+
+        public void OnStart(long step) => Reporter?.Report(step, double.NaN);
+
+        public void OnStep(in StepReport report) => Reporter?.Report(report.Step, report.Loss);
+    }
+
+    /// <summary>Writes the checkpoint and run.json every N steps, and when the run stops for any reason.</summary>
+    private sealed class CheckpointWriter<T>(TrainJob job, LabData data, Network<T> network, UpdatePipeline<T> pipeline, IRandomSource random) : ITrainingObserver
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = new();
+
+        public TrainingLoop<T>? Loop { get; set; }
+
+        public double SecondsBefore { get; set; }
+
+        public void OnStart(long step) => _clock.Restart();
+
+        public void OnStep(in StepReport report)
+        {
+            if (job.CheckpointEvery > 0 && report.Step % job.CheckpointEvery == 0)
+            {
+                Save(report.Step);
+            }
+        }
+
+        public void OnEnd(TrainingResult result)
+        {
+            if (result.Status != TrainingStatus.Diverged)
+            {
+                Save(result.Steps);
+            }
+        }
+
+        private void Save(long step)
+        {
+            Checkpoint.SaveTraining(job.Folder.File(CheckpointFile), network, pipeline, random, new CheckpointInfo { Step = step, Settings = Describe(job) });
+            job.Folder.SaveData(Record(job, data, Loop!.Losses, SecondsBefore + _clock.Elapsed.TotalSeconds, null));
+        }
+    }
+
+    private static RunRecord Record(TrainJob job, LabData data, IReadOnlyList<double> losses, double seconds, double? accuracy)
     {
         var settings = MnistOptions.Describe(job.Settings, job.UseDouble, [job.Optimizer], data.Description);
         settings["checkpoint"] = job.Folder.File(CheckpointFile);
@@ -221,23 +219,5 @@ internal static class Trainer
         }
 
         return ([.. run.Loss.Take((int)step)], run.Seconds);
-    }
-
-    private static Dictionary<string, string> ScheduleStateTo(SchedulerState state) => new()
-    {
-        ["step_index"] = state.StepIndex.ToString(CultureInfo.InvariantCulture),
-        ["initial_rates"] = string.Join(",", state.InitialRates.Select(r => r.ToString("R", CultureInfo.InvariantCulture))),
-        ["initial_momenta"] = string.Join(",", state.InitialMomenta.Select(r => r.ToString("R", CultureInfo.InvariantCulture))),
-    };
-
-    private static SchedulerState ScheduleStateFrom(IReadOnlyDictionary<string, string> s, string path)
-    {
-        if (!s.TryGetValue("step_index", out var index) || !s.TryGetValue("initial_rates", out var rates) || !s.TryGetValue("initial_momenta", out var momenta))
-        {
-            throw new CheckpointException($"{path}: the run has a schedule but the checkpoint holds no schedule state.");
-        }
-
-        static double[] Numbers(string text) => text.Length == 0 ? [] : [.. text.Split(',').Select(t => double.Parse(t, CultureInfo.InvariantCulture))];
-        return new SchedulerState(long.Parse(index, CultureInfo.InvariantCulture), Numbers(rates), Numbers(momenta));
     }
 }

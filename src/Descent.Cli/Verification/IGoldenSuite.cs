@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Descent.Cli.Verification;
 
 /// <summary>
-/// Runs one kind of top-level section of a goldens-schema file (see ../shared/goldens/README.md): the
+/// Runs one kind of top-level section of a goldens-schema file (see tests/goldens/README.md): the
 /// optimizer cases, the L-BFGS runs, scheduler cases, clipping cases, networks. <see cref="GoldenRunner"/>
 /// offers every section of a file to each registered suite; a section no suite accepts is a failure.
 /// To add a kind, implement this and list it in <see cref="GoldenRunner.DefaultSuites"/>.

@@ -6,28 +6,38 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Descent.NeuralNetworks;
 using Descent.Optimizers;
+using Descent.Pipeline;
 using Descent.Randomness;
+using Descent.Schedules;
 
 namespace Descent.Checkpoints;
 
-/// <summary>What a checkpoint records besides tensors: the step, the schedule's state and the run's settings.</summary>
+/// <summary>What a checkpoint records besides tensors and typed training state: the step and the run's settings.</summary>
 public sealed record CheckpointInfo
 {
     /// <summary>Training steps taken.</summary>
     public long Step { get; init; }
 
-    /// <summary>The learning-rate schedule's state, as the schedule exports it (opaque to the checkpoint).</summary>
-    public IReadOnlyDictionary<string, string> Schedule { get; init; } = new Dictionary<string, string>();
-
     /// <summary>The run's settings (command line, seed, data…), as the caller chooses to record them.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The recorded loss of every step so far (tensor <c>run.losses</c>; empty: not recorded). Kept in the
+    /// checkpoint so that the file alone resumes a run: nothing beside it has to change at the same instant.
+    /// </summary>
+    public IReadOnlyList<double> Losses { get; init; } = [];
+
+    /// <summary>Seconds spent training so far.</summary>
+    public double Seconds { get; init; }
 }
 
 /// <summary>
 /// Saves and restores a training run in one safetensors file: the network's tensors (<c>model.&lt;name&gt;</c>),
 /// the optimizer's state tensors (<c>optimizer.&lt;parameter&gt;.&lt;key&gt;</c>) with its options and scalars as
-/// JSON metadata, the random generator's state (<c>random.state</c>), the step, the schedule's state and the
-/// run's settings. Python's <c>safetensors</c> opens the file. Restoring checks everything before it changes
+/// JSON metadata, the random generator's state (<c>random.state</c>), the step and the run's settings; saved
+/// with an <see cref="UpdatePipeline{T}"/>, also the pipeline's schedule, counters and accumulation window
+/// (metadata <c>pipeline</c>) and weight average (<c>pipeline.average.&lt;name&gt;</c>,
+/// <c>pipeline.accumulated.&lt;name&gt;</c>). Python's <c>safetensors</c> opens the file. Restoring checks everything before it changes
 /// anything: on error the objects are as they were.
 /// </summary>
 /// <remarks>
@@ -42,6 +52,9 @@ public static class Checkpoint
 
     /// <summary>The format written before the digest was added; still read (without the integrity check).</summary>
     public const string LegacyFormat = "descent.checkpoint/1";
+
+    /// <summary>The tensor holding the recorded loss of every step.</summary>
+    public const string LossesTensor = "run.losses";
 
     /// <summary>The metadata key of the file's SHA-256.</summary>
     public const string DigestKey = "sha256";
@@ -81,7 +94,49 @@ public static class Checkpoint
             ? LoadCore(path, network, null, null, null, random)
             : LoadCore(path, network, g => optimizer.ParameterGroups[g].Options.GetType(), optimizer.SaveState, optimizer.LoadState, random);
 
-    private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info)
+    /// <summary>Writes a checkpoint holding the whole pipeline's state (optimizer, schedule, weight average, accumulation, counters).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The file; written atomically.</param>
+    /// <param name="network">The network.</param>
+    /// <param name="pipeline">The update pipeline over the network's parameters.</param>
+    /// <param name="random">The generator to record, or null.</param>
+    /// <param name="info">Step and settings.</param>
+    public static void SaveTraining<T>(string path, Network<T> network, UpdatePipeline<T> pipeline, IRandomSource? random, CheckpointInfo info)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var state = pipeline.SaveState();
+        SaveCore(path, network, state.Optimizer, random, info, state);
+    }
+
+    /// <summary>
+    /// Restores a checkpoint written with a pipeline into a freshly built network and a pipeline declared the
+    /// same way. Everything is read and checked first; on error nothing has changed.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The file.</param>
+    /// <param name="network">A network of the same architecture.</param>
+    /// <param name="pipeline">A pipeline with the same stages over its parameters.</param>
+    /// <param name="random">The generator to restore, or null to ignore the saved one.</param>
+    /// <returns>The step and settings.</returns>
+    /// <exception cref="CheckpointException">The file is truncated, corrupt, or does not fit; the message says what.</exception>
+    public static CheckpointInfo LoadTraining<T>(string path, Network<T> network, UpdatePipeline<T> pipeline, IRandomSource? random)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var before = pipeline.SaveState();
+        PipelineState<T>? saved = null;
+        return LoadCore(
+            path,
+            network,
+            g => pipeline.Optimizer.ParameterGroups[g].Options.GetType(),
+            () => before.Optimizer,
+            optimizer => pipeline.LoadState(ReferenceEquals(optimizer, before.Optimizer) ? before : saved! with { Optimizer = optimizer }),
+            random,
+            (content, fail) => saved = ParsePipeline<T>(content, fail));
+    }
+
+    private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info, PipelineState<T>? pipeline = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -109,9 +164,19 @@ public static class Checkpoint
             [DigestKey] = new string('0', 64),
             ["dtype"] = type.ToString(),
             ["step"] = info.Step.ToString(CultureInfo.InvariantCulture),
-            ["schedule"] = JsonSerializer.Serialize(info.Schedule),
             ["settings"] = JsonSerializer.Serialize(info.Settings),
+            ["seconds"] = info.Seconds.ToString("R", CultureInfo.InvariantCulture),
         };
+
+        if (info.Losses.Count > 0)
+        {
+            if (info.Losses.Count != info.Step)
+            {
+                throw new ArgumentException($"The checkpoint is at step {info.Step} but {info.Losses.Count} losses were given; record one per step or none.", nameof(info));
+            }
+
+            tensors.Add(new SafeTensor(LossesTensor, SafeTensorType.F64, [info.Losses.Count], Bytes<double>([.. info.Losses])));
+        }
 
         if (optimizer is not null)
         {
@@ -151,6 +216,15 @@ public static class Checkpoint
             metadata["random"] = random.GetType().Name;
         }
 
+        if (pipeline is not null)
+        {
+            metadata["pipeline"] = JsonSerializer.Serialize(
+                new PipelineRecord(pipeline.Scheduler, pipeline.Average?.UpdateCount, pipeline.PendingMicroBatches, pipeline.AppliedSteps, pipeline.SkippedSteps, pipeline.ConsecutiveSkips),
+                Json);
+            AddTensors(tensors, "pipeline.average.", pipeline.Average?.Values, type);
+            AddTensors(tensors, "pipeline.accumulated.", pipeline.Accumulated, type);
+        }
+
         byte[] file = SafeTensors.Serialize(new SafeTensorsContent(tensors, metadata));
         int at = DigestPosition(file) ?? throw new InvalidOperationException("The serialized checkpoint lost its digest field.");
         System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(file))).CopyTo(file, at);
@@ -158,16 +232,16 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Reads and verifies a checkpoint's step, schedule state and settings without restoring anything (what
+    /// Reads and verifies a checkpoint's step and settings without restoring anything (what
     /// <c>--resume</c> needs to rebuild the run before loading it).
     /// </summary>
     /// <param name="path">The file.</param>
-    /// <returns>The step, schedule state and settings.</returns>
+    /// <returns>The step and settings.</returns>
     /// <exception cref="CheckpointException">The file is truncated, corrupt or changed; the message says what.</exception>
     public static CheckpointInfo ReadInfo(string path)
     {
         var content = ReadVerified(path);
-        return Info(content.Metadata, message => throw new CheckpointException($"{path}: {message}"));
+        return Info(content, message => throw new CheckpointException($"{path}: {message}"));
     }
 
     /// <summary>Parses the file and checks its format and digest.</summary>
@@ -226,19 +300,84 @@ public static class Checkpoint
         return at < 0 || header[(at + 1)..].IndexOf(DigestMarker) >= 0 || start + 64 > headerEnd ? null : start;
     }
 
-    private static CheckpointInfo Info(IReadOnlyDictionary<string, string> meta, Func<string, string> fail)
+    private static CheckpointInfo Info(SafeTensorsContent content, Func<string, string> fail)
     {
+        var meta = content.Metadata;
         if (!long.TryParse(meta.GetValueOrDefault("step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) || step < 0)
         {
             fail($"metadata 'step' is '{meta.GetValueOrDefault("step")}'; expected a whole number ≥ 0.");
         }
 
+        double seconds = 0;
+        if (meta.TryGetValue("seconds", out string? text)
+            && (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) || !(seconds >= 0) || double.IsInfinity(seconds)))
+        {
+            fail($"metadata 'seconds' is '{text}'; expected a finite number ≥ 0.");
+        }
+
+        double[] losses = [];
+        if (content.Tensors.FirstOrDefault(t => t.Name == LossesTensor) is { } tensor)
+        {
+            if (tensor.Type != SafeTensorType.F64 || tensor.Shape.Length != 1 || tensor.Shape[0] != step)
+            {
+                fail($"tensor '{LossesTensor}' is {tensor.Type} [{string.Join(", ", tensor.Shape)}]; the checkpoint is at step {step}, so it must be F64 [{step}].");
+            }
+
+            losses = MemoryMarshal.Cast<byte, double>(tensor.Data).ToArray();
+        }
+
         return new CheckpointInfo
         {
             Step = step,
-            Schedule = StringMap(meta, "schedule", fail),
             Settings = StringMap(meta, "settings", fail),
+            Losses = losses,
+            Seconds = seconds,
         };
+    }
+
+    private static void AddTensors<T>(List<SafeTensor> tensors, string prefix, IReadOnlyDictionary<string, T[]>? values, SafeTensorType type)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var (name, data) in values ?? new Dictionary<string, T[]>())
+        {
+            tensors.Add(new SafeTensor(prefix + name, type, [data.Length], Bytes<T>(data)));
+        }
+    }
+
+    /// <summary>The pipeline's state without its optimizer (a placeholder, replaced by the parsed one).</summary>
+    private static PipelineState<T> ParsePipeline<T>(SafeTensorsContent content, Func<string, string> fail)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!content.Metadata.TryGetValue("pipeline", out string? json))
+        {
+            fail("the checkpoint has no pipeline state (it was saved with an optimizer alone), but a pipeline was given to restore.");
+        }
+
+        PipelineRecord record;
+        try
+        {
+            record = JsonSerializer.Deserialize<PipelineRecord>(json!, Json) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            fail($"metadata 'pipeline' is corrupt ({e.Message}).");
+            throw;
+        }
+
+        Dictionary<string, T[]>? Tensors(string prefix)
+        {
+            var found = content.Tensors.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            if (found.Any(t => t.Type != TypeOf<T>()))
+            {
+                fail($"a '{prefix}*' tensor is not {TypeOf<T>()}.");
+            }
+
+            return found.Count == 0 ? null : found.ToDictionary(t => t.Name[prefix.Length..], t => MemoryMarshal.Cast<byte, T>(t.Data).ToArray(), StringComparer.Ordinal);
+        }
+
+        var average = record.AverageUpdates is long updates ? new WeightAverageState<T>(updates, Tensors("pipeline.average.") ?? []) : null;
+        var placeholder = new OptimizerState<T>(string.Empty, [], new Dictionary<string, ParameterSnapshot<T>>());
+        return new PipelineState<T>(placeholder, record.Scheduler, average, record.Pending, Tensors("pipeline.accumulated."), record.Applied, record.Skipped, record.Consecutive);
     }
 
     private static CheckpointInfo LoadCore<T>(
@@ -247,12 +386,14 @@ public static class Checkpoint
         Func<int, Type>? optionsType,
         Func<OptimizerState<T>>? saveOptimizer,
         Action<OptimizerState<T>>? loadOptimizer,
-        IRandomSource? random)
+        IRandomSource? random,
+        Action<SafeTensorsContent, Func<string, string>>? parsePipeline = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         var content = ReadVerified(path);
         string Fail(string message) => throw new CheckpointException($"{path}: {message}");
+        parsePipeline?.Invoke(content, Fail);
         var meta = content.Metadata;
         var tensors = content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var type = TypeOf<T>();
@@ -261,7 +402,7 @@ public static class Checkpoint
             Fail($"the checkpoint holds {meta.GetValueOrDefault("dtype") ?? "no dtype"} tensors; the network is {type}.");
         }
 
-        var info = Info(meta, Fail);
+        var info = Info(content, Fail);
         CheckNoStrayTensors(tensors.Keys, meta, Fail);
 
         // Model: exactly the network's tensors, with its shapes and types.
@@ -452,10 +593,12 @@ public static class Checkpoint
         {
             bool known = name.StartsWith("model.", StringComparison.Ordinal)
                 || listed.Contains(name)
+                || (meta.ContainsKey("pipeline") && (name.StartsWith("pipeline.average.", StringComparison.Ordinal) || name.StartsWith("pipeline.accumulated.", StringComparison.Ordinal)))
+                || name == LossesTensor
                 || (name == "random.state" && meta.ContainsKey("random"));
             if (!known)
             {
-                fail($"tensor '{name}' belongs to nothing this checkpoint describes (model.*, the optimizer buffers its metadata lists, random.state).");
+                fail($"tensor '{name}' belongs to nothing this checkpoint describes (model.*, the optimizer buffers its metadata lists, pipeline.*, random.state).");
             }
         }
     }
@@ -477,6 +620,9 @@ public static class Checkpoint
             throw;
         }
     }
+
+    /// <summary>The typed metadata of a pipeline's state beside its optimizer (tensors are stored separately).</summary>
+    private sealed record PipelineRecord(SchedulerState? Scheduler, long? AverageUpdates, int Pending, long Applied, long Skipped, int Consecutive);
 
     private static SafeTensorType TypeOf<T>() =>
         typeof(T) == typeof(double) ? SafeTensorType.F64

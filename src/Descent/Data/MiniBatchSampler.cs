@@ -8,7 +8,7 @@ namespace Descent.Data;
 /// after construction <see cref="Next"/> allocates nothing.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class MiniBatchSampler<T>
+public sealed class MiniBatchSampler<T> : IBatchSource<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly TensorDataset<T> _data;

@@ -3,7 +3,7 @@ using Descent.Optimizers.Kernels;
 
 namespace Descent.Tests.Optimizers;
 
-/// <summary>Every case of ../shared/goldens/optax/optimizers.json (Lion, LAMB, AdaBelief, Yogi), replayed step by step.</summary>
+/// <summary>Every case of tests/goldens/optax/optimizers.json (Lion, LAMB, AdaBelief, Yogi), replayed step by step.</summary>
 public class OptaxGoldenTests
 {
     public static TheoryData<int> Cases => GoldenRun.OptaxIndices();

@@ -3,7 +3,7 @@ using Descent.Optimizers.Kernels;
 
 namespace Descent.Tests.Optimizers;
 
-/// <summary>Every torch.optim case of ../shared/goldens/pytorch/optimizers.json, replayed step by step.</summary>
+/// <summary>Every torch.optim case of tests/goldens/pytorch/optimizers.json, replayed step by step.</summary>
 public class PyTorchGoldenTests
 {
     public static TheoryData<int> Cases => GoldenRun.Indices();

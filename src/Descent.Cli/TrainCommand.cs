@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Runtime.InteropServices;
 using Descent.Checkpoints;
 using Descent.Cli.Lab;
 using Spectre.Console;
@@ -29,8 +29,12 @@ internal static class TrainCommand
             HelpName = "PATH",
         };
         var output = LabOptions.Out();
+        var force = new Option<bool>("--force")
+        {
+            Description = "Write into an --out folder that holds another run: that run's files are deleted first.",
+        };
         var command = new Command("train", "Train the MNIST network with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly.");
-        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output]))
+        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, force]))
         {
             command.Options.Add(option);
         }
@@ -40,29 +44,37 @@ internal static class TrainCommand
             string? resumeFrom = parse.GetValue(resume) is { } r ? CheckpointPath(r) : null;
             TrainJob job;
             LabData data;
+            MnistSettings settings;
+            OptimizerSpec spec;
+            bool useDouble;
             if (resumeFrom is null)
             {
-                var spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
+                spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
                 var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
                 LabOptimizers.Validate([spec], convention);
                 data = LabDataLoader.Load(parse.GetValue(mnist.Data));
-                var settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
-                job = new TrainJob(settings, spec, mnist.IsDouble(parse), RunFolder.CreateOrDefault(parse.GetValue(output)), parse.GetValue(every), null);
+                settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
+                useDouble = mnist.IsDouble(parse);
             }
             else
             {
                 RejectWithResume(parse, mnist, optimizer, conventions);
                 var saved = ReadSettings(resumeFrom);
-                var (settings, spec, useDouble) = Trainer.FromCheckpoint(saved, resumeFrom);
+                (settings, spec, useDouble) = Trainer.FromCheckpoint(saved, resumeFrom);
                 if (parse.GetResult(mnist.Iterations) is { Implicit: false })
                 {
                     settings = settings with { Iterations = parse.GetValue(mnist.Iterations) };
                 }
 
                 data = LabDataLoader.Load(settings.DataDirectory);
-                var folder = parse.GetValue(output) is { } o ? RunFolder.CreateOrDefault(o) : new RunFolder(Path.GetDirectoryName(resumeFrom)!);
-                job = new TrainJob(settings, spec, useDouble, folder, parse.GetValue(every), resumeFrom);
             }
+
+            // One writer per folder, for the whole run; nothing is written before the lock is held.
+            string resumeFolder = resumeFrom is null ? string.Empty : Path.GetDirectoryName(resumeFrom)!;
+            string path = parse.GetValue(output) ?? (resumeFrom is null ? RunFolder.NewPath() : resumeFolder);
+            bool sameRun = resumeFrom is not null && string.Equals(Path.GetFullPath(path), resumeFolder, StringComparison.Ordinal);
+            using var runLock = RunLock.Acquire(path, sameRun, parse.GetValue(force));
+            job = new TrainJob(settings, spec, useDouble, runLock.Folder, parse.GetValue(every), resumeFrom);
 
             console.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
             console.MarkupLineInterpolated($"Seed: [bold]{job.Settings.Seed}[/]. {LabDenormals.Describe(job.Settings.FlushDenormals)}");
@@ -82,6 +94,15 @@ internal static class TrainCommand
                 }
             }
 
+            // Schedulers preempt with SIGTERM: stop like Ctrl-C (checkpoint at the current step) and say so with 143.
+            int terminated = 0;
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                Volatile.Write(ref terminated, 1);
+                stop.Cancel();
+            });
+
             Console.CancelKeyPress += OnCancel;
             try
             {
@@ -90,11 +111,17 @@ internal static class TrainCommand
                 console.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
                 if (!finished)
                 {
-                    console.MarkupLineInterpolated($"Interrupted after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
-                    return Program.Interrupted;
+                    bool byTerm = Volatile.Read(ref terminated) != 0;
+                    console.MarkupLineInterpolated($"{(byTerm ? "Stopped by SIGTERM" : "Interrupted")} after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
+                    return byTerm ? Program.Terminated : Program.Interrupted;
                 }
 
                 return 0;
+            }
+            catch
+            {
+                runLock.AbandonIfEmpty(Trainer.CheckpointFile);
+                throw;
             }
             finally
             {
@@ -112,16 +139,11 @@ internal static class TrainCommand
             : throw new UsageException($"--resume '{path}': no checkpoint there (expected a run folder holding {Trainer.CheckpointFile}, or the file itself).");
     }
 
-    private static Dictionary<string, string> ReadSettings(string checkpoint)
+    private static IReadOnlyDictionary<string, string> ReadSettings(string checkpoint)
     {
-        var content = SafeTensors.Read(checkpoint);
-        if (!content.Metadata.TryGetValue("settings", out var json))
-        {
-            throw new CheckpointException($"{checkpoint}: no 'settings' metadata; it was not written by descent train.");
-        }
-
-        return JsonSerializer.Deserialize<Dictionary<string, string>>(json)
-            ?? throw new CheckpointException($"{checkpoint}: its 'settings' metadata is empty.");
+        // Verified (digest, format, fields) before the run is rebuilt from it.
+        var settings = Checkpoint.ReadInfo(checkpoint).Settings;
+        return settings.Count > 0 ? settings : throw new CheckpointException($"{checkpoint}: no 'settings' metadata; it was not written by descent train.");
     }
 
     private static void RejectWithResume(ParseResult parse, MnistOptions mnist, Option optimizer, Option conventions)

@@ -101,12 +101,16 @@ public static class Checkpoint
     /// <param name="pipeline">The update pipeline over the network's parameters.</param>
     /// <param name="random">The generator to record, or null.</param>
     /// <param name="info">Step and settings.</param>
-    public static void SaveTraining<T>(string path, Network<T> network, UpdatePipeline<T> pipeline, IRandomSource? random, CheckpointInfo info)
+    /// <param name="onWriteStage">
+    /// Called as the file is written: <c>temporary-partial</c>, <c>temporary-written</c> (before the rename that
+    /// replaces the previous checkpoint). For fault-injection tests that stop the process at each point.
+    /// </param>
+    public static void SaveTraining<T>(string path, Network<T> network, UpdatePipeline<T> pipeline, IRandomSource? random, CheckpointInfo info, Action<string>? onWriteStage = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var state = pipeline.SaveState();
-        SaveCore(path, network, state.Optimizer, random, info, state);
+        SaveCore(path, network, state.Optimizer, random, info, state, onWriteStage);
     }
 
     /// <summary>
@@ -136,7 +140,7 @@ public static class Checkpoint
             (content, fail) => saved = ParsePipeline<T>(content, fail));
     }
 
-    private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info, PipelineState<T>? pipeline = null)
+    private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info, PipelineState<T>? pipeline = null, Action<string>? onWriteStage = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -228,7 +232,7 @@ public static class Checkpoint
         byte[] file = SafeTensors.Serialize(new SafeTensorsContent(tensors, metadata));
         int at = DigestPosition(file) ?? throw new InvalidOperationException("The serialized checkpoint lost its digest field.");
         System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(file))).CopyTo(file, at);
-        SafeTensors.WriteAtomically(path, file);
+        SafeTensors.WriteAtomically(path, file, onWriteStage);
     }
 
     /// <summary>

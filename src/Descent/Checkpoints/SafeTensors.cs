@@ -96,7 +96,13 @@ public static class SafeTensors
     }
 
     /// <summary>Writes bytes atomically: a temporary file in the same folder, flushed to disk, then renamed over <paramref name="path"/>.</summary>
-    internal static void WriteAtomically(string path, byte[] bytes)
+    /// <param name="path">The destination.</param>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="onStage">
+    /// Called at <c>temporary-partial</c> (half the bytes written and flushed) and <c>temporary-written</c>
+    /// (all flushed, not yet renamed): the points where fault-injection tests stop the process.
+    /// </param>
+    internal static void WriteAtomically(string path, byte[] bytes, Action<string>? onStage = null)
     {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
@@ -105,10 +111,19 @@ public static class SafeTensors
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                stream.Write(bytes);
+                int half = bytes.Length / 2;
+                stream.Write(bytes, 0, half);
+                if (onStage is not null)
+                {
+                    stream.Flush(flushToDisk: true);
+                    onStage("temporary-partial");
+                }
+
+                stream.Write(bytes, half, bytes.Length - half);
                 stream.Flush(flushToDisk: true);
             }
 
+            onStage?.Invoke("temporary-written");
             File.Move(temporary, full, overwrite: true);
         }
         catch

@@ -41,6 +41,41 @@ internal static class TrainCommand
 
         command.SetAction(parse =>
         {
+            // Signals first: one that comes while the run starts up still stops it cleanly at a step boundary.
+            using var stop = new CancellationTokenSource();
+            void OnCancel(object? sender, ConsoleCancelEventArgs e)
+            {
+                // First Ctrl-C: finish the current step, write the checkpoint, exit. A second one ends the process.
+                if (!stop.IsCancellationRequested)
+                {
+                    e.Cancel = true;
+                    stop.Cancel();
+                }
+            }
+
+            // Schedulers preempt with SIGTERM: stop like Ctrl-C (checkpoint at the current step) and say so with 143.
+            int terminated = 0;
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                Volatile.Write(ref terminated, 1);
+                stop.Cancel();
+            });
+
+            Console.CancelKeyPress += OnCancel;
+            try
+            {
+                return Train(parse, stop.Token, () => Volatile.Read(ref terminated) != 0);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= OnCancel;
+            }
+        });
+        return command;
+
+        int Train(ParseResult parse, CancellationToken stop, Func<bool> terminated)
+        {
             string? resumeFrom = parse.GetValue(resume) is { } r ? CheckpointPath(r) : null;
             TrainJob job;
             LabData data;
@@ -83,35 +118,14 @@ internal static class TrainCommand
                 console.MarkupLineInterpolated($"Resuming from {resumeFrom}.");
             }
 
-            using var stop = new CancellationTokenSource();
-            void OnCancel(object? sender, ConsoleCancelEventArgs e)
-            {
-                // First Ctrl-C: finish the current step, write the checkpoint, exit. A second one ends the process.
-                if (!stop.IsCancellationRequested)
-                {
-                    e.Cancel = true;
-                    stop.Cancel();
-                }
-            }
-
-            // Schedulers preempt with SIGTERM: stop like Ctrl-C (checkpoint at the current step) and say so with 143.
-            int terminated = 0;
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-            {
-                context.Cancel = true;
-                Volatile.Write(ref terminated, 1);
-                stop.Cancel();
-            });
-
-            Console.CancelKeyPress += OnCancel;
             try
             {
-                var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(console, work, 1), stop.Token);
+                var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(console, work, 1), stop);
                 RunOutput.Finish(console, record, job.Folder);
                 console.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
                 if (!finished)
                 {
-                    bool byTerm = Volatile.Read(ref terminated) != 0;
+                    bool byTerm = terminated();
                     console.MarkupLineInterpolated($"{(byTerm ? "Stopped by SIGTERM" : "Interrupted")} after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
                     return byTerm ? Program.Terminated : Program.Interrupted;
                 }
@@ -123,12 +137,7 @@ internal static class TrainCommand
                 runLock.AbandonIfEmpty(Trainer.CheckpointFile);
                 throw;
             }
-            finally
-            {
-                Console.CancelKeyPress -= OnCancel;
-            }
-        });
-        return command;
+        }
     }
 
     private static string CheckpointPath(string path)

@@ -230,9 +230,17 @@ public static class Checkpoint
         }
 
         byte[] file = SafeTensors.Serialize(new SafeTensorsContent(tensors, metadata));
-        int at = DigestPosition(file) ?? throw new InvalidOperationException("The serialized checkpoint lost its digest field.");
-        System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(file))).CopyTo(file, at);
+        Seal(file);
         SafeTensors.WriteAtomically(path, file, onWriteStage);
+    }
+
+    /// <summary>Writes the file's SHA-256 into its digest field (which must hold 64 hex digits; they count as '0').</summary>
+    /// <param name="file">A whole checkpoint file.</param>
+    internal static void Seal(byte[] file)
+    {
+        int at = DigestPosition(file) ?? throw new InvalidOperationException("The checkpoint has no digest field to seal.");
+        file.AsSpan(at, 64).Fill((byte)'0');
+        System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(file))).CopyTo(file, at);
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ internal static class Program
     /// <summary>Exit code of a run stopped by Ctrl-C (after it saved what it had).</summary>
     internal const int Interrupted = 130;
 
+    /// <summary>Exit code of a run stopped by SIGTERM (after it saved what it had): 128 + 15, as shells report it.</summary>
+    internal const int Terminated = 143;
+
     private static int Main(string[] args) => Run(args);
 
     /// <summary>

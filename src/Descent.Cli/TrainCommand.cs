@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Runtime.InteropServices;
 using Descent.Checkpoints;
 using Descent.Cli.Lab;
 using Spectre.Console;
@@ -29,48 +29,19 @@ internal static class TrainCommand
             HelpName = "PATH",
         };
         var output = LabOptions.Out();
+        var force = new Option<bool>("--force")
+        {
+            Description = "Write into an --out folder that holds another run: that run's files are deleted first.",
+        };
         var command = new Command("train", "Train the MNIST network with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly.");
-        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output]))
+        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, force]))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(parse =>
         {
-            string? resumeFrom = parse.GetValue(resume) is { } r ? CheckpointPath(r) : null;
-            TrainJob job;
-            LabData data;
-            if (resumeFrom is null)
-            {
-                var spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
-                var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
-                LabOptimizers.Validate([spec], convention);
-                data = LabDataLoader.Load(parse.GetValue(mnist.Data));
-                var settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
-                job = new TrainJob(settings, spec, mnist.IsDouble(parse), RunFolder.CreateOrDefault(parse.GetValue(output)), parse.GetValue(every), null);
-            }
-            else
-            {
-                RejectWithResume(parse, mnist, optimizer, conventions);
-                var saved = ReadSettings(resumeFrom);
-                var (settings, spec, useDouble) = Trainer.FromCheckpoint(saved, resumeFrom);
-                if (parse.GetResult(mnist.Iterations) is { Implicit: false })
-                {
-                    settings = settings with { Iterations = parse.GetValue(mnist.Iterations) };
-                }
-
-                data = LabDataLoader.Load(settings.DataDirectory);
-                var folder = parse.GetValue(output) is { } o ? RunFolder.CreateOrDefault(o) : new RunFolder(Path.GetDirectoryName(resumeFrom)!);
-                job = new TrainJob(settings, spec, useDouble, folder, parse.GetValue(every), resumeFrom);
-            }
-
-            console.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
-            console.MarkupLineInterpolated($"Seed: [bold]{job.Settings.Seed}[/]. {LabDenormals.Describe(job.Settings.FlushDenormals)}");
-            if (resumeFrom is not null)
-            {
-                console.MarkupLineInterpolated($"Resuming from {resumeFrom}.");
-            }
-
+            // Signals first: one that comes while the run starts up still stops it cleanly at a step boundary.
             using var stop = new CancellationTokenSource();
             void OnCancel(object? sender, ConsoleCancelEventArgs e)
             {
@@ -82,19 +53,19 @@ internal static class TrainCommand
                 }
             }
 
+            // Schedulers preempt with SIGTERM: stop like Ctrl-C (checkpoint at the current step) and say so with 143.
+            int terminated = 0;
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                Volatile.Write(ref terminated, 1);
+                stop.Cancel();
+            });
+
             Console.CancelKeyPress += OnCancel;
             try
             {
-                var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(console, work, 1), stop.Token);
-                RunOutput.Finish(console, record, job.Folder);
-                console.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
-                if (!finished)
-                {
-                    console.MarkupLineInterpolated($"Interrupted after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
-                    return Program.Interrupted;
-                }
-
-                return 0;
+                return Train(parse, stop.Token, () => Volatile.Read(ref terminated) != 0);
             }
             finally
             {
@@ -102,6 +73,71 @@ internal static class TrainCommand
             }
         });
         return command;
+
+        int Train(ParseResult parse, CancellationToken stop, Func<bool> terminated)
+        {
+            string? resumeFrom = parse.GetValue(resume) is { } r ? CheckpointPath(r) : null;
+            TrainJob job;
+            LabData data;
+            MnistSettings settings;
+            OptimizerSpec spec;
+            bool useDouble;
+            if (resumeFrom is null)
+            {
+                spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
+                var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
+                LabOptimizers.Validate([spec], convention);
+                data = LabDataLoader.Load(parse.GetValue(mnist.Data));
+                settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
+                useDouble = mnist.IsDouble(parse);
+            }
+            else
+            {
+                RejectWithResume(parse, mnist, optimizer, conventions);
+                var saved = ReadSettings(resumeFrom);
+                (settings, spec, useDouble) = Trainer.FromCheckpoint(saved, resumeFrom);
+                if (parse.GetResult(mnist.Iterations) is { Implicit: false })
+                {
+                    settings = settings with { Iterations = parse.GetValue(mnist.Iterations) };
+                }
+
+                data = LabDataLoader.Load(settings.DataDirectory);
+            }
+
+            // One writer per folder, for the whole run; nothing is written before the lock is held.
+            string resumeFolder = resumeFrom is null ? string.Empty : Path.GetDirectoryName(resumeFrom)!;
+            string path = parse.GetValue(output) ?? (resumeFrom is null ? RunFolder.NewPath() : resumeFolder);
+            bool sameRun = resumeFrom is not null && string.Equals(Path.GetFullPath(path), resumeFolder, StringComparison.Ordinal);
+            using var runLock = RunLock.Acquire(path, sameRun, parse.GetValue(force));
+            job = new TrainJob(settings, spec, useDouble, runLock.Folder, parse.GetValue(every), resumeFrom);
+
+            console.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
+            console.MarkupLineInterpolated($"Seed: [bold]{job.Settings.Seed}[/]. {LabDenormals.Describe(job.Settings.FlushDenormals)}");
+            if (resumeFrom is not null)
+            {
+                console.MarkupLineInterpolated($"Resuming from {resumeFrom}.");
+            }
+
+            try
+            {
+                var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(console, work, 1), stop);
+                RunOutput.Finish(console, record, job.Folder);
+                console.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
+                if (!finished)
+                {
+                    bool byTerm = terminated();
+                    console.MarkupLineInterpolated($"{(byTerm ? "Stopped by SIGTERM" : "Interrupted")} after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
+                    return byTerm ? Program.Terminated : Program.Interrupted;
+                }
+
+                return 0;
+            }
+            catch
+            {
+                runLock.AbandonIfEmpty(Trainer.CheckpointFile);
+                throw;
+            }
+        }
     }
 
     private static string CheckpointPath(string path)
@@ -112,16 +148,11 @@ internal static class TrainCommand
             : throw new UsageException($"--resume '{path}': no checkpoint there (expected a run folder holding {Trainer.CheckpointFile}, or the file itself).");
     }
 
-    private static Dictionary<string, string> ReadSettings(string checkpoint)
+    private static IReadOnlyDictionary<string, string> ReadSettings(string checkpoint)
     {
-        var content = SafeTensors.Read(checkpoint);
-        if (!content.Metadata.TryGetValue("settings", out var json))
-        {
-            throw new CheckpointException($"{checkpoint}: no 'settings' metadata; it was not written by descent train.");
-        }
-
-        return JsonSerializer.Deserialize<Dictionary<string, string>>(json)
-            ?? throw new CheckpointException($"{checkpoint}: its 'settings' metadata is empty.");
+        // Verified (digest, format, fields) before the run is rebuilt from it.
+        var settings = Checkpoint.ReadInfo(checkpoint).Settings;
+        return settings.Count > 0 ? settings : throw new CheckpointException($"{checkpoint}: no 'settings' metadata; it was not written by descent train.");
     }
 
     private static void RejectWithResume(ParseResult parse, MnistOptions mnist, Option optimizer, Option conventions)

@@ -94,9 +94,14 @@ internal static class Trainer
         checkpoints.Loop = loop;
         if (job.ResumeFrom is { } checkpoint)
         {
-            long step = Checkpoint.LoadTraining(checkpoint, network, pipeline, random).Step;
-            (var losses, checkpoints.SecondsBefore) = PreviousLosses(checkpoint, step);
-            loop.Resume(step, losses);
+            var info = Checkpoint.LoadTraining(checkpoint, network, pipeline, random);
+            if (info.Losses.Count != info.Step)
+            {
+                throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"{checkpoint}: it is at step {info.Step} but records {info.Losses.Count} losses; it was not written by this version of descent train."));
+            }
+
+            checkpoints.SecondsBefore = info.Seconds;
+            loop.Resume(info.Step, info.Losses);
         }
 
         TrainingResult? result = null;
@@ -158,10 +163,19 @@ internal static class Trainer
             }
         }
 
+        /// <summary>
+        /// The checkpoint alone is the run's state (it carries the loss curve), and it is replaced by one atomic
+        /// rename, so a kill at any instant leaves either the previous complete checkpoint or the new one.
+        /// run.json is written after it, for reading; resuming never needs it.
+        /// </summary>
         private void Save(long step)
         {
-            Checkpoint.SaveTraining(job.Folder.File(CheckpointFile), network, pipeline, random, new CheckpointInfo { Step = step, Settings = Describe(job) });
-            job.Folder.SaveData(Record(job, data, Loop!.Losses, SecondsBefore + _clock.Elapsed.TotalSeconds, null));
+            double seconds = SecondsBefore + _clock.Elapsed.TotalSeconds;
+            var info = new CheckpointInfo { Step = step, Settings = Describe(job), Losses = Loop!.Losses, Seconds = seconds };
+            Checkpoint.SaveTraining(job.Folder.File(CheckpointFile), network, pipeline, random, info, FaultInjection.Reach);
+            FaultInjection.Reach("checkpoint-saved");
+            job.Folder.SaveData(Record(job, data, Loop!.Losses, seconds, null));
+            FaultInjection.Reach("record-saved");
         }
     }
 
@@ -200,24 +214,5 @@ internal static class Trainer
                 },
             },
         };
-    }
-
-    /// <summary>The losses recorded up to the checkpoint's step, from the run.json saved beside it.</summary>
-    private static (List<double> Losses, double Seconds) PreviousLosses(string checkpoint, long step)
-    {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
-        if (!File.Exists(Path.Combine(folder, RunFolder.RecordFile)))
-        {
-            throw new CheckpointException($"{checkpoint}: no {RunFolder.RecordFile} beside it, so the loss curve so far is unknown.");
-        }
-
-        var (_, record) = RunFolder.Open(folder);
-        var run = record.Mnist?.Runs.FirstOrDefault() ?? throw new CheckpointException($"{folder}: its {RunFolder.RecordFile} holds no loss curve.");
-        if (run.Loss.Length < step)
-        {
-            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"{folder}: the checkpoint is at step {step} but {RunFolder.RecordFile} holds only {run.Loss.Length} losses."));
-        }
-
-        return ([.. run.Loss.Take((int)step)], run.Seconds);
     }
 }

@@ -104,6 +104,8 @@ internal static class TrainCommand
                 data = LabDataLoader.Load(settings.DataDirectory);
             }
 
+            MemoryEstimate.Check(settings, useDouble, 1, data);
+
             // One writer per folder, for the whole run; nothing is written before the lock is held.
             string resumeFolder = resumeFrom is null ? string.Empty : Path.GetDirectoryName(resumeFrom)!;
             string path = parse.GetValue(output) ?? (resumeFrom is null ? RunFolder.NewPath() : resumeFolder);

@@ -38,7 +38,10 @@ internal static class LabDataLoader
             throw new DataFormatException($"{loaded.Description}: its images have {train.PixelsPerImage} pixels; the lab's networks take 28×28 MNIST-style images ({MnistPixels} pixels).");
         }
 
-        return new LabData(loaded.Description, train.Pixels.ToArray(), Labels(train), test.Pixels.ToArray(), Labels(test), train.PixelsPerImage);
+        return new LabData(loaded.Description, train.Pixels.ToArray(), Labels(train), test.Pixels.ToArray(), Labels(test), train.PixelsPerImage)
+        {
+            Checksums = string.Join(", ", loaded.Files.Select(f => $"{f.Role} {f.Sha256}")),
+        };
     }
 
     private static int[] Labels(ImageDataset data)

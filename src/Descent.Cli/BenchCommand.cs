@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Descent.Cli.Bench;
 using Descent.Cli.Lab;
+using Descent.Distributed;
 using Spectre.Console;
 
 namespace Descent.Cli;
@@ -18,6 +19,10 @@ internal static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "Fewer repetitions, under a minute; the full run takes as long as stable medians need." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout (progress goes to stderr)." };
         var tiny = new Option<bool>("--tiny-sizes") { Description = "Test sizes only: seconds long, numbers meaningless.", Hidden = true };
+        var distributed = new Option<bool>("--distributed")
+        {
+            Description = "Under mpiexec: all-reduce time and GB/s by size, and the book network's data-parallel step on 1 and on all ranks.",
+        };
         var command = new Command(
             "bench",
             "Measure optimizer steps, matrix multiply and training iterations against this machine's memory bandwidth and FMA peak; flush-to-zero is on.")
@@ -25,6 +30,7 @@ internal static class BenchCommand
             quick,
             json,
             tiny,
+            distributed,
         };
         command.SetAction(parse =>
         {
@@ -32,6 +38,10 @@ internal static class BenchCommand
             var error = parse.InvocationConfiguration.Error;
             var sizes = parse.GetValue(tiny) ? BenchSizes.Tiny : parse.GetValue(quick) ? BenchSizes.Quick : BenchSizes.Full;
             bool asJson = parse.GetValue(json);
+            if (parse.GetValue(distributed))
+            {
+                return RunDistributed(sizes, asJson, output, error);
+            }
 
             // Progress goes to stderr always, so stdout carries only the result (the table, or the one JSON object).
             var runner = new BenchRunner(sizes, error, iterations => TimeCompareMnist(iterations, error));
@@ -77,7 +87,65 @@ internal static class BenchCommand
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static void Print(BenchReport report, TextWriter output)
+    private static int RunDistributed(BenchSizes sizes, bool asJson, TextWriter output, TextWriter error)
+    {
+        if (!MpiCommunicator.IsLaunchedByMpi)
+        {
+            throw new UsageException("--distributed measures MPI collectives between processes: start it with mpiexec, e.g. mpiexec -n 2 descent bench --distributed.");
+        }
+
+        return DistributedJob.Run(world =>
+        {
+            var report = new DistributedBench(world, sizes, error).Run();
+            if (world.Rank == 0)
+            {
+                if (asJson)
+                {
+                    output.WriteLine(report.ToJson());
+                }
+                else
+                {
+                    PrintDistributed(report, output);
+                }
+            }
+
+            return 0;
+        });
+    }
+
+    private static void PrintDistributed(DistributedBenchReport report, TextWriter output)
+    {
+        var console = TableConsole(output);
+        console.WriteLine(Invariant($"descent bench --distributed ({report.Mode}) {report.Date}: {report.Ranks} ranks, {report.LocalRanks} on this host, {report.ThreadsPerRank} compute thread(s) per rank; {report.MpiLibrary}"));
+        console.WriteLine($"flush-to-zero: {(report.FlushToZero ? "on" : "off (not supported here)")}");
+        var reduce = new Table().Title("MPI_Allreduce (sum, float, in place; slowest rank)").AddColumns("floats", "per call", "ms (min / median / max)", "GB/s (buffer)", "GB/s (bus)");
+        foreach (var r in report.AllReduce)
+        {
+            reduce.AddRow(
+                r.Floats.ToString("N0", CultureInfo.InvariantCulture),
+                r.Bucket >= r.Floats ? "whole buffer" : Invariant($"buckets of {r.Bucket:N0}"),
+                Invariant($"{r.MsMin:F4} / {r.Ms:F4} / {r.MsMax:F4}"),
+                Invariant($"{r.AlgorithmGbps:F2}"),
+                Invariant($"{r.BusGbps:F2}"));
+        }
+
+        console.Write(reduce);
+        var step = new Table().Title("Data-parallel training step (forward, backward, gradient all-reduce, Step())").AddColumns("ranks", "network", "global batch", "optimizer", "ms (min / median / max)", "all-reduce ms");
+        foreach (var s in report.Step)
+        {
+            step.AddRow(
+                Invariant($"{s.Ranks}"),
+                s.Net,
+                Invariant($"{s.GlobalBatch}"),
+                s.Optimizer,
+                Invariant($"{s.MsMin:F3} / {s.Ms:F3} / {s.MsMax:F3}"),
+                s.Ranks == 1 ? "—" : Invariant($"{s.AllReduceMs:F4}"));
+        }
+
+        console.Write(step);
+    }
+
+    private static IAnsiConsole TableConsole(TextWriter output)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -91,6 +159,13 @@ internal static class BenchCommand
         {
             console.Profile.Width = Math.Max(console.Profile.Width, 140);
         }
+
+        return console;
+    }
+
+    private static void Print(BenchReport report, TextWriter output)
+    {
+        var console = TableConsole(output);
 
         var m = report.Machine;
         console.WriteLine(Invariant($"descent bench ({report.Mode}) {report.Date} on {m.Processor}, {m.ProcessorCount} logical processors, {m.VectorBits}-bit vectors"));

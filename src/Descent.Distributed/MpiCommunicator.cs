@@ -265,6 +265,35 @@ public sealed unsafe class MpiCommunicator : IDisposable
     }
 
     /// <summary>
+    /// Waits until every rank has called it, sleeping between checks instead of spinning, so a rank that waits
+    /// long (while rank 0 writes a checkpoint, or times something alone) leaves its core to the others.
+    /// </summary>
+    /// <param name="poll">How long to sleep between checks.</param>
+    public void IdleBarrier(TimeSpan poll)
+    {
+        int request = 0, done = 0;
+        using (Enter())
+        {
+            Check(MpichNative.MPI_Ibarrier(World, &request), "MPI_Ibarrier");
+        }
+
+        while (true)
+        {
+            using (Enter())
+            {
+                Check(MpichNative.MPI_Test(&request, &done, MpichAbi.StatusIgnore), "MPI_Test");
+            }
+
+            if (done != 0)
+            {
+                return;
+            }
+
+            Thread.Sleep(poll);
+        }
+    }
+
+    /// <summary>
     /// Ends the whole job now: MPI kills every rank and the launcher exits with a failure code. Used when one rank
     /// fails, so that the others do not wait forever in their next collective. Write the reason to stderr first.
     /// </summary>

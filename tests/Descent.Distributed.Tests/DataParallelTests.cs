@@ -1,4 +1,5 @@
 using Descent.Distributed.Testing;
+using Descent.Testing;
 using Descent.Optimizers;
 
 namespace Descent.Distributed.Tests;

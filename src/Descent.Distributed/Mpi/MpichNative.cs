@@ -45,6 +45,12 @@ internal static unsafe partial class MpichNative
     public static partial int MPI_Barrier(int comm);
 
     [LibraryImport(Library)]
+    public static partial int MPI_Ibarrier(int comm, int* request);
+
+    [LibraryImport(Library)]
+    public static partial int MPI_Test(int* request, int* flag, void* status);
+
+    [LibraryImport(Library)]
     public static partial int MPI_Abort(int comm, int errorcode);
 
     [LibraryImport(Library)]
@@ -75,6 +81,9 @@ internal static class MpichAbi
 
     /// <summary>MPICH's <c>MPI_IN_PLACE</c>, <c>(void*)-1</c>.</summary>
     public static unsafe void* InPlace => (void*)-1;
+
+    /// <summary>MPICH's <c>MPI_STATUS_IGNORE</c>, <c>(MPI_Status*)1</c>.</summary>
+    public static unsafe void* StatusIgnore => (void*)1;
 
     /// <summary>The <c>int</c> MPICH's functions take for a handle.</summary>
     public static int Handle(nint handle) => (int)handle;

@@ -57,6 +57,14 @@ internal interface IUpdate3<T> where T : unmanaged, IFloatingPointIeee754<T>
     TV Vector<TV>(TV p, TV g, ref TV a, ref TV b, ref TV c) where TV : unmanaged, ISimdVector<TV, T>;
 }
 
+/// <summary>An update with four state tensors (Adan keeps three moments and the previous gradient).</summary>
+internal interface IUpdate4<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    T Scalar(T p, T g, ref T a, ref T b, ref T c, ref T d);
+
+    TV Vector<TV>(TV p, TV g, ref TV a, ref TV b, ref TV c, ref TV d) where TV : unmanaged, ISimdVector<TV, T>;
+}
+
 /// <summary>
 /// The loops: one pass over parameters, gradients and state, vector bodies first, then the scalar
 /// reference for the remainder. Generic over the kernel struct, so each optimizer gets its own
@@ -133,6 +141,22 @@ internal static class Elementwise
         for (; i < p.Length; i++)
         {
             p[i] = kernel.Scalar(p[i], g[i], ref a[i], ref b[i], ref c[i]);
+        }
+    }
+
+    public static void Run<T, TKernel>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a, Span<T> b, Span<T> c, Span<T> d, KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IUpdate4<T>
+    {
+        int i = Resolve(path) switch
+        {
+            KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g, a, b, c, d),
+            KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g, a, b, c, d),
+            _ => 0,
+        };
+        for (; i < p.Length; i++)
+        {
+            p[i] = kernel.Scalar(p[i], g[i], ref a[i], ref b[i], ref c[i], ref d[i]);
         }
     }
 
@@ -215,6 +239,35 @@ internal static class Elementwise
             TV.Store(va, ref Unsafe.Add(ref ra, i));
             TV.Store(vb, ref Unsafe.Add(ref rb, i));
             TV.Store(vc, ref Unsafe.Add(ref rc, i));
+            TV.Store(vp, ref Unsafe.Add(ref rp, i));
+        }
+
+        return i;
+    }
+
+    private static int Loop<T, TKernel, TV>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a, Span<T> b, Span<T> c, Span<T> d)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IUpdate4<T>
+        where TV : unmanaged, ISimdVector<TV, T>
+    {
+        ref T rp = ref MemoryMarshal.GetReference(p);
+        ref T rg = ref MemoryMarshal.GetReference(g);
+        ref T ra = ref MemoryMarshal.GetReference(a);
+        ref T rb = ref MemoryMarshal.GetReference(b);
+        ref T rc = ref MemoryMarshal.GetReference(c);
+        ref T rd = ref MemoryMarshal.GetReference(d);
+        int i = 0;
+        for (; i <= p.Length - TV.Count; i += TV.Count)
+        {
+            TV va = TV.Load(ref Unsafe.Add(ref ra, i));
+            TV vb = TV.Load(ref Unsafe.Add(ref rb, i));
+            TV vc = TV.Load(ref Unsafe.Add(ref rc, i));
+            TV vd = TV.Load(ref Unsafe.Add(ref rd, i));
+            TV vp = kernel.Vector(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb, ref vc, ref vd);
+            TV.Store(va, ref Unsafe.Add(ref ra, i));
+            TV.Store(vb, ref Unsafe.Add(ref rb, i));
+            TV.Store(vc, ref Unsafe.Add(ref rc, i));
+            TV.Store(vd, ref Unsafe.Add(ref rd, i));
             TV.Store(vp, ref Unsafe.Add(ref rp, i));
         }
 

@@ -34,6 +34,12 @@ internal interface ISimdVector<TSelf, T>
 
     static abstract TSelf Sqrt(TSelf x);
 
+    /// <summary>
+    /// Cube root, lane by lane with <c>T.Cbrt</c>: the BCL has no vector cube root, and a polynomial one would
+    /// round differently from the scalar reference (MADGRAD needs both to give the same bits).
+    /// </summary>
+    static abstract TSelf Cbrt(TSelf x);
+
     static abstract TSelf Abs(TSelf x);
 
     /// <summary>IEEE 754:2019 maximum (NaN propagates), like <c>torch.maximum</c>.</summary>
@@ -75,6 +81,18 @@ internal readonly struct Simd256<T>(Vector256<T> value) : ISimdVector<Simd256<T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Sqrt(Simd256<T> x) => new(Vector256.Sqrt(x._value));
+
+    public static Simd256<T> Cbrt(Simd256<T> x)
+    {
+        Span<T> lanes = stackalloc T[Vector256<T>.Count];
+        x._value.CopyTo(lanes);
+        for (int i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = T.Cbrt(lanes[i]);
+        }
+
+        return new(Vector256.Create<T>(lanes));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256<T> Abs(Simd256<T> x) => new(Vector256.Abs(x._value));
@@ -136,6 +154,18 @@ internal readonly struct Simd512<T>(Vector512<T> value) : ISimdVector<Simd512<T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Sqrt(Simd512<T> x) => new(Vector512.Sqrt(x._value));
+
+    public static Simd512<T> Cbrt(Simd512<T> x)
+    {
+        Span<T> lanes = stackalloc T[Vector512<T>.Count];
+        x._value.CopyTo(lanes);
+        for (int i = 0; i < lanes.Length; i++)
+        {
+            lanes[i] = T.Cbrt(lanes[i]);
+        }
+
+        return new(Vector512.Create<T>(lanes));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512<T> Abs(Simd512<T> x) => new(Vector512.Abs(x._value));

@@ -1,25 +1,33 @@
 using System.Diagnostics;
 
-namespace Descent.Distributed.Tests;
+namespace Descent.Testing;
 
-/// <summary>Runs the worker under <c>mpiexec -n N</c> and captures what it printed, its exit code and its files.</summary>
+/// <summary>
+/// Runs a .NET program from the test's output folder under <c>mpiexec -n N</c> (MPI starts once per process, so MPI
+/// tests run in fresh processes) and captures what it printed, its exit code and the files it left in its folder.
+/// </summary>
 internal sealed record MpiJob(int ExitCode, string Output, string Folder, TimeSpan Elapsed)
 {
     /// <summary>Hydra's own limit on the job (MPIEXEC_TIMEOUT); the test's wait is a little longer, as a backstop.</summary>
     public const int TimeoutSeconds = 60;
 
-    public static MpiJob Run(string scenario, int ranks = 2)
+    /// <summary>Runs the distributed tests' worker: <c>worker SCENARIO FOLDER</c>.</summary>
+    public static MpiJob Run(string scenario, int ranks = 2) =>
+        Run("Descent.Distributed.Worker.dll", ranks, folder => [scenario, folder]);
+
+    /// <summary>Runs <paramref name="assembly"/> (in the test's output folder) on <paramref name="ranks"/> ranks with a fresh folder for its files.</summary>
+    public static MpiJob Run(string assembly, int ranks, Func<string, IEnumerable<string>> arguments)
     {
-        string folder = Path.Combine(Path.GetTempPath(), $"descent-mpi-{scenario}-{Guid.NewGuid():N}");
+        string folder = Path.Combine(Path.GetTempPath(), $"descent-mpi-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        string worker = Path.Combine(AppContext.BaseDirectory, "Descent.Distributed.Worker.dll");
         var start = new ProcessStartInfo(Mpiexec())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = folder,
         };
-        foreach (string arg in (string[])["-n", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), Dotnet(), worker, scenario, folder])
+        foreach (string arg in (string[])["-n", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), Dotnet(), Path.Combine(AppContext.BaseDirectory, assembly), .. arguments(folder)])
         {
             start.ArgumentList.Add(arg);
         }
@@ -35,7 +43,7 @@ internal sealed record MpiJob(int ExitCode, string Output, string Folder, TimeSp
         if (!process.WaitForExit(TimeSpan.FromSeconds(TimeoutSeconds + 30)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"mpiexec {scenario} did not end within {TimeoutSeconds + 30} s (MPIEXEC_TIMEOUT={TimeoutSeconds} should have ended it).");
+            throw new TimeoutException($"mpiexec {assembly} did not end within {TimeoutSeconds + 30} s (MPIEXEC_TIMEOUT={TimeoutSeconds} should have ended it).");
         }
 
         return new MpiJob(process.ExitCode, stdout.Result + stderr.Result, folder, clock.Elapsed);

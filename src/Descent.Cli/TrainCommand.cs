@@ -101,15 +101,24 @@ internal static class TrainCommand
                     settings = settings with { Iterations = parse.GetValue(mnist.Iterations) };
                 }
 
-                data = LabDataLoader.Load(settings.DataDirectory);
+                // The data may have moved: --data names it again, accepted when its files are the same.
+                string? moved = parse.GetValue(mnist.Data);
+                data = LabDataLoader.Load(moved ?? settings.DataDirectory);
+                Trainer.CheckSameData(saved, data, resumeFrom);
+                if (moved is not null)
+                {
+                    settings = settings with { DataDirectory = moved };
+                }
             }
+
+            MemoryEstimate.Check(settings, useDouble, 1, data);
 
             // One writer per folder, for the whole run; nothing is written before the lock is held.
             string resumeFolder = resumeFrom is null ? string.Empty : Path.GetDirectoryName(resumeFrom)!;
             string path = parse.GetValue(output) ?? (resumeFrom is null ? RunFolder.NewPath() : resumeFolder);
             bool sameRun = resumeFrom is not null && string.Equals(Path.GetFullPath(path), resumeFolder, StringComparison.Ordinal);
             using var runLock = RunLock.Acquire(path, sameRun, parse.GetValue(force));
-            job = new TrainJob(settings, spec, useDouble, runLock.Folder, parse.GetValue(every), resumeFrom);
+            job = new TrainJob(settings, spec, useDouble, runLock.Folder, parse.GetValue(every), resumeFrom, data.Checksums);
 
             console.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
             console.MarkupLineInterpolated($"Seed: [bold]{job.Settings.Seed}[/]. {LabDenormals.Describe(job.Settings.FlushDenormals)}");
@@ -157,11 +166,11 @@ internal static class TrainCommand
 
     private static void RejectWithResume(ParseResult parse, MnistOptions mnist, Option optimizer, Option conventions)
     {
-        var fixedByCheckpoint = new Option[] { optimizer, conventions, mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Epochs, mnist.Schedule, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Precision, mnist.Data, mnist.NoFlushDenormals };
+        var fixedByCheckpoint = new Option[] { optimizer, conventions, mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Epochs, mnist.Schedule, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Precision, mnist.NoFlushDenormals };
         var given = fixedByCheckpoint.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         if (given.Count > 0)
         {
-            throw new UsageException($"--resume takes the run's settings from the checkpoint; it cannot be combined with {string.Join(", ", given)} (only --iterations, --checkpoint-every and --out).");
+            throw new UsageException($"--resume takes the run's settings from the checkpoint; it cannot be combined with {string.Join(", ", given)} (only --iterations, --checkpoint-every, --out, --force and --data naming the same files moved).");
         }
     }
 }

@@ -64,6 +64,11 @@ internal static class CompareMnistCommand
         }
 
         LabOptimizers.Validate(specs, conventions);
+        if (settings.Schedule is not null && specs.FirstOrDefault(s => LabOptimizers.NeedsClosure(s, conventions)) is { } closure)
+        {
+            throw new UsageException($"--schedule does not apply to '{closure.Text}': L-BFGS controls its own step length (its line search).");
+        }
+
         var result = MnistOptions.Run(console, data, settings, specs, useDouble);
         var record = new RunRecord
         {

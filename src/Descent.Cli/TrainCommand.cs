@@ -87,6 +87,11 @@ internal static class TrainCommand
                 spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
                 var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
                 LabOptimizers.Validate([spec], convention);
+                if (LabOptimizers.NeedsClosure(spec, convention))
+                {
+                    throw new UsageException($"--optimizer '{spec.Text}': train checkpoints an update pipeline, which L-BFGS does not use; run L-BFGS with compare-mnist (one fixed batch, see --help).");
+                }
+
                 data = LabDataLoader.Load(parse.GetValue(mnist.Data));
                 settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
                 useDouble = mnist.IsDouble(parse);

@@ -30,6 +30,15 @@ internal static class LabOptimizers
             return info;
         }
 
+        // L-BFGS and other closure-driven methods are apart from the gradient-only table, but the lab runs them too.
+        string key = name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+        var closure = OptimizerCatalog.ClosureOptimizers.FirstOrDefault(e =>
+            e.Aliases.Prepend(e.Name).Any(a => string.Equals(a.Replace("-", string.Empty, StringComparison.Ordinal), key, StringComparison.OrdinalIgnoreCase)));
+        if (closure is not null)
+        {
+            return closure;
+        }
+
         throw new UsageException(
             $"--optimizer '{spec.Text}': unknown optimizer '{spec.Name}'. Valid: "
             + string.Join(", ", OptimizerCatalog.All.Select(e => e.Aliases.Count > 0 ? e.Aliases[0] : e.Name))
@@ -41,6 +50,23 @@ internal static class LabOptimizers
     /// <exception cref="UsageException">Unknown name or option, or a value out of range: the message says which and lists what is valid.</exception>
     public static IOptimizer<T> Create<T>(OptimizerSpec spec, IReadOnlyList<Parameter<T>> parameters, Conventions conventions)
         where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (info, options) = Options(spec, conventions);
+        return info.Create(parameters, options);
+    }
+
+    /// <summary>Creates the closure-driven optimizer (L-BFGS) a spec names over <paramref name="parameters"/>.</summary>
+    public static IClosureOptimizer<T> CreateClosure<T>(OptimizerSpec spec, IReadOnlyList<Parameter<T>> parameters, Conventions conventions)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (info, options) = Options(spec, conventions);
+        return info.CreateClosureOptimizer(parameters, options);
+    }
+
+    /// <summary>Whether the spec names a closure-driven optimizer (L-BFGS), which trains on one fixed batch.</summary>
+    public static bool NeedsClosure(OptimizerSpec spec, Conventions conventions) => Resolve(spec, conventions).NeedsClosure;
+
+    private static (OptimizerInfo Info, OptimizerOptions Options) Options(OptimizerSpec spec, Conventions conventions)
     {
         var info = Resolve(spec, conventions);
         OptimizerOptions options;
@@ -57,7 +83,7 @@ internal static class LabOptimizers
             throw new UsageException($"--optimizer '{spec.Text}': {UsageException.Clean(e)}", e);
         }
 
-        return info.Create(parameters, options);
+        return (info, options);
     }
 
     /// <summary>Builds each spec once over a throw-away parameter, so bad names and values fail before any work starts.</summary>
@@ -65,8 +91,7 @@ internal static class LabOptimizers
     {
         foreach (var spec in specs)
         {
-            var probe = new Parameter<double>("probe", new double[1], new double[1]);
-            _ = Create(spec, [probe], conventions);
+            _ = Options(spec, conventions);
         }
     }
 

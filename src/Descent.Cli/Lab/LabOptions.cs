@@ -23,7 +23,8 @@ internal static class LabOptions
 
     public static Option<string[]> Optimizers(string example) => new("--optimizer", "-o")
     {
-        Description = $"An optimizer as NAME[:KEY=VALUE,...], repeatable, e.g. {example}. Add label=TEXT to name it in plots.",
+        Description = $"An optimizer as NAME[:KEY=VALUE,...], repeatable, e.g. {example}. Add label=TEXT to name it in plots. "
+            + "lbfgs (torch.optim.LBFGS) trains on one fixed batch, the first --batch-size training examples (all of them: full batch), one L-BFGS step per iteration.",
         HelpName = "SPEC",
         AllowMultipleArgumentsPerToken = false,
     };

@@ -95,12 +95,10 @@ internal static class MnistExperiment
         var random = new MersenneTwister(checked((uint)settings.Seed));
         var networks = new Network<T>[specs.Count];
         var sources = new SwitchableRandom[specs.Count];
-        var pipelines = new UpdatePipeline<T>[specs.Count];
         for (int k = 0; k < specs.Count; k++)
         {
             sources[k] = new SwitchableRandom(random);
             networks[k] = Build<T>(settings, sources[k]);
-            pipelines[k] = Pipeline(networks[k], specs[k], settings);
         }
 
         int batch = settings.BatchSize;
@@ -136,7 +134,7 @@ internal static class MnistExperiment
                 using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
                 using (settings.SequentialGemm ? Gemm.SequentialOrderScope() : null)
                 {
-                    results[index] = Train(networks[index], pipelines[index], specs[index], train, indices, settings, progress);
+                    results[index] = Train(networks[index], specs[index], train, indices, settings, progress);
                 }
 
                 // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
@@ -187,12 +185,23 @@ internal static class MnistExperiment
     public static TensorDataset<T> Dataset<T>(T[] pixels, int[] labels, int width)
         where T : unmanaged, IFloatingPointIeee754<T> => new(pixels, labels, [width], 10);
 
+    /// <summary>
+    /// A closure-driven optimizer (L-BFGS) trains on one fixed batch, every iteration: the first --batch-size training
+    /// examples, in order (the whole set when the batch size is the training-set size: full-batch L-BFGS). Each
+    /// iteration is one L-BFGS step of up to max_iter evaluations.
+    /// </summary>
+    public static IBatchSource<T> FixedBatch<T>(TensorDataset<T> train, int batchSize)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new MiniBatchSampler<T>(train.Slice(0, batchSize), batchSize, BatchOrder.Sequential, new SeededRandom(0));
+
     private static LossCurveRecord Train<T>(
-        Network<T> network, UpdatePipeline<T> pipeline, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress)
+        Network<T> network, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var batches = new IndexedBatches<T>(train, settings.BatchSize, indices);
-        var loop = new TrainingLoop<T>(network, pipeline, batches, LoopOptions<T>(settings, new ProgressObserver(progress)));
+        var options = LoopOptions<T>(settings, new ProgressObserver(progress));
+        var loop = LabOptimizers.NeedsClosure(spec, settings.Conventions)
+            ? new TrainingLoop<T>(network, LabOptimizers.CreateClosure(spec, network.Parameters, settings.Conventions), FixedBatch(train, settings.BatchSize), options)
+            : new TrainingLoop<T>(network, Pipeline(network, spec, settings), new IndexedBatches<T>(train, settings.BatchSize, indices), options);
         var result = loop.Run(settings.Iterations);
         double[] losses = [.. result.Losses];
         return new LossCurveRecord

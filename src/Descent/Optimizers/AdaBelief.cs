@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="AdaBelief{T}"/>, with Optax's defaults (<c>optax.adabelief</c>) in .NET names.</summary>
-public sealed record AdaBeliefOptions : OptimizerOptions, IMomentumOptions
+public sealed record AdaBeliefOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new AdaBelief<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, eps 1e-16, eps_root 1e-16) and lr 1e-3.</summary>
     /// <remarks>Optax requires a learning rate; 1e-3 (the paper's) stands in for it.</remarks>
     public AdaBeliefOptions() => LearningRate = 1e-3;

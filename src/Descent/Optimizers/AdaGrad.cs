@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="AdaGrad{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record AdaGradOptions : OptimizerOptions, IWeightDecayOptions
+public sealed record AdaGradOptions : OptimizerOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new AdaGrad<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2, eps 1e-10).</summary>
     public AdaGradOptions() => LearningRate = 1e-2;
 

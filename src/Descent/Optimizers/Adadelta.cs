@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adadelta{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record AdadeltaOptions : OptimizerOptions, IWeightDecayOptions
+public sealed record AdadeltaOptions : OptimizerOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Adadelta<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 1, rho 0.9, eps 1e-6).</summary>
     public AdadeltaOptions() => LearningRate = 1.0;
 

@@ -5,8 +5,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adafactor{T}"/>, with PyTorch's names (in .NET casing) and defaults.</summary>
-public sealed record AdafactorOptions : OptimizerOptions
+public sealed record AdafactorOptions : OptimizerOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Adafactor<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (<c>lr = 1e-2</c>).</summary>
     public AdafactorOptions() => LearningRate = 1e-2;
 

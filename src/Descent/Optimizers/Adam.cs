@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adam{T}"/>, with PyTorch's names and defaults.</summary>
-public record AdamOptions : MomentEstimateOptions
+public record AdamOptions : MomentEstimateOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public virtual IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Adam<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-3, betas (0.9, 0.999), eps 1e-8).</summary>
     public AdamOptions() => LearningRate = 1e-3;
 
@@ -22,6 +26,9 @@ public record AdamOptions : MomentEstimateOptions
 /// <summary>Options of <see cref="AdamW{T}"/>: Adam's, with decoupled weight decay 0.01 as PyTorch's defaults.</summary>
 public sealed record AdamWOptions : AdamOptions
 {
+    /// <inheritdoc/>
+    public override IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters) => new AdamW<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's AdamW defaults (weight decay 0.01, decoupled).</summary>
     public AdamWOptions()
     {

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adamax{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record AdamaxOptions : MomentEstimateOptions
+public sealed record AdamaxOptions : MomentEstimateOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Adamax<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 2e-3).</summary>
     public AdamaxOptions() => LearningRate = 2e-3;
 

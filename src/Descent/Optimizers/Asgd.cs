@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Asgd{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record AsgdOptions : OptimizerOptions, IWeightDecayOptions
+public sealed record AsgdOptions : OptimizerOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Asgd<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2, lambd 1e-4, alpha 0.75, t0 1e6).</summary>
     public AsgdOptions() => LearningRate = 1e-2;
 

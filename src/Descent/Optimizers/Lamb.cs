@@ -5,8 +5,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Lamb{T}"/>, with Optax's defaults (<c>optax.lamb</c>) in .NET names.</summary>
-public sealed record LambOptions : MomentEstimateOptions
+public sealed record LambOptions : MomentEstimateOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Lamb<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, eps 1e-6, eps_root 0, no weight decay) and lr 1e-3.</summary>
     /// <remarks>
     /// Optax requires a learning rate; 1e-3 stands in for it. Optax's <c>eps</c> is added to the root of the

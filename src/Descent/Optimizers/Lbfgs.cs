@@ -14,8 +14,12 @@ public enum LbfgsLineSearch
 }
 
 /// <summary>Options of <see cref="Lbfgs{T}"/>, with PyTorch's names (in .NET casing) and defaults.</summary>
-public sealed record LbfgsOptions : OptimizerOptions
+public sealed record LbfgsOptions : OptimizerOptions, IClosureOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IClosureOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Lbfgs<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (<c>lr = 1</c>).</summary>
     public LbfgsOptions() => LearningRate = 1;
 
@@ -78,14 +82,12 @@ public sealed record LbfgsOptions : OptimizerOptions
 /// accurate than its float32 0-d tensors for <see cref="float"/>.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
+public sealed class Lbfgs<T> : IClosureOptimizer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    // The line-search constants PyTorch's _strong_wolfe uses (its call site passes none of them).
-    private const double ArmijoC1 = 1e-4;
-    private const double CurvatureC2 = 0.9;
-    private const double LineSearchToleranceChange = 1e-9;
-    private const int MaxLineSearchIterations = 25;
+    private readonly ParameterGroup<T, LbfgsOptions> _group;
+    private readonly StrongWolfeLineSearch<T> _lineSearch = new();
+    private readonly Func<double, T[], double> _evaluateAlongDirection;
 
     // The curvature pairs, oldest first; arrays are recycled once the history is full.
     private readonly List<T[]> _oldDirections = [];
@@ -102,36 +104,49 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
     private long _iterations;
     private long _evaluations;
 
-    // Scratch: the current flat gradient, the start point and the gradients a line search tracks.
+    // Scratch: the current flat gradient and the start point of a line search; the closure of the running step.
     private T[]? _gradient;
     private T[]? _start;
-    private T[]? _trialGradient;
-    private T[]? _previousTrialGradient;
-    private T[]? _bracketLowGradient;
-    private T[]? _bracketHighGradient;
+    private Func<double>? _closure;
 
     /// <summary>Creates L-BFGS over <paramref name="parameters"/>.</summary>
-    /// <param name="parameters">The parameters, optimized as one flat vector.</param>
+    /// <param name="parameters">The parameters, optimized as one flat vector (PyTorch's LBFGS has a single group).</param>
     /// <param name="options">Options; default PyTorch's.</param>
+    /// <exception cref="ArgumentException">No parameters, or two with the same name.</exception>
     public Lbfgs(IEnumerable<Parameter<T>> parameters, LbfgsOptions? options = null)
-        : base(parameters, options ?? new LbfgsOptions())
     {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Parameter<T>[] list = [.. parameters];
+        if (list.Length == 0)
+        {
+            throw new ArgumentException("L-BFGS needs at least one parameter.", nameof(parameters));
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in list)
+        {
+            ArgumentNullException.ThrowIfNull(p, nameof(parameters));
+            if (!names.Add(p.Name))
+            {
+                throw new ArgumentException($"Parameter '{p.Name}' appears more than once; parameter names must be unique.", nameof(parameters));
+            }
+        }
+
+        _group = new ParameterGroup<T, LbfgsOptions>(list, options ?? new LbfgsOptions());
+        _evaluateAlongDirection = EvaluateAlongDirection;
     }
+
+    /// <summary>The single parameter group (options, step count, names).</summary>
+    public ParameterGroup<T, LbfgsOptions> Group => _group;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IParameterGroup> ParameterGroups => [_group];
 
     /// <summary>Total closure evaluations over all steps (PyTorch's <c>state["func_evals"]</c>).</summary>
     public long FunctionEvaluations => _evaluations;
 
     /// <summary>Total iterations over all steps (PyTorch's <c>state["n_iter"]</c>).</summary>
     public long Iterations => _iterations;
-
-    private ParameterGroup<T, LbfgsOptions> Group => Groups.Count == 1
-        ? Groups[0]
-        : throw new InvalidOperationException("L-BFGS was built without parameters; pass them to the constructor.");
-
-    /// <summary>L-BFGS needs to re-evaluate the objective: call <see cref="Step(Func{double})"/> instead.</summary>
-    /// <exception cref="InvalidOperationException">Always.</exception>
-    public override void Step() => throw new InvalidOperationException(
-        "L-BFGS re-evaluates the loss during a step: call Step(closure) with a function that recomputes the loss and fills the gradients.");
 
     /// <summary>
     /// Runs one L-BFGS step: up to <see cref="LbfgsOptions.MaxIterations"/> iterations and
@@ -143,7 +158,20 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
     public double Step(Func<double> closure)
     {
         ArgumentNullException.ThrowIfNull(closure);
-        var group = Group;
+        _closure = closure;
+        try
+        {
+            return Iterate(closure);
+        }
+        finally
+        {
+            _closure = null;
+        }
+    }
+
+    private double Iterate(Func<double> closure)
+    {
+        var group = _group;
         var o = group.Options;
         group.StepCount++;
         int n = group.TotalLength;
@@ -192,7 +220,7 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
             _previousLoss = loss;
 
             // The first iteration ever scales the step so that it moves at most lr in L1 norm.
-            _t = _iterations == 1 ? PyMin(1.0, 1.0 / AbsSum(gradient)) * o.LearningRate : o.LearningRate;
+            _t = _iterations == 1 ? StrongWolfeLineSearch<T>.PyMin(1.0, 1.0 / AbsSum(gradient)) * o.LearningRate : o.LearningRate;
             double gtd = Dot(gradient, d);
             if (gtd > -o.ToleranceChange)
             {
@@ -205,7 +233,7 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
             {
                 var start = _start ??= new T[n];
                 Gather(group, start, gradients: false);
-                (loss, _t, lineSearchEvaluations) = StrongWolfe(group, closure, start, _t, d, loss, gradient, gtd);
+                (loss, _t, lineSearchEvaluations) = _lineSearch.Search(_evaluateAlongDirection, _t, d, loss, gradient, gtd);
                 AddScaled(group, _t, d);
                 optimal = MaxAbs(gradient) <= o.ToleranceGrad;
             }
@@ -239,19 +267,6 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
         return originalLoss;
     }
 
-    /// <inheritdoc/>
-    protected override void UpdateGroup(ParameterGroup<T, LbfgsOptions> group) =>
-        throw new InvalidOperationException("L-BFGS steps through Step(closure).");
-
-    /// <inheritdoc/>
-    protected override void ValidateGroup(ParameterGroup<T, LbfgsOptions> group)
-    {
-        if (Groups.Count > 0)
-        {
-            throw new ArgumentException("L-BFGS supports exactly one parameter group (as PyTorch's LBFGS); pass all parameters to the constructor.", nameof(group));
-        }
-    }
-
     /// <summary>
     /// Saves the whole L-BFGS state under the first parameter's name, as PyTorch does: buffers <c>d</c>,
     /// <c>prev_flat_grad</c>, <c>old_dirs</c> and <c>old_stps</c> (the history pairs concatenated, oldest first),
@@ -259,9 +274,9 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
     /// PyTorch's <c>al</c> is scratch overwritten before every read and is not saved.
     /// </summary>
     /// <returns>The snapshot.</returns>
-    public override OptimizerState<T> SaveState()
+    public OptimizerState<T> SaveState()
     {
-        var group = Group;
+        var group = _group;
         var parameters = new Dictionary<string, ParameterSnapshot<T>>(StringComparer.Ordinal);
         var buffers = new Dictionary<string, T[]>(StringComparer.Ordinal);
         var scalars = new Dictionary<string, double>(StringComparer.Ordinal)
@@ -295,10 +310,10 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
     }
 
     /// <inheritdoc/>
-    public override void LoadState(OptimizerState<T> state)
+    public void LoadState(OptimizerState<T> state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var group = Group;
+        var group = _group;
         if (state.Optimizer != GetType().Name)
         {
             throw new ArgumentException($"The state was saved by {state.Optimizer}; this optimizer is {GetType().Name}.", nameof(state));
@@ -498,196 +513,13 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
         }
     }
 
-    private (double Loss, double T, int Evaluations) StrongWolfe(
-        ParameterGroup<T, LbfgsOptions> group, Func<double> closure, T[] start, double t, T[] d, double f, T[] g, double gtd)
+    // For the line search: sets the parameters to start + t·d, evaluates, gathers the gradient and restores the start point.
+    private double EvaluateAlongDirection(double t, T[] gradient)
     {
-        int n = d.Length;
-        var trial = _trialGradient ??= new T[n];
-        var previousTrial = _previousTrialGradient ??= new T[n];
-        var low = _bracketLowGradient ??= new T[n];
-        var high = _bracketHighGradient ??= new T[n];
-        Span<double> bracket = stackalloc double[2];
-        Span<double> bracketF = stackalloc double[2];
-        Span<double> bracketGtd = stackalloc double[2];
-        T[][] bracketG = [low, high];
-
-        double dNorm = MaxAbs(d);
-        double fNew = Evaluate(group, closure, start, t, d, trial);
-        int evaluations = 1;
-        double gtdNew = Dot(trial, d);
-
-        // Bracketing phase: g is not written during the search, so the previous gradient may start as g itself.
-        double tPrevious = 0;
-        double fPrevious = f;
-        T[] gPrevious = g;
-        double gtdPrevious = gtd;
-        bool done = false;
-        int iteration = 0;
-        int size = 0;
-        while (iteration < MaxLineSearchIterations)
-        {
-            bool single = false;
-            if (fNew > f + (ArmijoC1 * t * gtd) || (iteration > 1 && fNew >= fPrevious))
-            {
-                size = 2;
-            }
-            else if (Math.Abs(gtdNew) <= -CurvatureC2 * gtd)
-            {
-                single = true;
-            }
-            else if (gtdNew >= 0)
-            {
-                size = 2;
-            }
-
-            if (single)
-            {
-                (bracket[0], bracketF[0], size, done) = (t, fNew, 1, true);
-                trial.CopyTo(bracketG[0], 0);
-                break;
-            }
-
-            if (size == 2)
-            {
-                (bracket[0], bracket[1]) = (tPrevious, t);
-                (bracketF[0], bracketF[1]) = (fPrevious, fNew);
-                (bracketGtd[0], bracketGtd[1]) = (gtdPrevious, gtdNew);
-                gPrevious.CopyTo(bracketG[0], 0);
-                trial.CopyTo(bracketG[1], 0);
-                break;
-            }
-
-            double minStep = t + (0.01 * (t - tPrevious));
-            double maxStep = t * 10;
-            double previousT = t;
-            t = CubicInterpolate(tPrevious, fPrevious, gtdPrevious, t, fNew, gtdNew, minStep, maxStep);
-
-            tPrevious = previousT;
-            fPrevious = fNew;
-            trial.CopyTo(previousTrial, 0);
-            gPrevious = previousTrial;
-            gtdPrevious = gtdNew;
-            fNew = Evaluate(group, closure, start, t, d, trial);
-            evaluations++;
-            gtdNew = Dot(trial, d);
-            iteration++;
-        }
-
-        if (iteration == MaxLineSearchIterations)
-        {
-            (bracket[0], bracket[1]) = (0, t);
-            (bracketF[0], bracketF[1]) = (f, fNew);
-            g.CopyTo(bracketG[0], 0);
-            trial.CopyTo(bracketG[1], 0);
-            size = 2;
-        }
-
-        // Zoom phase: shrink the bracket until a point satisfies the strong Wolfe conditions.
-        bool insufficientProgress = false;
-        var (lowIndex, highIndex) = bracketF[0] <= bracketF[size - 1] ? (0, 1) : (1, 0);
-        while (!done && iteration < MaxLineSearchIterations)
-        {
-            if (Math.Abs(bracket[1] - bracket[0]) * dNorm < LineSearchToleranceChange)
-            {
-                break;
-            }
-
-            t = CubicInterpolate(bracket[0], bracketF[0], bracketGtd[0], bracket[1], bracketF[1], bracketGtd[1]);
-
-            // Keep t at least a tenth of the bracket away from its ends when progress stalls.
-            double top = PyMax(bracket[0], bracket[1]);
-            double bottom = PyMin(bracket[0], bracket[1]);
-            double eps = 0.1 * (top - bottom);
-            if (PyMin(top - t, t - bottom) < eps)
-            {
-                if (insufficientProgress || t >= top || t <= bottom)
-                {
-                    t = Math.Abs(t - top) < Math.Abs(t - bottom) ? top - eps : bottom + eps;
-                    insufficientProgress = false;
-                }
-                else
-                {
-                    insufficientProgress = true;
-                }
-            }
-            else
-            {
-                insufficientProgress = false;
-            }
-
-            fNew = Evaluate(group, closure, start, t, d, trial);
-            evaluations++;
-            gtdNew = Dot(trial, d);
-            iteration++;
-
-            if (fNew > f + (ArmijoC1 * t * gtd) || fNew >= bracketF[lowIndex])
-            {
-                // Armijo fails or no lower than the low end: t becomes the new high end.
-                bracket[highIndex] = t;
-                bracketF[highIndex] = fNew;
-                trial.CopyTo(bracketG[highIndex], 0);
-                bracketGtd[highIndex] = gtdNew;
-                (lowIndex, highIndex) = bracketF[0] <= bracketF[1] ? (0, 1) : (1, 0);
-            }
-            else
-            {
-                if (Math.Abs(gtdNew) <= -CurvatureC2 * gtd)
-                {
-                    done = true;
-                }
-                else if (gtdNew * (bracket[highIndex] - bracket[lowIndex]) >= 0)
-                {
-                    bracket[highIndex] = bracket[lowIndex];
-                    bracketF[highIndex] = bracketF[lowIndex];
-                    bracketG[lowIndex].CopyTo(bracketG[highIndex], 0);
-                    bracketGtd[highIndex] = bracketGtd[lowIndex];
-                }
-
-                bracket[lowIndex] = t;
-                bracketF[lowIndex] = fNew;
-                trial.CopyTo(bracketG[lowIndex], 0);
-                bracketGtd[lowIndex] = gtdNew;
-            }
-        }
-
-        bracketG[lowIndex].CopyTo(g, 0);
-        return (bracketF[lowIndex], bracket[lowIndex], evaluations);
-    }
-
-    /// <summary>
-    /// Minimizer of the cubic through (x₁, f₁, g₁) and (x₂, f₂, g₂), clamped to the bounds (default: between the
-    /// points); their midpoint when the cubic has no real minimizer. Port of Torch7's <c>polyinterp</c>.
-    /// </summary>
-    internal static double CubicInterpolate(double x1, double f1, double g1, double x2, double f2, double g2, double? lowerBound = null, double? upperBound = null)
-    {
-        double xmin = lowerBound ?? (x1 <= x2 ? x1 : x2);
-        double xmax = upperBound ?? (x1 <= x2 ? x2 : x1);
-        double d1 = g1 + g2 - (3 * (f1 - f2) / (x1 - x2));
-        double d2Square = (d1 * d1) - (g1 * g2);
-        if (d2Square >= 0)
-        {
-            double d2 = Math.Sqrt(d2Square);
-            double minPosition = x1 <= x2
-                ? x2 - ((x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + (2 * d2))))
-                : x1 - ((x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + (2 * d2))));
-            return PyMin(PyMax(minPosition, xmin), xmax);
-        }
-
-        return (xmin + xmax) / 2.0;
-    }
-
-    // Python's max/min keep the first argument unless the second compares greater/smaller.
-    private static double PyMax(double a, double b) => b > a ? b : a;
-
-    private static double PyMin(double a, double b) => b < a ? b : a;
-
-    // Sets the parameters to start + t·d, evaluates, gathers the gradient and restores the start point.
-    private static double Evaluate(ParameterGroup<T, LbfgsOptions> group, Func<double> closure, T[] start, double t, T[] d, T[] gradient)
-    {
-        AddScaled(group, t, d);
-        double loss = closure();
-        Gather(group, gradient);
-        Scatter(group, start);
+        AddScaled(_group, t, _direction!);
+        double loss = _closure!();
+        Gather(_group, gradient);
+        Scatter(_group, _start!);
         return loss;
     }
 
@@ -736,7 +568,7 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
         }
     }
 
-    private static double Dot(T[] x, T[] y)
+    internal static double Dot(T[] x, T[] y)
     {
         double sum = 0;
         for (int i = 0; i < x.Length; i++)
@@ -747,7 +579,7 @@ public sealed class Lbfgs<T> : Optimizer<T, LbfgsOptions>
         return sum;
     }
 
-    private static double MaxAbs(T[] x)
+    internal static double MaxAbs(T[] x)
     {
         double max = 0;
         foreach (T v in x)

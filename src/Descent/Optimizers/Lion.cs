@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Lion{T}"/>, with Optax's defaults (<c>optax.lion</c>) in .NET names.</summary>
-public sealed record LionOptions : OptimizerOptions, IWeightDecayOptions
+public sealed record LionOptions : OptimizerOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Lion<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (lr 1e-4 as the paper suggests, b1 0.9, b2 0.99, weight decay 1e-3).</summary>
     /// <remarks>Optax requires a learning rate; 1e-4 (3-10× below AdamW's, as Chen et al. advise) stands in for it.</remarks>
     public LionOptions() => LearningRate = 1e-4;

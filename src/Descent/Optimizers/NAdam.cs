@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="NAdam{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record NAdamOptions : MomentEstimateOptions
+public sealed record NAdamOptions : MomentEstimateOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new NAdam<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 2e-3, momentum decay 4e-3).</summary>
     public NAdamOptions() => LearningRate = 2e-3;
 

@@ -22,27 +22,13 @@ public enum OptimizerConvention
 /// <summary>One row of <see cref="OptimizerCatalog"/>: a name, its options and how to build it.</summary>
 public sealed class OptimizerInfo
 {
-    private readonly Func<IEnumerable<Parameter<float>>, OptimizerOptions, IOptimizer<float>> _single;
-    private readonly Func<IEnumerable<Parameter<double>>, OptimizerOptions, IOptimizer<double>> _double;
-
-    internal OptimizerInfo(
-        string name,
-        string[] aliases,
-        OptimizerConvention convention,
-        string summary,
-        OptimizerOptions defaults,
-        double testLearningRate,
-        Func<IEnumerable<Parameter<float>>, OptimizerOptions, IOptimizer<float>> single,
-        Func<IEnumerable<Parameter<double>>, OptimizerOptions, IOptimizer<double>> @double)
+    internal OptimizerInfo(string name, string[] aliases, OptimizerConvention convention, string summary, OptimizerOptions defaults)
     {
         Name = name;
         Aliases = aliases;
         Convention = convention;
         Summary = summary;
         Defaults = defaults;
-        TestLearningRate = testLearningRate;
-        _single = single;
-        _double = @double;
         OptionNames = [.. OptionBinder.Options(defaults.GetType()).Select(o => o.PyTorchName)];
     }
 
@@ -61,9 +47,6 @@ public sealed class OptimizerInfo
     /// <summary>The options a bare name gets (PyTorch's or the book's defaults; the <c>momentum</c> shorthand sets 0.9).</summary>
     public OptimizerOptions Defaults { get; }
 
-    /// <summary>A learning rate with which it converges on the test problems (a quadratic bowl and Rosenbrock from the origin, within 30 000 steps).</summary>
-    public double TestLearningRate { get; }
-
     /// <summary>Option names in PyTorch's spelling (<c>lr</c>, <c>betas</c>, <c>weight_decay</c>); .NET names work too.</summary>
     public IReadOnlyList<string> OptionNames { get; }
 
@@ -81,17 +64,31 @@ public sealed class OptimizerInfo
             throw new ArgumentException($"{Name} takes {Defaults.GetType().Name}; got {options.GetType().Name}.", nameof(options));
         }
 
-        if (typeof(T) == typeof(float))
+        return options is IOptimizerFactory factory
+            ? factory.Create(parameters)
+            : throw new InvalidOperationException($"{Name} needs a closure to step; build it with {nameof(CreateClosureOptimizer)}.");
+    }
+
+    /// <summary>Whether the optimizer steps through a closure (<see cref="CreateClosureOptimizer{T}"/>) rather than from gradients alone (<see cref="Create{T}"/>).</summary>
+    public bool NeedsClosure => Defaults is IClosureOptimizerFactory;
+
+    /// <summary>Builds a closure-driven optimizer (<see cref="NeedsClosure"/>) over <paramref name="parameters"/>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="options">The options; <see langword="null"/> means <see cref="Defaults"/>.</param>
+    /// <returns>The optimizer.</returns>
+    public IClosureOptimizer<T> CreateClosureOptimizer<T>(IEnumerable<Parameter<T>> parameters, OptimizerOptions? options = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        options ??= Defaults;
+        if (options.GetType() != Defaults.GetType())
         {
-            return (IOptimizer<T>)_single((IEnumerable<Parameter<float>>)parameters, options);
+            throw new ArgumentException($"{Name} takes {Defaults.GetType().Name}; got {options.GetType().Name}.", nameof(options));
         }
 
-        if (typeof(T) == typeof(double))
-        {
-            return (IOptimizer<T>)_double((IEnumerable<Parameter<double>>)parameters, options);
-        }
-
-        throw new NotSupportedException($"Optimizers run on float or double, not {typeof(T).Name}.");
+        return options is IClosureOptimizerFactory factory
+            ? factory.Create(parameters)
+            : throw new InvalidOperationException($"{Name} steps from gradients alone; build it with {nameof(Create)}.");
     }
 
     /// <summary>
@@ -133,54 +130,30 @@ public static class OptimizerCatalog
 {
     private static readonly OptimizerInfo[] Entries =
     [
-        Entry("SGD", ["sgd"], "Stochastic gradient descent, optional momentum/Nesterov (torch.optim.SGD)", new SgdOptions(), 0.001,
-            static (p, o) => new Sgd<float>(p, o), static (p, o) => new Sgd<double>(p, o)),
-        Entry("Momentum", ["momentum", "sgd-momentum"], "torch.optim.SGD with momentum 0.9", new SgdOptions { Momentum = 0.9 }, 0.001,
-            static (p, o) => new Sgd<float>(p, o), static (p, o) => new Sgd<double>(p, o)),
-        Entry("Nesterov", ["nesterov", "sgd-nesterov"], "torch.optim.SGD with Nesterov momentum 0.9", new SgdOptions { Momentum = 0.9, Nesterov = true }, 0.001,
-            static (p, o) => new Sgd<float>(p, o), static (p, o) => new Sgd<double>(p, o)),
-        Entry("Adagrad", ["adagrad"], "AdaGrad (torch.optim.Adagrad)", new AdaGradOptions(), 0.5,
-            static (p, o) => new AdaGrad<float>(p, o), static (p, o) => new AdaGrad<double>(p, o)),
-        Entry("RMSprop", ["rmsprop"], "RMSprop, optional centering and momentum (torch.optim.RMSprop)", new RmsPropOptions(), 0.001,
-            static (p, o) => new RmsProp<float>(p, o), static (p, o) => new RmsProp<double>(p, o)),
-        Entry("Adam", ["adam"], "Adam, optional AMSGrad and decoupled decay (torch.optim.Adam)", new AdamOptions(), 0.05,
-            static (p, o) => new Adam<float>(p, o), static (p, o) => new Adam<double>(p, o)),
-        Entry("AdamW", ["adamw"], "Adam with decoupled weight decay 0.01 (torch.optim.AdamW)", new AdamWOptions(), 0.005,
-            static (p, o) => new AdamW<float>(p, (AdamWOptions)o), static (p, o) => new AdamW<double>(p, (AdamWOptions)o)),
-        Entry("NAdam", ["nadam"], "Adam with Nesterov momentum (torch.optim.NAdam)", new NAdamOptions(), 0.005,
-            static (p, o) => new NAdam<float>(p, o), static (p, o) => new NAdam<double>(p, o)),
-        Entry("RAdam", ["radam"], "Rectified Adam (torch.optim.RAdam)", new RAdamOptions(), 0.05,
-            static (p, o) => new RAdam<float>(p, o), static (p, o) => new RAdam<double>(p, o)),
-        Entry("Adamax", ["adamax"], "Adam with the infinity norm (torch.optim.Adamax)", new AdamaxOptions(), 0.05,
-            static (p, o) => new Adamax<float>(p, o), static (p, o) => new Adamax<double>(p, o)),
-        Entry("Adadelta", ["adadelta"], "Adadelta (torch.optim.Adadelta)", new AdadeltaOptions(), 0.01,
-            static (p, o) => new Adadelta<float>(p, o), static (p, o) => new Adadelta<double>(p, o)),
-        Entry("Rprop", ["rprop"], "Resilient backpropagation, sign-based (torch.optim.Rprop)", new RpropOptions(), 0.01,
-            static (p, o) => new Rprop<float>(p, o), static (p, o) => new Rprop<double>(p, o)),
-        Entry("ASGD", ["asgd"], "Averaged SGD (torch.optim.ASGD)", new AsgdOptions(), 0.001,
-            static (p, o) => new Asgd<float>(p, o), static (p, o) => new Asgd<double>(p, o)),
-        Entry("Adafactor", ["adafactor"], "Adafactor, factored second moments for matrices (torch.optim.Adafactor)", new AdafactorOptions(), 0.1,
-            static (p, o) => new Adafactor<float>(p, o), static (p, o) => new Adafactor<double>(p, o)),
-        Entry("Lion", ["lion", "optax.lion"], "Sign of interpolated momentum, decoupled decay (optax.lion)", new LionOptions(), 0.001,
-            static (p, o) => new Lion<float>(p, o), static (p, o) => new Lion<double>(p, o), OptimizerConvention.Optax),
-        Entry("Lamb", ["lamb", "optax.lamb"], "Adam with a per-tensor trust ratio ‖θ‖/‖u‖ (optax.lamb)", new LambOptions(), 0.001,
-            static (p, o) => new Lamb<float>(p, o), static (p, o) => new Lamb<double>(p, o), OptimizerConvention.Optax),
-        Entry("AdaBelief", ["adabelief", "optax.adabelief"], "Adam scaled by the variance around the predicted gradient (optax.adabelief)", new AdaBeliefOptions(), 0.05,
-            static (p, o) => new AdaBelief<float>(p, o), static (p, o) => new AdaBelief<double>(p, o), OptimizerConvention.Optax),
-        Entry("Yogi", ["yogi", "optax.yogi"], "Adam with an additive, sign-controlled second moment (optax.yogi)", new YogiOptions(), 0.05,
-            static (p, o) => new Yogi<float>(p, o), static (p, o) => new Yogi<double>(p, o), OptimizerConvention.Optax),
-        Entry("BookSGD", ["book-sgd"], "The book's SGD: θ −= ηg", new BookSgdOptions(), 0.001,
-            static (p, o) => new BookSgd<float>(p, o), static (p, o) => new BookSgd<double>(p, o), OptimizerConvention.Book),
-        Entry("BookMomentum", ["book-momentum"], "The book's Momentum: v = μv − ηg; θ += v", new BookMomentumOptions(), 0.001,
-            static (p, o) => new BookMomentum<float>(p, o), static (p, o) => new BookMomentum<double>(p, o), OptimizerConvention.Book),
-        Entry("BookNesterov", ["book-nesterov"], "The book's Nesterov (Bengio/Sutskever form)", new BookMomentumOptions(), 0.0001,
-            static (p, o) => new BookNesterov<float>(p, o), static (p, o) => new BookNesterov<double>(p, o), OptimizerConvention.Book),
-        Entry("BookAdaGrad", ["book-adagrad"], "The book's AdaGrad: ε = 1e-7 outside the root", new BookAdaGradOptions(), 0.5,
-            static (p, o) => new BookAdaGrad<float>(p, o), static (p, o) => new BookAdaGrad<double>(p, o), OptimizerConvention.Book),
-        Entry("BookRMSprop", ["book-rmsprop"], "The book's RMSprop: ε = 1e-7 outside the root", new BookRmsPropOptions(), 0.001,
-            static (p, o) => new BookRmsProp<float>(p, o), static (p, o) => new BookRmsProp<double>(p, o), OptimizerConvention.Book),
-        Entry("BookAdam", ["book-adam"], "The book's Adam: correction in the rate, ε̂ added to √v (as Keras)", new BookAdamOptions(), 0.05,
-            static (p, o) => new BookAdam<float>(p, o), static (p, o) => new BookAdam<double>(p, o), OptimizerConvention.Book),
+        Entry("SGD", ["sgd"], "Stochastic gradient descent, optional momentum/Nesterov (torch.optim.SGD)", new SgdOptions()),
+        Entry("Momentum", ["momentum", "sgd-momentum"], "torch.optim.SGD with momentum 0.9", new SgdOptions { Momentum = 0.9 }),
+        Entry("Nesterov", ["nesterov", "sgd-nesterov"], "torch.optim.SGD with Nesterov momentum 0.9", new SgdOptions { Momentum = 0.9, Nesterov = true }),
+        Entry("Adagrad", ["adagrad"], "AdaGrad (torch.optim.Adagrad)", new AdaGradOptions()),
+        Entry("RMSprop", ["rmsprop"], "RMSprop, optional centering and momentum (torch.optim.RMSprop)", new RmsPropOptions()),
+        Entry("Adam", ["adam"], "Adam, optional AMSGrad and decoupled decay (torch.optim.Adam)", new AdamOptions()),
+        Entry("AdamW", ["adamw"], "Adam with decoupled weight decay 0.01 (torch.optim.AdamW)", new AdamWOptions()),
+        Entry("NAdam", ["nadam"], "Adam with Nesterov momentum (torch.optim.NAdam)", new NAdamOptions()),
+        Entry("RAdam", ["radam"], "Rectified Adam (torch.optim.RAdam)", new RAdamOptions()),
+        Entry("Adamax", ["adamax"], "Adam with the infinity norm (torch.optim.Adamax)", new AdamaxOptions()),
+        Entry("Adadelta", ["adadelta"], "Adadelta (torch.optim.Adadelta)", new AdadeltaOptions()),
+        Entry("Rprop", ["rprop"], "Resilient backpropagation, sign-based (torch.optim.Rprop)", new RpropOptions()),
+        Entry("ASGD", ["asgd"], "Averaged SGD (torch.optim.ASGD)", new AsgdOptions()),
+        Entry("Adafactor", ["adafactor"], "Adafactor, factored second moments for matrices (torch.optim.Adafactor)", new AdafactorOptions()),
+        Entry("Lion", ["lion", "optax.lion"], "Sign of interpolated momentum, decoupled decay (optax.lion)", new LionOptions(), OptimizerConvention.Optax),
+        Entry("Lamb", ["lamb", "optax.lamb"], "Adam with a per-tensor trust ratio ‖θ‖/‖u‖ (optax.lamb)", new LambOptions(), OptimizerConvention.Optax),
+        Entry("AdaBelief", ["adabelief", "optax.adabelief"], "Adam scaled by the variance around the predicted gradient (optax.adabelief)", new AdaBeliefOptions(), OptimizerConvention.Optax),
+        Entry("Yogi", ["yogi", "optax.yogi"], "Adam with an additive, sign-controlled second moment (optax.yogi)", new YogiOptions(), OptimizerConvention.Optax),
+        Entry("BookSGD", ["book-sgd"], "The book's SGD: θ −= ηg", new BookSgdOptions(), OptimizerConvention.Book),
+        Entry("BookMomentum", ["book-momentum"], "The book's Momentum: v = μv − ηg; θ += v", new BookMomentumOptions(), OptimizerConvention.Book),
+        Entry("BookNesterov", ["book-nesterov"], "The book's Nesterov (Bengio/Sutskever form)", new BookMomentumOptions { Nesterov = true }, OptimizerConvention.Book),
+        Entry("BookAdaGrad", ["book-adagrad"], "The book's AdaGrad: ε = 1e-7 outside the root", new BookAdaGradOptions(), OptimizerConvention.Book),
+        Entry("BookRMSprop", ["book-rmsprop"], "The book's RMSprop: ε = 1e-7 outside the root", new BookRmsPropOptions(), OptimizerConvention.Book),
+        Entry("BookAdam", ["book-adam"], "The book's Adam: correction in the rate, ε̂ added to √v (as Keras)", new BookAdamOptions(), OptimizerConvention.Book),
     ];
 
     /// <summary>Every optimizer whose <see cref="IOptimizer.Step"/> needs only the gradients, PyTorch's first, then the book's.</summary>
@@ -188,11 +161,14 @@ public static class OptimizerCatalog
 
     /// <summary>
     /// L-BFGS (<c>torch.optim.LBFGS</c>), kept out of <see cref="All"/> and <see cref="Find"/> because its step needs a
-    /// closure: build it with <c>Lbfgs.Create</c> and cast to <see cref="Lbfgs{T}"/>, set options by PyTorch's names
-    /// (<c>max_iter</c>, <c>history_size</c>, <c>line_search_fn="strong_wolfe"</c>) with <c>Lbfgs.Options</c>.
+    /// closure (<see cref="IClosureOptimizer{T}"/>): build it with <see cref="OptimizerInfo.CreateClosureOptimizer{T}"/>,
+    /// set options by PyTorch's names (<c>max_iter</c>, <c>history_size</c>, <c>line_search_fn="strong_wolfe"</c>).
     /// </summary>
-    public static OptimizerInfo Lbfgs { get; } = Entry("LBFGS", ["lbfgs", "l-bfgs"], "Limited-memory BFGS with optional strong-Wolfe line search (torch.optim.LBFGS); Step(closure)",
-        new LbfgsOptions(), 1.0, static (p, o) => new Lbfgs<float>(p, o), static (p, o) => new Lbfgs<double>(p, o));
+    public static OptimizerInfo Lbfgs { get; } = new("LBFGS", ["lbfgs", "l-bfgs"], OptimizerConvention.PyTorch,
+        "Limited-memory BFGS with optional strong-Wolfe line search (torch.optim.LBFGS); Step(closure)", new LbfgsOptions());
+
+    /// <summary>The optimizers whose step needs a closure (<see cref="IClosureOptimizer{T}"/>), apart from <see cref="All"/>.</summary>
+    public static IReadOnlyList<OptimizerInfo> ClosureOptimizers { get; } = [Lbfgs];
 
     /// <summary>Finds an optimizer by name or alias, ignoring case, '-' and '_'.</summary>
     /// <param name="name">E.g. <c>Adam</c>, <c>adam</c>, <c>RMSprop</c>, <c>book-adam</c>.</param>
@@ -315,17 +291,10 @@ public static class OptimizerCatalog
     private static string Normalize(string name) =>
         name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
 
-    private static OptimizerInfo Entry<TOptions>(
-        string name,
-        string[] aliases,
-        string summary,
-        TOptions defaults,
-        double testLearningRate,
-        Func<IEnumerable<Parameter<float>>, TOptions, IOptimizer<float>> single,
-        Func<IEnumerable<Parameter<double>>, TOptions, IOptimizer<double>> @double,
-        OptimizerConvention convention = OptimizerConvention.PyTorch)
-        where TOptions : OptimizerOptions =>
-        new(name, aliases, convention, summary, defaults, testLearningRate, (p, o) => single(p, (TOptions)o), (p, o) => @double(p, (TOptions)o));
+    /// <summary>A row: the options record is the factory (<see cref="IOptimizerFactory"/>), so one generic call builds either precision.</summary>
+    private static OptimizerInfo Entry<TOptions>(string name, string[] aliases, string summary, TOptions defaults, OptimizerConvention convention = OptimizerConvention.PyTorch)
+        where TOptions : OptimizerOptions, IOptimizerFactory =>
+        new(name, aliases, convention, summary, defaults);
 }
 
 /// <summary>Sets options records' properties by PyTorch or .NET name from text.</summary>

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="RAdam{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record RAdamOptions : MomentEstimateOptions
+public sealed record RAdamOptions : MomentEstimateOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new RAdam<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-3).</summary>
     public RAdamOptions() => LearningRate = 1e-3;
 

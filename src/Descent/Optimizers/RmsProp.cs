@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="RmsProp{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new RmsProp<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2, alpha 0.99, eps 1e-8).</summary>
     public RmsPropOptions() => LearningRate = 1e-2;
 

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Rprop{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record RpropOptions : OptimizerOptions
+public sealed record RpropOptions : OptimizerOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Rprop<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2, etas (0.5, 1.2), step sizes (1e-6, 50)).</summary>
     public RpropOptions() => LearningRate = 1e-2;
 

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Sgd{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions
+public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Sgd<T>(parameters, this);
+
     /// <summary>Creates the options with PyTorch's defaults.</summary>
     public SgdOptions() => LearningRate = 1e-3;
 

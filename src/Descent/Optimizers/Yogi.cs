@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Yogi{T}"/>, with Optax's defaults (<c>optax.yogi</c>) in .NET names.</summary>
-public sealed record YogiOptions : OptimizerOptions, IMomentumOptions
+public sealed record YogiOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new Yogi<T>(parameters, this);
+
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, eps 1e-3, accumulators from 1e-6) and lr 1e-2.</summary>
     /// <remarks>Optax requires a learning rate; 1e-2 (the paper's) stands in for it.</remarks>
     public YogiOptions() => LearningRate = 1e-2;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using Descent.Data;
 using Descent.NeuralNetworks;
+using Descent.Optimizers;
 using Descent.Pipeline;
 
 namespace Descent.Training;
@@ -25,11 +26,14 @@ public sealed class TrainingLoop<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Network<T> _network;
-    private readonly UpdatePipeline<T> _pipeline;
+    private readonly UpdatePipeline<T>? _pipeline;
+    private readonly IClosureOptimizer<T>? _closureOptimizer;
+    private readonly Func<double>? _closure;
     private readonly IBatchSource<T> _batches;
     private readonly TrainingLoopOptions<T> _options;
     private readonly ITrainingObserver[] _observers;
     private readonly List<double> _losses = [];
+    private MiniBatch<T>? _batch;
 
     /// <summary>Creates the loop.</summary>
     /// <param name="network">The network to train.</param>
@@ -55,11 +59,35 @@ public sealed class TrainingLoop<T>
         _observers = [.. _options.Observers];
     }
 
+    /// <summary>
+    /// Creates the loop for a closure-driven optimizer such as <see cref="Lbfgs{T}"/>: each step hands it a closure
+    /// that recomputes the loss and gradients of the step's batch (through the reducer) as often as it needs. There is
+    /// no pipeline: the method owns its update. Give it a batch source that repeats one batch (full-batch or a fixed
+    /// batch) for the method's curvature model to make sense.
+    /// </summary>
+    /// <param name="network">The network to train.</param>
+    /// <param name="optimizer">The optimizer over the network's parameters.</param>
+    /// <param name="batches">The batch for each step.</param>
+    /// <param name="options">Loss recording, evaluation period, reducer and observers.</param>
+    public TrainingLoop(Network<T> network, IClosureOptimizer<T> optimizer, IBatchSource<T> batches, TrainingLoopOptions<T>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(batches);
+        _options = options ?? new TrainingLoopOptions<T>();
+        _options.Validate();
+        _network = network;
+        _closureOptimizer = optimizer;
+        _batches = batches;
+        _observers = [.. _options.Observers];
+        _closure = Evaluate;
+    }
+
     /// <summary>The network.</summary>
     public Network<T> Network => _network;
 
-    /// <summary>The update pipeline.</summary>
-    public UpdatePipeline<T> Pipeline => _pipeline;
+    /// <summary>The update pipeline (null for a closure-driven optimizer).</summary>
+    public UpdatePipeline<T>? Pipeline => _pipeline;
 
     /// <summary>Steps done, counting any before a <see cref="Resume"/>.</summary>
     public long Step { get; private set; }
@@ -133,22 +161,29 @@ public sealed class TrainingLoop<T>
     /// <summary>One step; false (with the offending loss) when the run diverged at it.</summary>
     private bool TakeStep(out double loss)
     {
-        var batch = _batches.Next();
-        T forward = _network.ComputeGradients(batch.Features, batch.Count, batch.Labels.Span);
-        _options.Reducer.Reduce(_network.Storage);
-        StepOutcome outcome;
-        try
+        var batch = _batch = _batches.Next();
+        double forward;
+        var outcome = StepOutcome.Applied;
+        if (_closureOptimizer is not null)
         {
-            outcome = _pipeline.Step();
+            forward = _closureOptimizer.Step(_closure!);
         }
-        catch (NonFiniteGradientException)
+        else
         {
-            loss = double.CreateTruncating(forward);
-            return false;
+            forward = Evaluate();
+            try
+            {
+                outcome = _pipeline!.Step();
+            }
+            catch (NonFiniteGradientException)
+            {
+                loss = forward;
+                return false;
+            }
         }
 
         loss = _options.Recording == LossRecording.BeforeUpdate
-            ? double.CreateTruncating(forward)
+            ? forward
             : _options.MeasureLoss is { } measure
                 ? measure(_network, batch)
                 : double.CreateTruncating(_network.Loss(batch.Features, batch.Count, batch.Labels.Span));
@@ -174,5 +209,14 @@ public sealed class TrainingLoop<T>
         }
 
         return true;
+    }
+
+    /// <summary>Forward and backward on the step's batch, then the reducer: the closure a closure-driven optimizer calls.</summary>
+    private double Evaluate()
+    {
+        var batch = _batch!;
+        T loss = _network.ComputeGradients(batch.Features, batch.Count, batch.Labels.Span);
+        _options.Reducer.Reduce(_network.Storage);
+        return double.CreateTruncating(loss);
     }
 }

@@ -52,4 +52,29 @@ public class TrainingLoopRegressionTests
         Assert.False(runs[1].TryGetProperty("DivergedAt", out var notDiverged) && notDiverged.ValueKind != JsonValueKind.Null);
         Assert.Equal(12, runs[1].GetProperty("Loss").GetArrayLength());
     }
+
+    [Fact]
+    public void Lbfgs_RunsInTheLab_OnOneFixedBatch_AndLowersItsLoss()
+    {
+        string folder = LabConsole.TempFolder();
+        var (code, output) = LabConsole.Run("compare-mnist", "--iterations", "4", "--hidden", "16", "--batch-size", "64", "-o", "lbfgs:max_iter=5", "--out", folder);
+        Assert.True(code == 0, output);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "run.json")));
+        double[] loss = [.. json.RootElement.GetProperty("Mnist").GetProperty("Runs")[0].GetProperty("Loss").EnumerateArray().Select(e => e.GetDouble())];
+        Assert.Equal(4, loss.Length);
+
+        // The same batch every step, so L-BFGS's recorded loss (after each step, on that batch) only goes down.
+        for (int i = 1; i < loss.Length; i++)
+        {
+            Assert.True(loss[i] < loss[i - 1], $"step {i}: {loss[i]} ≥ {loss[i - 1]}");
+        }
+    }
+
+    [Fact]
+    public void Lbfgs_WithASchedule_IsAUsageError()
+    {
+        var (code, output) = LabConsole.Run("compare-mnist", "--iterations", "2", "-o", "lbfgs", "--schedule", "StepLR(step_size=1)", "--out", LabConsole.TempFolder());
+        Assert.Equal(Program.UsageError, code);
+        Assert.Contains("--schedule", output, StringComparison.Ordinal);
+    }
 }

@@ -26,7 +26,6 @@ public class LbfgsTests(ITestOutputHelper output)
         Assert.Null(((LbfgsOptions)OptimizerCatalog.Lbfgs.Options([new("max_eval", "null")])).MaxEvaluations);
         var ex = Assert.Throws<ArgumentException>(() => OptimizerCatalog.Lbfgs.Options([new("line_search_fn", "backtracking")]));
         Assert.Contains("StrongWolfe", ex.Message, StringComparison.Ordinal);
-        Assert.IsType<Lbfgs<float>>(OptimizerCatalog.Lbfgs.Create<float>([new Parameter<float>("w", [1f])]));
         Assert.DoesNotContain(OptimizerCatalog.All, e => e.Name == "LBFGS");
     }
 
@@ -96,7 +95,7 @@ public class LbfgsTests(ITestOutputHelper output)
         var resumedP = new Parameter<double>("xy", firstP.Value.ToArray());
         var resumed = new Lbfgs<double>([resumedP], new LbfgsOptions());
         resumed.LoadState(first.SaveState());
-        Assert.Equal(options, resumed.Groups[0].Options);
+        Assert.Equal(options, resumed.Group.Options);
         for (int s = 3; s < 6; s++)
         {
             resumed.Step(() => Rosenbrock(resumedP));
@@ -193,19 +192,22 @@ public class LbfgsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void SecondGroup_IsRejected()
+    public void NoParameters_OrADuplicateName_IsRejected()
     {
-        var optimizer = new Lbfgs<double>([new Parameter<double>("a", [1.0])]);
-        var ex = Assert.Throws<ArgumentException>(() => optimizer.AddGroup([new Parameter<double>("b", [1.0])]));
-        Assert.Contains("one parameter group", ex.Message, StringComparison.Ordinal);
+        var empty = Assert.Throws<ArgumentException>(() => new Lbfgs<double>([]));
+        Assert.Contains("at least one parameter", empty.Message, StringComparison.Ordinal);
+        var twice = Assert.Throws<ArgumentException>(() => new Lbfgs<double>([new Parameter<double>("a", [1.0]), new Parameter<double>("a", [2.0])]));
+        Assert.Contains("'a'", twice.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void StepWithoutClosure_ExplainsWhatToCall()
+    public void CatalogRow_BuildsAClosureOptimizer_AndRefusesTheGradientOnlyFactory()
     {
-        IOptimizer optimizer = new Lbfgs<double>([new Parameter<double>("a", [1.0])]);
-        var ex = Assert.Throws<InvalidOperationException>(optimizer.Step);
+        Assert.True(OptimizerCatalog.Lbfgs.NeedsClosure);
+        Assert.IsType<Lbfgs<float>>(OptimizerCatalog.Lbfgs.CreateClosureOptimizer<float>([new Parameter<float>("w", [1f])]));
+        var ex = Assert.Throws<InvalidOperationException>(() => OptimizerCatalog.Lbfgs.Create<double>([new Parameter<double>("w", [1.0])]));
         Assert.Contains("closure", ex.Message, StringComparison.Ordinal);
+        Assert.All(OptimizerCatalog.All, e => Assert.False(e.NeedsClosure));
     }
 
     [Fact]
@@ -214,8 +216,8 @@ public class LbfgsTests(ITestOutputHelper output)
         // f(x) = x³ − 3x has its local minimum at 1; f′(x) = 3x² − 3.
         static double F(double x) => (x * x * x) - (3 * x);
         static double G(double x) => (3 * x * x) - 3;
-        Assert.Equal(1.0, Lbfgs<double>.CubicInterpolate(0, F(0), G(0), 2, F(2), G(2)), 12);
-        Assert.Equal(1.5, Lbfgs<double>.CubicInterpolate(0, F(0), G(0), 2, F(2), G(2), 1.5, 3));
+        Assert.Equal(1.0, StrongWolfeLineSearch<double>.CubicInterpolate(0, F(0), G(0), 2, F(2), G(2)), 12);
+        Assert.Equal(1.5, StrongWolfeLineSearch<double>.CubicInterpolate(0, F(0), G(0), 2, F(2), G(2), 1.5, 3));
     }
 
     [Theory]

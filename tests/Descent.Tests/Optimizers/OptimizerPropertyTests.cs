@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Descent.Optimizers;
 
@@ -110,7 +109,7 @@ public class OptimizerPropertyTests
     public void Maximize_EqualsMinimizingTheNegatedGradient(string name)
     {
         var info = OptimizerCatalog.Find(name);
-        var lr = new KeyValuePair<string, string>("lr", info.TestLearningRate.ToString(CultureInfo.InvariantCulture));
+        var lr = new KeyValuePair<string, string>("lr", TestLearningRates.Text(info));
         var up = new Parameter<double>("w", [1.0, -0.5, 2.0]);
         var down = new Parameter<double>("w", [1.0, -0.5, 2.0]);
         var maximizer = info.Create([up], info.Options([lr, new("maximize", "true")]));
@@ -169,7 +168,7 @@ public class OptimizerPropertyTests
     {
         var info = OptimizerCatalog.Find(name);
         var w = new Parameter<double>("w", start);
-        return (w, info.Create([w], info.Options([new("lr", info.TestLearningRate.ToString("R", CultureInfo.InvariantCulture))])));
+        return (w, info.Create([w], info.Options([new("lr", TestLearningRates.Text(info))])));
     }
 
     private static double Descend(Parameter<double> w, IOptimizer<double> optimizer, double tolerance, Func<double[], double> gradientAndDistance)
@@ -196,11 +195,11 @@ public class OptimizerPropertyTests
         var info = OptimizerCatalog.Find(name);
         values = values is null ? [.. Enumerable.Range(0, 11).Select(i => Math.Sin(i + 1))] : (double[])values.Clone();
         var gradients = new double[values.Length];
-        var options = info.Options([new("lr", info.TestLearningRate.ToString("R", CultureInfo.InvariantCulture))]);
+        var options = info.Options([new("lr", TestLearningRates.Text(info))]);
         var optimizer = info.Create(
             [new Parameter<double>("W", values.AsMemory(0, 6), gradients.AsMemory(0, 6), 2, 3), new Parameter<double>("b", values.AsMemory(6, 3), gradients.AsMemory(6, 3))],
             options);
-        optimizer.AddGroup([new Parameter<double>("c", values.AsMemory(9, 2), gradients.AsMemory(9, 2))], options.WithLearningRate(info.TestLearningRate / 2));
+        optimizer.AddGroup([new Parameter<double>("c", values.AsMemory(9, 2), gradients.AsMemory(9, 2))], options.WithLearningRate(TestLearningRates.Of(info) / 2));
         return new Setup(optimizer, values, gradients);
     }
 

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers.Book;
 
 /// <summary>Options of <see cref="BookAdaGrad{T}"/> (the book's defaults lr 0.01, ε 1e-7).</summary>
-public sealed record BookAdaGradOptions : OptimizerOptions
+public sealed record BookAdaGradOptions : OptimizerOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new BookAdaGrad<T>(parameters, this);
+
     /// <summary>Creates the options with the book's defaults.</summary>
     public BookAdaGradOptions() => LearningRate = 0.01;
 

@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers.Book;
 
 /// <summary>Options of <see cref="BookAdam{T}"/> (the book's defaults lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-7).</summary>
-public sealed record BookAdamOptions : OptimizerOptions, IMomentumOptions
+public sealed record BookAdamOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new BookAdam<T>(parameters, this);
+
     /// <summary>Creates the options with the book's defaults.</summary>
     public BookAdamOptions() => LearningRate = 1e-3;
 

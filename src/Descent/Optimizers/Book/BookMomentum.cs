@@ -4,13 +4,21 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers.Book;
 
 /// <summary>Options of <see cref="BookMomentum{T}"/> and <see cref="BookNesterov{T}"/> (the book's defaults lr 0.01, momentum 0.9).</summary>
-public sealed record BookMomentumOptions : OptimizerOptions, IMomentumOptions
+public sealed record BookMomentumOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
     /// <summary>Creates the options with the book's defaults.</summary>
     public BookMomentumOptions() => LearningRate = 0.01;
 
     /// <summary>Momentum factor μ, the fraction of the velocity kept each step; in [0, 1).</summary>
     public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Build the book's <c>Nesterov</c> class (<see cref="BookNesterov{T}"/>) rather than its <c>Momentum</c>, as PyTorch's SGD takes <c>nesterov</c>.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Nesterov ? new BookNesterov<T>(parameters, this) : new BookMomentum<T>(parameters, this);
 
     /// <inheritdoc/>
     public double MomentumCoefficient => Momentum;

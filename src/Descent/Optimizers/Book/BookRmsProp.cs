@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers.Book;
 
 /// <summary>Options of <see cref="BookRmsProp{T}"/> (the book's defaults lr 0.01, decay rate 0.99, ε 1e-7).</summary>
-public sealed record BookRmsPropOptions : OptimizerOptions
+public sealed record BookRmsPropOptions : OptimizerOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new BookRmsProp<T>(parameters, this);
+
     /// <summary>Creates the options with the book's defaults.</summary>
     public BookRmsPropOptions() => LearningRate = 0.01;
 

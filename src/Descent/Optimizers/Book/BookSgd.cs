@@ -4,8 +4,12 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers.Book;
 
 /// <summary>Options of <see cref="BookSgd{T}"/> (the book's default lr 0.01).</summary>
-public sealed record BookSgdOptions : OptimizerOptions
+public sealed record BookSgdOptions : OptimizerOptions, IOptimizerFactory
 {
+    /// <inheritdoc/>
+    public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => new BookSgd<T>(parameters, this);
+
     /// <summary>Creates the options with the book's defaults.</summary>
     public BookSgdOptions() => LearningRate = 0.01;
 }

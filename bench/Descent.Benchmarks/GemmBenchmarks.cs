@@ -4,7 +4,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using Descent.Diagnostics;
+using Descent.Cli.Bench;
 using Descent.Numerics;
 
 namespace Descent.Benchmarks;

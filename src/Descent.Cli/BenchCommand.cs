@@ -19,6 +19,11 @@ internal static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "Fewer repetitions, under a minute; the full run takes as long as stable medians need." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout (progress goes to stderr)." };
         var tiny = new Option<bool>("--tiny-sizes") { Description = "Test sizes only: seconds long, numbers meaningless.", Hidden = true };
+        var book = new Option<bool>("--book")
+        {
+            Description = "Instead: each `descent book` command (chapter 6), default and --reproduce-book, against the book's NumPy times (goals ≥ 10× and ≥ 2×). "
+                + "The full run takes several minutes; --quick runs a tenth of each training and extrapolates.",
+        };
         var distributed = new Option<bool>("--distributed")
         {
             Description = "Under mpiexec: all-reduce time and GB/s by size, and the book network's data-parallel step on 1 and on all ranks.",
@@ -30,6 +35,7 @@ internal static class BenchCommand
             quick,
             json,
             tiny,
+            book,
             distributed,
         };
         command.SetAction(parse =>
@@ -38,6 +44,13 @@ internal static class BenchCommand
             var error = parse.InvocationConfiguration.Error;
             var sizes = parse.GetValue(tiny) ? BenchSizes.Tiny : parse.GetValue(quick) ? BenchSizes.Quick : BenchSizes.Full;
             bool asJson = parse.GetValue(json);
+            if (parse.GetValue(book))
+            {
+                var rows = Book.BookBench.Run(parse.GetValue(tiny) ? 0.01 : parse.GetValue(quick) ? 0.1 : 1, error);
+                PrintBook(rows, output, asJson);
+                return 0;
+            }
+
             if (parse.GetValue(distributed))
             {
                 return RunDistributed(sizes, asJson, output, error);
@@ -118,6 +131,11 @@ internal static class BenchCommand
         var console = TableConsole(output);
         console.WriteLine(Invariant($"descent bench --distributed ({report.Mode}) {report.Date}: {report.Ranks} ranks, {report.LocalRanks} on this host, {report.ThreadsPerRank} compute thread(s) per rank; {report.MpiLibrary}"));
         console.WriteLine($"flush-to-zero: {(report.FlushToZero ? "on" : "off (not supported here)")}");
+        if (report.ThreadAdvice is { } advice)
+        {
+            console.WriteLine("note: " + advice);
+        }
+
         var reduce = new Table().Title("MPI_Allreduce (sum, float, in place; slowest rank)").AddColumns("floats", "per call", "ms (min / median / max)", "GB/s (buffer)", "GB/s (bus)");
         foreach (var r in report.AllReduce)
         {
@@ -207,6 +225,40 @@ internal static class BenchCommand
             ? Invariant($"descent compare, MNIST part ({report.CompareIterations} iterations × 4 optimizers): {seconds:F1} s")
             : "descent compare, MNIST part: not measured");
     }
+
+    private static void PrintBook(List<Book.BookBenchRow> rows, TextWriter output, bool asJson)
+    {
+        if (asJson)
+        {
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(
+                new { book = rows.Select(r => new { command = r.Command, mode = r.Mode, numpy_cpu_seconds = r.NumPySeconds, seconds = r.Seconds, cpu_seconds = r.CpuSeconds, extrapolated = r.Extrapolated, speedup = r.Speedup, cpu_speedup = r.CpuSpeedup, goal = r.Goal, met = r.Met }) },
+                Book.BookJson.Options));
+            return;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
+        console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        var table = new Table().Title(Invariant($"descent book on {Environment.ProcessorCount} logical processors vs the book's NumPy (CPU seconds, one thread)"))
+            .AddColumns("command", "mode", "NumPy CPU s", "descent s (wall)", "speed-up", "descent CPU s", "CPU speed-up", "goal", "met (wall)");
+        foreach (var r in rows)
+        {
+            table.AddRow(
+                Markup.Escape(r.Command),
+                Markup.Escape(r.Mode),
+                Invariant($"{r.NumPySeconds:F1}"),
+                Invariant($"{r.Seconds:F1}{(r.Extrapolated ? " (extrapolated)" : string.Empty)}"),
+                Invariant($"{r.Speedup:F1}×"),
+                Invariant($"{r.CpuSeconds:F1}"),
+                Invariant($"{r.CpuSpeedup:F1}×"),
+                Invariant($"≥ {r.Goal:F0}×"),
+                r.Met ? "yes" : "no");
+        }
+
+        console.Write(table);
+        console.WriteLine(Invariant($"Load average while measuring: {LoadAverage()} (a shared machine stretches wall times; CPU time is the fairer comparison with NumPy's one thread)."));
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -82,6 +82,7 @@ internal static class Program
         root.Subcommands.Add(Compare2dCommand.Create(console));
         root.Subcommands.Add(CompareMnistCommand.Create(console));
         root.Subcommands.Add(TrainCommand.Create(console));
+        root.Subcommands.Add(Book.BookCommand.Create(console));
         root.Subcommands.Add(PlotCommand.Create(console));
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Descent.Checkpoints;
 using Descent.Cli.Lab;
+using Descent.Distributed;
 using Spectre.Console;
 
 namespace Descent.Cli;
@@ -29,19 +31,97 @@ internal static class TrainCommand
             HelpName = "PATH",
         };
         var output = LabOptions.Out();
+        var shard = new Option<bool>("--shard-optimizer-state")
+        {
+            Description = "Under mpiexec: ZeRO-1, each process keeps and updates the optimizer state of 1/N of the parameters (element-wise optimizers; checkpoints hold the whole state).",
+        };
         var force = new Option<bool>("--force")
         {
             Description = "Write into an --out folder that holds another run: that run's files are deleted first.",
         };
         var command = new Command("train", "Train the MNIST network with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly.");
-        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, force]))
+        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, shard, force]))
         {
             command.Options.Add(option);
         }
 
-        command.SetAction(parse =>
+        // Under mpiexec or srun every process runs this command as one rank; a failure on any rank ends the whole job.
+        command.SetAction(parse => MpiCommunicator.IsLaunchedByMpi
+            ? DistributedJob.Run(world => Train(parse, new ParallelTraining(world, parse.GetValue(shard))))
+            : parse.GetValue(shard)
+                ? throw new UsageException("--shard-optimizer-state splits the optimizer state over MPI processes: start the run with mpiexec, e.g. mpiexec -n 2 descent train --shard-optimizer-state.")
+                : Train(parse, null));
+        return command;
+
+        int Train(ParseResult parse, ParallelTraining? parallel)
         {
-            // Signals first: one that comes while the run starts up still stops it cleanly at a step boundary.
+            // Rank 0 speaks for the job; the other ranks compute silently.
+            var lab = parallel is { Writes: false } ? Silent() : console;
+            string? resumeFrom = parse.GetValue(resume) is { } r ? CheckpointPath(r) : null;
+            TrainJob job;
+            LabData data;
+            RunLock? runLock = null;
+            if (resumeFrom is null)
+            {
+                var spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
+                var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
+                LabOptimizers.Validate([spec], convention);
+                if (LabOptimizers.NeedsClosure(spec, convention))
+                {
+                    throw new UsageException($"--optimizer '{spec.Text}': train checkpoints an update pipeline, which L-BFGS does not use; run L-BFGS with compare-mnist (one fixed batch, see --help).");
+                }
+
+                data = LabDataLoader.Load(parse.GetValue(mnist.Data));
+                var settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
+                MemoryEstimate.Check(settings, mnist.IsDouble(parse), 1, data);
+                var folder = Locked(parse.GetValue(output) ?? RunFolder.NewPath(), sameRun: false, parse.GetValue(force), parallel, ref runLock);
+                job = new TrainJob(settings, spec, mnist.IsDouble(parse), folder, parse.GetValue(every), null, data.Checksums, parallel);
+            }
+            else
+            {
+                RejectWithResume(parse, mnist, optimizer, conventions);
+                var saved = ReadSettings(resumeFrom);
+                var (settings, spec, useDouble) = Trainer.FromCheckpoint(saved, resumeFrom);
+                if (parse.GetResult(mnist.Iterations) is { Implicit: false })
+                {
+                    settings = settings with { Iterations = parse.GetValue(mnist.Iterations) };
+                }
+
+                // The data may have moved: --data names it again, accepted when its files are the same.
+                string? moved = parse.GetValue(mnist.Data);
+                data = LabDataLoader.Load(moved ?? settings.DataDirectory);
+                Trainer.CheckSameData(saved, data, resumeFrom);
+                if (moved is not null)
+                {
+                    settings = settings with { DataDirectory = moved };
+                }
+
+                MemoryEstimate.Check(settings, useDouble, 1, data);
+                string resumeFolder = Path.GetDirectoryName(resumeFrom)!;
+                string path = parse.GetValue(output) ?? resumeFolder;
+                var folder = Locked(path, string.Equals(Path.GetFullPath(path), resumeFolder, StringComparison.Ordinal), parse.GetValue(force), parallel, ref runLock);
+                job = new TrainJob(settings, spec, useDouble, folder, parse.GetValue(every), resumeFrom, data.Checksums, parallel);
+            }
+
+            lab.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
+            lab.MarkupLineInterpolated($"Seed: [bold]{job.Settings.Seed}[/]. {LabDenormals.Describe(job.Settings.FlushDenormals)}");
+            if (resumeFrom is not null)
+            {
+                lab.MarkupLineInterpolated($"Resuming from {resumeFrom}.");
+            }
+
+            if (parallel is not null)
+            {
+                parallel.Validate(job.Settings);
+                parallel.Parallel.CheckSameJob(SameEverywhere(job, data));
+                lab.MarkupLineInterpolated($"{parallel.Describe(job.Settings.BatchSize)}");
+                if (parallel.World.ThreadAdvice is { } advice)
+                {
+                    lab.MarkupLineInterpolated($"[yellow]Note:[/] {advice}");
+                }
+            }
+
+            using var held = runLock;
             using var stop = new CancellationTokenSource();
             void OnCancel(object? sender, ConsoleCancelEventArgs e)
             {
@@ -65,82 +145,23 @@ internal static class TrainCommand
             Console.CancelKeyPress += OnCancel;
             try
             {
-                return Train(parse, stop.Token, () => Volatile.Read(ref terminated) != 0);
-            }
-            finally
-            {
-                Console.CancelKeyPress -= OnCancel;
-            }
-        });
-        return command;
-
-        int Train(ParseResult parse, CancellationToken stop, Func<bool> terminated)
-        {
-            string? resumeFrom = parse.GetValue(resume) is { } r ? CheckpointPath(r) : null;
-            TrainJob job;
-            LabData data;
-            MnistSettings settings;
-            OptimizerSpec spec;
-            bool useDouble;
-            if (resumeFrom is null)
-            {
-                spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
-                var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
-                LabOptimizers.Validate([spec], convention);
-                if (LabOptimizers.NeedsClosure(spec, convention))
+                var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(lab, work, 1), stop.Token);
+                bool byTerm = Volatile.Read(ref terminated) != 0;
+                if (parallel is { Writes: false })
                 {
-                    throw new UsageException($"--optimizer '{spec.Text}': train checkpoints an update pipeline, which L-BFGS does not use; run L-BFGS with compare-mnist (one fixed batch, see --help).");
+                    return finished ? 0 : byTerm ? Program.Terminated : Program.Interrupted;
                 }
 
-                data = LabDataLoader.Load(parse.GetValue(mnist.Data));
-                settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
-                useDouble = mnist.IsDouble(parse);
-            }
-            else
-            {
-                RejectWithResume(parse, mnist, optimizer, conventions);
-                var saved = ReadSettings(resumeFrom);
-                (settings, spec, useDouble) = Trainer.FromCheckpoint(saved, resumeFrom);
-                if (parse.GetResult(mnist.Iterations) is { Implicit: false })
+                RunOutput.Finish(lab, record, job.Folder);
+                if (record.Settings.TryGetValue(Trainer.StateMemoryKey, out var memory))
                 {
-                    settings = settings with { Iterations = parse.GetValue(mnist.Iterations) };
+                    lab.MarkupLineInterpolated($"Optimizer state: {memory}.");
                 }
 
-                // The data may have moved: --data names it again, accepted when its files are the same.
-                string? moved = parse.GetValue(mnist.Data);
-                data = LabDataLoader.Load(moved ?? settings.DataDirectory);
-                Trainer.CheckSameData(saved, data, resumeFrom);
-                if (moved is not null)
-                {
-                    settings = settings with { DataDirectory = moved };
-                }
-            }
-
-            MemoryEstimate.Check(settings, useDouble, 1, data);
-
-            // One writer per folder, for the whole run; nothing is written before the lock is held.
-            string resumeFolder = resumeFrom is null ? string.Empty : Path.GetDirectoryName(resumeFrom)!;
-            string path = parse.GetValue(output) ?? (resumeFrom is null ? RunFolder.NewPath() : resumeFolder);
-            bool sameRun = resumeFrom is not null && string.Equals(Path.GetFullPath(path), resumeFolder, StringComparison.Ordinal);
-            using var runLock = RunLock.Acquire(path, sameRun, parse.GetValue(force));
-            job = new TrainJob(settings, spec, useDouble, runLock.Folder, parse.GetValue(every), resumeFrom, data.Checksums);
-
-            console.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
-            console.MarkupLineInterpolated($"Seed: [bold]{job.Settings.Seed}[/]. {LabDenormals.Describe(job.Settings.FlushDenormals)}");
-            if (resumeFrom is not null)
-            {
-                console.MarkupLineInterpolated($"Resuming from {resumeFrom}.");
-            }
-
-            try
-            {
-                var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(console, work, 1), stop);
-                RunOutput.Finish(console, record, job.Folder);
-                console.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
+                lab.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
                 if (!finished)
                 {
-                    bool byTerm = terminated();
-                    console.MarkupLineInterpolated($"{(byTerm ? "Stopped by SIGTERM" : "Interrupted")} after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
+                    lab.MarkupLineInterpolated($"{(byTerm ? "Stopped by SIGTERM" : "Interrupted")} after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
                     return byTerm ? Program.Terminated : Program.Interrupted;
                 }
 
@@ -148,11 +169,46 @@ internal static class TrainCommand
             }
             catch
             {
-                runLock.AbandonIfEmpty(Trainer.CheckpointFile);
+                held?.AbandonIfEmpty(Trainer.CheckpointFile);
                 throw;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= OnCancel;
             }
         }
     }
+
+    /// <summary>The run folder: locked by the rank that writes (one writer per folder for the whole run), only named on the others.</summary>
+    private static RunFolder Locked(string path, bool sameRun, bool force, ParallelTraining? parallel, ref RunLock? runLock)
+    {
+        if (parallel is { Writes: false })
+        {
+            return new RunFolder(path);
+        }
+
+        runLock = RunLock.Acquire(path, sameRun, force);
+        return runLock.Folder;
+    }
+
+    /// <summary>
+    /// What every rank must share: the settings (bar the data folder's path, which may differ between hosts) and the
+    /// training data's content.
+    /// </summary>
+    private static string SameEverywhere(TrainJob job, LabData data)
+    {
+        var settings = Trainer.Describe(job).Where(kv => kv.Key != "data").Select(kv => $"{kv.Key}={kv.Value}");
+        ulong pixels = ParameterHash.Of<byte>(data.TrainPixels), labels = ParameterHash.Of<int>(data.TrainLabels);
+        return string.Create(CultureInfo.InvariantCulture, $"{string.Join("; ", settings)}; resume={job.ResumeFrom}; training data {pixels:x16}/{labels:x16}");
+    }
+
+    private static IAnsiConsole Silent() => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(TextWriter.Null),
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+    });
 
     private static string CheckpointPath(string path)
     {

@@ -49,15 +49,19 @@ public sealed class DataParallel(MpiCommunicator communicator, int bucket = 1 <<
         Communicator.AllReduceSum(gradients, Bucket);
     }
 
-    /// <summary>The global batch's mean of a per-slice mean (a loss, an accuracy): Σ weightᵣ·valueᵣ over ranks.</summary>
-    /// <param name="value">This rank's mean over its slice.</param>
+    /// <summary>
+    /// The global batch's mean of a per-slice mean loss (Σ weightᵣ·lossᵣ over ranks), and whether any rank asked to
+    /// stop — one all-reduce for both, so every rank learns of a stop request at the same step.
+    /// </summary>
+    /// <param name="loss">This rank's mean loss over its slice.</param>
     /// <param name="shard">This rank's slice.</param>
-    /// <returns>The mean over the global batch, the same on every rank.</returns>
-    public double AllReduceMean(double value, BatchShard shard)
+    /// <param name="stopping">Whether this rank was asked to stop (Ctrl-C, SIGTERM).</param>
+    /// <returns>The mean over the global batch and whether any rank is stopping, the same on every rank.</returns>
+    public (double Mean, bool AnyRankStopping) AllReduceLoss(double loss, BatchShard shard, bool stopping)
     {
-        Span<double> buffer = [value * shard.Weight<double>()];
+        Span<double> buffer = [loss * shard.Weight<double>(), stopping ? 1 : 0];
         Communicator.AllReduceSum(buffer);
-        return buffer[0];
+        return (buffer[0], buffer[1] > 0);
     }
 
     /// <summary>

@@ -64,6 +64,16 @@ public sealed unsafe class MpiCommunicator : IDisposable
     /// </summary>
     public int ThreadsPerRank => Math.Max(1, Environment.ProcessorCount / LocalSize);
 
+    /// <summary>
+    /// Advice when the ranks on this host would each use every core for their matrix products (the thread count comes
+    /// from <c>DOTNET_PROCESSOR_COUNT</c>, which .NET reads at start-up); null when the threads already fit.
+    /// </summary>
+    public string? ThreadAdvice =>
+        LocalSize > 1 && Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is null
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{LocalSize} processes share this host's {Environment.ProcessorCount} cores and each would use all of them while the others busy-wait in MPI; give each {ThreadsPerRank}: mpiexec -genv DOTNET_PROCESSOR_COUNT {ThreadsPerRank} …")
+            : null;
+
     /// <summary>The thread support MPI granted (2 = <c>MPI_THREAD_SERIALIZED</c>).</summary>
     public int ThreadLevel { get; }
 
@@ -81,7 +91,7 @@ public sealed unsafe class MpiCommunicator : IDisposable
 
             string version = Encoding.UTF8.GetString(text, 0, length);
             int newline = version.IndexOf('\n', StringComparison.Ordinal);
-            return (newline >= 0 ? version[..newline] : version).Trim();
+            return string.Join(' ', (newline >= 0 ? version[..newline] : version).Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
         }
     }
 
@@ -313,7 +323,7 @@ public sealed unsafe class MpiCommunicator : IDisposable
         throw new UnreachableException();
     }
 
-    /// <summary>Finalises MPI (after a barrier, so no rank leaves while others still send). MPI cannot start again.</summary>
+    /// <summary>Finalises MPI (collective: every rank calls it). MPI cannot start again in this process.</summary>
     public void Dispose()
     {
         lock (_gate)

@@ -45,6 +45,7 @@ public sealed class ZeroRedundancyOptimizer<T> : IOptimizer<T>
     private readonly int[] _counts;
     private readonly IOptimizer<T> _shard;
     private readonly int[] _pieceOf;
+    private readonly IParameterGroup[] _groups;
 
     /// <summary>Shards the optimizer state of <paramref name="parameters"/> over the communicator's ranks.</summary>
     /// <param name="parameters">The parameters, adjacent slices of one value array and one gradient array, in order (a network's flat storage).</param>
@@ -107,6 +108,7 @@ public sealed class ZeroRedundancyOptimizer<T> : IOptimizer<T>
         {
             throw new ArgumentException("The sharded optimizer must hold all of its pieces in one parameter group.", nameof(create));
         }
+        _groups = [new WholeGroup(_shard.ParameterGroups[0], [.. _parameters.Select(p => p.Name)])];
     }
 
     /// <summary>First element of this rank's shard in the flat parameter buffer.</summary>
@@ -118,27 +120,14 @@ public sealed class ZeroRedundancyOptimizer<T> : IOptimizer<T>
     /// <summary>The optimizer over this rank's shard (its groups are the ones schedules adjust).</summary>
     public IOptimizer<T> Shard => _shard;
 
-    /// <inheritdoc/>
-    public IReadOnlyList<IParameterGroup> ParameterGroups => _shard.ParameterGroups;
+    /// <summary>
+    /// The one group, as the unsharded optimizer's: all parameters' names, with the options, learning rate and step
+    /// count of this rank's shard (a schedule sets the rate on every rank alike).
+    /// </summary>
+    public IReadOnlyList<IParameterGroup> ParameterGroups => _groups;
 
     /// <inheritdoc/>
     public OptimizerOptions DefaultOptions => _shard.DefaultOptions;
-
-    /// <summary>Bytes of optimizer state this rank holds now, counted from the state tensors it keeps.</summary>
-    /// <returns>The bytes.</returns>
-    public long LocalStateBytes()
-    {
-        long elements = 0;
-        foreach (var p in _shard.SaveState().Parameters.Values)
-        {
-            foreach (var buffer in p.Buffers.Values)
-            {
-                elements += buffer.Length;
-            }
-        }
-
-        return elements * Marshal.SizeOf<T>();
-    }
 
     /// <summary>Updates this rank's shard, then gathers every shard so all ranks hold the full updated parameters.</summary>
     public void Step()
@@ -277,5 +266,25 @@ public sealed class ZeroRedundancyOptimizer<T> : IOptimizer<T>
         }
 
         return (values0.Array.AsMemory(values0.Offset, length), gradients0.Array.AsMemory(gradients0.Offset, length), offsets);
+    }
+
+    /// <summary>The shard's group seen with the whole model's parameter names.</summary>
+    private sealed class WholeGroup(IParameterGroup shard, IReadOnlyList<string> names) : IParameterGroup
+    {
+        public OptimizerOptions Options
+        {
+            get => shard.Options;
+            set => shard.Options = value;
+        }
+
+        public double LearningRate
+        {
+            get => shard.LearningRate;
+            set => shard.LearningRate = value;
+        }
+
+        public IReadOnlyList<string> ParameterNames => names;
+
+        public long StepCount => shard.StepCount;
     }
 }

@@ -78,7 +78,7 @@ internal static class Scenarios
         var first = Run(parallel, sharded: true, steps: half, state: null);
         var resumed = Run(parallel, sharded: true, steps: TinyTraining.Steps, state: (first.Optimizer.SaveState(), first.Net.Storage.Values, half));
         Write(output, $"zero-resumed-{world.Rank}.bin", resumed.Net.Storage.Values);
-        var memory = ((ZeroRedundancyOptimizer<float>)zero.Optimizer).LocalStateBytes();
+        var memory = OptimizerMemory.StateBytes(zero.Optimizer);
         File.WriteAllText(Path.Combine(output, $"zero-state-bytes-{world.Rank}.txt"), memory.ToString(CultureInfo.InvariantCulture));
     }
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Descent.Diagnostics;
 using Descent.NeuralNetworks;
 using Descent.Numerics;
 using Descent.Optimizers;

@@ -35,6 +35,9 @@ internal sealed class DistributedBenchReport
 
     public string MpiLibrary { get; init; } = string.Empty;
 
+    /// <summary>The hint to give each rank fewer threads, when they would oversubscribe the host; null otherwise.</summary>
+    public string? ThreadAdvice { get; init; }
+
     public bool FlushToZero { get; init; }
 
     public List<AllReduceReport> AllReduce { get; } = [];
@@ -109,6 +112,7 @@ internal sealed class DistributedBench(MpiCommunicator world, BenchSizes sizes, 
             LocalRanks = world.LocalSize,
             ThreadsPerRank = Environment.ProcessorCount,
             MpiLibrary = world.LibraryVersion,
+            ThreadAdvice = world.ThreadAdvice,
             FlushToZero = Denormals.FlushToZero,
         };
         foreach (int length in sizes.Name == BenchSizes.Tiny.Name ? TinySizes : FullSizes)

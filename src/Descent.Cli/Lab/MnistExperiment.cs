@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Numerics;
 using Descent.Data;
 using Descent.NeuralNetworks;
+using Descent.Optimizers;
 using Descent.Numerics;
 using Descent.Pipeline;
 using Descent.Randomness;
-using Descent.Schedules;
 using Descent.Training;
 
 namespace Descent.Cli.Lab;
@@ -157,10 +157,12 @@ internal static class MnistExperiment
     }
 
     /// <summary>The update pipeline a spec and the settings declare over <paramref name="network"/>: the optimizer, then the schedule if any.</summary>
-    public static UpdatePipeline<T> Pipeline<T>(Network<T> network, OptimizerSpec spec, MnistSettings settings)
+    public static UpdatePipeline<T> Pipeline<T>(
+        Network<T> network, OptimizerSpec spec, MnistSettings settings, Func<IReadOnlyList<Parameter<T>>, Func<IReadOnlyList<Parameter<T>>, IOptimizer<T>>, IOptimizer<T>>? shard = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var builder = UpdatePipeline.For(network.Parameters).Optimizer(LabOptimizers.Create(spec, network.Parameters, settings.Conventions));
+        IOptimizer<T> Create(IReadOnlyList<Parameter<T>> parameters) => LabOptimizers.Create(spec, parameters, settings.Conventions);
+        var builder = UpdatePipeline.For(network.Parameters).Optimizer(shard is null ? Create(network.Parameters) : shard(network.Parameters, Create));
         if (settings.Schedule is { } schedule)
         {
             builder.Schedule(ScheduleExpression.Parse(schedule));

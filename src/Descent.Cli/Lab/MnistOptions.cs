@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Descent.NeuralNetworks;
-using Descent.Schedules;
 using Spectre.Console;
 
 namespace Descent.Cli.Lab;

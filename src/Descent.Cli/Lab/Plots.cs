@@ -12,7 +12,7 @@ internal static class Plots
     private const int PanelHeight = 440;
     private const int HeaderHeight = 44;
 
-    private static readonly Color[] Palette =
+    internal static readonly Color[] Palette =
     [
         Color.FromHex("#1f77b4"), Color.FromHex("#ff7f0e"), Color.FromHex("#2ca02c"), Color.FromHex("#d62728"),
         Color.FromHex("#9467bd"), Color.FromHex("#8c564b"), Color.FromHex("#e377c2"), Color.FromHex("#7f7f7f"),
@@ -274,7 +274,7 @@ internal static class Plots
         return result;
     }
 
-    private static Plot NewPlot()
+    internal static Plot NewPlot()
     {
         var plot = new Plot();
         plot.Font.Set(LabFonts.Family);
@@ -333,7 +333,7 @@ internal static class Plots
 
     private static string Short(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 
-    private static void Save(Plot plot, int width, int height, string pathWithoutExtension, List<string> files)
+    internal static void Save(Plot plot, int width, int height, string pathWithoutExtension, List<string> files)
     {
         plot.SavePng(pathWithoutExtension + ".png", width, height);
         plot.SaveSvg(pathWithoutExtension + ".svg", width, height);
@@ -342,10 +342,10 @@ internal static class Plots
     }
 
     /// <summary>Lays panels out in a grid under a header, once as PNG and once as SVG.</summary>
-    private static void Compose(List<Plot> panels, int columns, int rows, string header, string pathWithoutExtension, List<string> files)
+    internal static void Compose(List<Plot> panels, int columns, int rows, string header, string pathWithoutExtension, List<string> files, int panelWidth = PanelWidth, int panelHeight = PanelHeight)
     {
-        int width = columns * PanelWidth;
-        int height = HeaderHeight + (rows * PanelHeight);
+        int width = columns * panelWidth;
+        int height = HeaderHeight + (rows * panelHeight);
 
         void Draw(SKCanvas canvas)
         {
@@ -359,12 +359,12 @@ internal static class Plots
 
             for (int i = 0; i < panels.Count; i++)
             {
-                float left = i % columns * PanelWidth;
-                float top = HeaderHeight + (i / columns * PanelHeight);
+                float left = i % columns * panelWidth;
+                float top = HeaderHeight + (i / columns * panelHeight);
                 // ScottPlot clears the canvas before drawing; the clip keeps that to this panel's cell.
                 canvas.Save();
-                canvas.ClipRect(new SKRect(left, top, left + PanelWidth, top + PanelHeight));
-                panels[i].Render(canvas, new PixelRect(left, left + PanelWidth, top + PanelHeight, top));
+                canvas.ClipRect(new SKRect(left, top, left + panelWidth, top + panelHeight));
+                panels[i].Render(canvas, new PixelRect(left, left + panelWidth, top + panelHeight, top));
                 canvas.Restore();
             }
         }

@@ -5,7 +5,6 @@ using Descent.Data;
 using Descent.NeuralNetworks;
 using Descent.Pipeline;
 using Descent.Randomness;
-using Descent.Schedules;
 using Descent.Training;
 
 namespace Descent.Cli.Lab;
@@ -18,7 +17,8 @@ internal sealed record TrainJob(
     RunFolder Folder,
     int CheckpointEvery,
     string? ResumeFrom,
-    string DataChecksums);
+    string DataChecksums,
+    ParallelTraining? Parallel = null);
 
 /// <summary>
 /// Trains one network with one optimizer, checkpointing every N steps and when cancelled, and resuming exactly:
@@ -28,6 +28,9 @@ internal sealed record TrainJob(
 internal static class Trainer
 {
     public const string CheckpointFile = "checkpoint.safetensors";
+
+    /// <summary>The run record's setting holding the measured optimizer-state memory of a data-parallel run.</summary>
+    public const string StateMemoryKey = "optimizer state memory";
 
     /// <summary>Trains through the library's loop; returns the record and whether it finished (false: stopped by <paramref name="stop"/>).</summary>
     public static (RunRecord Record, bool Finished) Run(TrainJob job, LabData data, Action<IReadOnlyList<ProgressWork>> runWork, CancellationToken stop) =>
@@ -142,14 +145,24 @@ internal static class Trainer
         var settings = job.Settings;
         var random = new MersenneTwister(checked((uint)settings.Seed));
         var network = MnistExperiment.Build<T>(settings, random);
-        var pipeline = MnistExperiment.Pipeline(network, job.Optimizer, settings);
+        using var parallel = job.Parallel is { } p ? new DataParallelRun<T>(p, network, stop) : null;
+        var pipeline = MnistExperiment.Pipeline(network, job.Optimizer, settings, parallel is null ? null : parallel.Optimizer);
         var train = MnistExperiment.Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage);
 
         // One draw per example, in order, from the stream that drew the weights: what the book's np.random.choice does.
-        var batches = new MiniBatchSampler<T>(train, settings.BatchSize, BatchOrder.WithReplacement, random);
+        // Under mpiexec every rank draws the same global batch and computes its own slice of it.
+        IBatchSource<T> batches = new MiniBatchSampler<T>(train, settings.BatchSize, BatchOrder.WithReplacement, random);
         var checkpoints = new CheckpointWriter<T>(job, data, network, pipeline, random);
         var progress = new ProgressHolder();
-        var loop = new TrainingLoop<T>(network, pipeline, batches, MnistExperiment.LoopOptions<T>(settings, progress, checkpoints));
+        var options = MnistExperiment.LoopOptions<T>(settings, progress, checkpoints);
+        if (parallel is not null)
+        {
+            parallel.Pipeline = pipeline;
+            batches = parallel.Batches(batches, train);
+            options = parallel.Options(options);
+        }
+
+        var loop = new TrainingLoop<T>(network, pipeline, batches, options);
         checkpoints.Loop = loop;
         if (job.ResumeFrom is { } checkpoint)
         {
@@ -169,7 +182,7 @@ internal static class Trainer
             progress.Reporter = reporter;
             using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
             {
-                result = loop.Run(settings.Iterations, stop);
+                result = loop.Run(settings.Iterations, parallel?.Stop ?? stop);
             }
         })]);
 
@@ -180,8 +193,14 @@ internal static class Trainer
 
         // Evaluation runs outside the flush scope: it needs none.
         bool finished = result.Status == TrainingStatus.Completed;
-        double? accuracy = finished ? MnistExperiment.Accuracy(network, LabData.Scale<T>(data.TestPixels), data.TestLabels) : null;
-        return (Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy), finished);
+        double? accuracy = finished && job.Parallel is not { Writes: false } ? MnistExperiment.Accuracy(network, LabData.Scale<T>(data.TestPixels), data.TestLabels) : null;
+        var record = Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy);
+        if (parallel?.StateBytes is var (perRank, total))
+        {
+            record.Settings[StateMemoryKey] = string.Create(CultureInfo.InvariantCulture, $"{perRank:N0} bytes ({perRank / 1024.0:F1} KiB) on this process, {total:N0} bytes on all {job.Parallel!.World.Size} together (measured after the first step)");
+        }
+
+        return (record, finished);
     }
 
     /// <summary>Forwards the loop's steps to the progress bar the work item is given once it starts.</summary>
@@ -229,6 +248,17 @@ internal static class Trainer
         /// </summary>
         private void Save(long step)
         {
+            if (job.Parallel is { Writes: false } parallel)
+            {
+                // Only rank 0 writes; gathering a sharded optimizer's state takes every rank.
+                if (parallel.ShardOptimizerState)
+                {
+                    _ = pipeline.SaveState();
+                }
+
+                return;
+            }
+
             double seconds = SecondsBefore + _clock.Elapsed.TotalSeconds;
             var info = new CheckpointInfo { Step = step, Settings = Describe(job), Losses = Loop!.Losses, Seconds = seconds };
             Checkpoint.SaveTraining(job.Folder.File(CheckpointFile), network, pipeline, random, info, FaultInjection.Reach);
@@ -244,6 +274,11 @@ internal static class Trainer
         settings["checkpoint"] = job.Folder.File(CheckpointFile);
         settings["checkpoint every"] = job.CheckpointEvery.ToString(CultureInfo.InvariantCulture);
         settings["steps done"] = losses.Count.ToString(CultureInfo.InvariantCulture);
+        if (job.Parallel is { } parallel)
+        {
+            settings["processes"] = parallel.World.Size.ToString(CultureInfo.InvariantCulture);
+            settings["optimizer state"] = parallel.ShardOptimizerState ? "sharded over the processes (ZeRO-1)" : "whole on every process";
+        }
         double[] curve = [.. losses];
         return new RunRecord
         {

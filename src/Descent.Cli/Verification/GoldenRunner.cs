@@ -19,6 +19,9 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
         new NetworkSuite(),
     ];
 
+    /// <summary>The suites that take a whole file (asked first).</summary>
+    public static IReadOnlyList<IGoldenFileSuite> FileSuites { get; } = [new Book.BookChapter6Suite()];
+
     /// <summary>A runner with <see cref="DefaultSuites"/>.</summary>
     public GoldenRunner()
         : this(DefaultSuites)
@@ -52,6 +55,16 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
         if (root.ValueKind != JsonValueKind.Object)
         {
             yield return GoldenResult.Failed("file", "unknown file kind: the top level is not a JSON object");
+            yield break;
+        }
+
+        if (FileSuites.FirstOrDefault(s => s.Accepts(root)) is { } fileSuite)
+        {
+            foreach (var result in fileSuite.Run(root, settings))
+            {
+                yield return result;
+            }
+
             yield break;
         }
 

@@ -27,6 +27,27 @@ internal interface IGoldenSuite
     IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings);
 }
 
+/// <summary>
+/// Runs a whole file that is one experiment rather than a set of sections (the book's chapter-6 files): asked before
+/// the section suites; the first that accepts the file runs it.
+/// </summary>
+internal interface IGoldenFileSuite
+{
+    /// <summary>A short name for messages.</summary>
+    string Name { get; }
+
+    /// <summary>Whether this suite runs the file whose top level is <paramref name="root"/>.</summary>
+    /// <param name="root">The parsed file.</param>
+    /// <returns><see langword="true"/> to run it.</returns>
+    bool Accepts(JsonElement root);
+
+    /// <summary>Runs the file's experiment and compares it with the file.</summary>
+    /// <param name="root">The parsed file.</param>
+    /// <param name="settings">How to run.</param>
+    /// <returns>One result per compared curve.</returns>
+    IEnumerable<GoldenResult> Run(JsonElement root, VerifySettings settings);
+}
+
 /// <summary>How <c>descent verify</c> runs the cases.</summary>
 /// <param name="Float">Run in float (tolerance 1e-4) instead of double (1e-10); float32 cases always run in float.</param>
 internal sealed record VerifySettings(bool Float = false);

@@ -139,6 +139,14 @@ public class Network<T>
     /// <summary>Integer state (<c>num_batches_tracked</c>), by name.</summary>
     public IReadOnlyList<NamedArray<long>> Counters => _counters;
 
+    /// <summary>
+    /// The softmax of the last loss evaluation (<see cref="Loss(ReadOnlyMemory{T}, int, ReadOnlySpan{int}, bool)"/> or
+    /// <see cref="ComputeGradients(ReadOnlyMemory{T}, int, ReadOnlySpan{int})"/>), row-major <c>batch × OutputSize</c>:
+    /// lets a caller record another loss formula of the very forward pass that produced the gradients (the book's
+    /// <c>−log(p + 1e-7)</c>) without a second pass, which would redraw dropout masks and move running statistics.
+    /// </summary>
+    public ReadOnlySpan<T> Probabilities => _loss.Probabilities;
+
     /// <summary>Features per example going in.</summary>
     public int InputSize => _layers[0].InputSize;
 

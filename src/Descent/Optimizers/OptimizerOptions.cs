@@ -16,6 +16,6 @@ public abstract record OptimizerOptions
     /// <param name="learningRate">The new learning rate.</param>
     public OptimizerOptions WithLearningRate(double learningRate) => this with { LearningRate = learningRate };
 
-    /// <summary>A copy of the same concrete type, for setting options by name (see <see cref="OptimizerCatalog"/>).</summary>
+    /// <summary>A copy of the same concrete type, for setting options by name (Descent.Configuration's option binder).</summary>
     internal OptimizerOptions Copy() => this with { };
 }

@@ -1,6 +1,6 @@
-using Descent.Diagnostics;
+using Descent.Cli.Bench;
 
-namespace Descent.Tests.Diagnostics;
+namespace Descent.Cli.Tests.Bench;
 
 public class MachineProbeTests
 {

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Descent.Diagnostics;
+namespace Descent.Cli.Bench;
 
 /// <summary>Rates from repeated runs of one probe: the best is the machine's limit, the spread shows the noise.</summary>
 /// <param name="Best">Highest rate of any repetition.</param>
@@ -42,8 +42,8 @@ public static class MachineProbe
     public static ProbeRates Triad(int threads = 1, int length = DefaultTriadLength, int repetitions = 7)
     {
         threads = ResolveThreads(threads);
-        Guard.PositiveInt(length, nameof(length));
-        Guard.PositiveInt(repetitions, nameof(repetitions));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repetitions);
         double[] a = GC.AllocateUninitializedArray<double>(length);
         double[] b = GC.AllocateUninitializedArray<double>(length);
         double[] c = GC.AllocateUninitializedArray<double>(length);
@@ -78,8 +78,8 @@ public static class MachineProbe
     public static ProbeRates FmaPeak(int threads = 1, long iterations = DefaultFmaIterations, int repetitions = 7)
     {
         threads = ResolveThreads(threads);
-        Guard.PositiveInt(iterations, nameof(iterations));
-        Guard.PositiveInt(repetitions, nameof(repetitions));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(iterations);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repetitions);
         var sinks = new float[threads];
         bool wide = Vector512.IsHardwareAccelerated;
         double[] seconds = RunTogether(threads, repetitions + 1, worker =>

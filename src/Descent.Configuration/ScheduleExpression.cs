@@ -1,6 +1,7 @@
 using System.Globalization;
+using Descent.Schedules;
 
-namespace Descent.Schedules;
+namespace Descent.Configuration;
 
 /// <summary>
 /// Reads schedules written the way PyTorch constructs them, so configurations and reference files can
@@ -11,7 +12,8 @@ namespace Descent.Schedules;
 /// <c>WarmupStableDecay(5, 50, 20, shape=sqrt)</c>.
 /// </summary>
 /// <remarks>
-/// Arguments are positional in PyTorch's order or named with PyTorch's names; strings may be quoted or
+/// <c>StepLR:step_size=7,gamma=0.5</c> is the same as <c>StepLR(step_size=7, gamma=0.5)</c>, as for optimizers
+/// (<see cref="OptimizerSpecifications"/>). Arguments are positional in PyTorch's order or named with PyTorch's names; strings may be quoted or
 /// bare. <c>LambdaLR</c> and <c>MultiplicativeLR</c> take code and cannot be written this way.
 /// </remarks>
 public static class ScheduleExpression
@@ -40,6 +42,15 @@ public static class ScheduleExpression
     private static Call Read(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+
+        // One syntax with optimizer specifications: name:key=value,... is shorthand for name(key=value, ...).
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        int paren = text.IndexOf('(', StringComparison.Ordinal);
+        if (colon > 0 && (paren < 0 || colon < paren))
+        {
+            text = $"{text[..colon]}({text[(colon + 1)..]})";
+        }
+
         var parser = new Parser(text);
         var value = parser.ReadValue();
         parser.ExpectEnd();

@@ -18,10 +18,13 @@ internal static class Program
     /// <summary>Exit code of a run stopped by Ctrl-C (after it saved what it had).</summary>
     internal const int Interrupted = 130;
 
+    /// <summary>Exit code of a run stopped by SIGTERM (after it saved what it had): 128 + 15, as shells report it.</summary>
+    internal const int Terminated = 143;
+
     /// <summary>What each exit code means; printed by <c>descent --help</c> and kept in the README.</summary>
     internal const string ExitCodes =
         "Exit codes: 0 success; 1 a run failed (unreadable data, corrupt checkpoint, every optimizer diverged, a verify case failed); "
-        + "2 usage error (unknown command or option, bad value); 130 interrupted by Ctrl-C (what was computed is saved).";
+        + "2 usage error (unknown command or option, bad value); 130 interrupted by Ctrl-C (what was computed is saved); 143 stopped by SIGTERM (train: checkpoint saved).";
 
     private static int Main(string[] args)
     {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using System.Runtime.InteropServices;
 using Descent.Checkpoints;
 using Descent.Cli.Lab;
 using Descent.Distributed;
@@ -34,8 +34,12 @@ internal static class TrainCommand
         {
             Description = "Under mpiexec: ZeRO-1, each process keeps and updates the optimizer state of 1/N of the parameters (element-wise optimizers; checkpoints hold the whole state).",
         };
+        var force = new Option<bool>("--force")
+        {
+            Description = "Write into an --out folder that holds another run: that run's files are deleted first.",
+        };
         var command = new Command("train", "Train the MNIST network with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly.");
-        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, shard]))
+        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, shard, force]))
         {
             command.Options.Add(option);
         }
@@ -55,6 +59,7 @@ internal static class TrainCommand
             string? resumeFrom = parse.GetValue(resume) is { } r ? CheckpointPath(r) : null;
             TrainJob job;
             LabData data;
+            RunLock? runLock = null;
             if (resumeFrom is null)
             {
                 var spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
@@ -67,7 +72,9 @@ internal static class TrainCommand
 
                 data = LabDataLoader.Load(parse.GetValue(mnist.Data));
                 var settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
-                job = new TrainJob(settings, spec, mnist.IsDouble(parse), Folder(parse.GetValue(output), parallel), parse.GetValue(every), null, parallel);
+                MemoryEstimate.Check(settings, mnist.IsDouble(parse), 1, data);
+                var folder = Locked(parse.GetValue(output) ?? RunFolder.NewPath(), sameRun: false, parse.GetValue(force), parallel, ref runLock);
+                job = new TrainJob(settings, spec, mnist.IsDouble(parse), folder, parse.GetValue(every), null, data.Checksums, parallel);
             }
             else
             {
@@ -86,9 +93,20 @@ internal static class TrainCommand
                     settings = settings with { Iterations = iterations };
                 }
 
-                data = LabDataLoader.Load(settings.DataDirectory);
-                var folder = parse.GetValue(output) is { } o ? Folder(o, parallel) : new RunFolder(Path.GetDirectoryName(resumeFrom)!);
-                job = new TrainJob(settings, spec, useDouble, folder, parse.GetValue(every), resumeFrom, parallel);
+                // The data may have moved: --data names it again, accepted when its files are the same.
+                string? moved = parse.GetValue(mnist.Data);
+                data = LabDataLoader.Load(moved ?? settings.DataDirectory);
+                Trainer.CheckSameData(saved, data, resumeFrom);
+                if (moved is not null)
+                {
+                    settings = settings with { DataDirectory = moved };
+                }
+
+                MemoryEstimate.Check(settings, useDouble, 1, data);
+                string resumeFolder = Path.GetDirectoryName(resumeFrom)!;
+                string path = parse.GetValue(output) ?? resumeFolder;
+                var folder = Locked(path, string.Equals(Path.GetFullPath(path), resumeFolder, StringComparison.Ordinal), parse.GetValue(force), parallel, ref runLock);
+                job = new TrainJob(settings, spec, useDouble, folder, parse.GetValue(every), resumeFrom, data.Checksums, parallel);
             }
 
             lab.MarkupLineInterpolated($"Training {job.Optimizer.Label} on {data.Description}: {job.Settings.NetworkDescription}; batch {job.Settings.BatchSize}; {job.Settings.Iterations} iterations; {(job.UseDouble ? "float64" : "float32")}.");
@@ -109,6 +127,7 @@ internal static class TrainCommand
                 }
             }
 
+            using var held = runLock;
             using var stop = new CancellationTokenSource();
             void OnCancel(object? sender, ConsoleCancelEventArgs e)
             {
@@ -120,13 +139,23 @@ internal static class TrainCommand
                 }
             }
 
+            // Schedulers preempt with SIGTERM: stop like Ctrl-C (checkpoint at the current step) and say so with 143.
+            int terminated = 0;
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                Volatile.Write(ref terminated, 1);
+                stop.Cancel();
+            });
+
             Console.CancelKeyPress += OnCancel;
             try
             {
                 var (record, finished) = Trainer.Run(job, data, work => LabProgress.Run(lab, work, 1), stop.Token);
+                bool byTerm = Volatile.Read(ref terminated) != 0;
                 if (parallel is { Writes: false })
                 {
-                    return finished ? 0 : Program.Interrupted;
+                    return finished ? 0 : byTerm ? Program.Terminated : Program.Interrupted;
                 }
 
                 RunOutput.Finish(lab, record, job.Folder);
@@ -138,11 +167,16 @@ internal static class TrainCommand
                 lab.MarkupLineInterpolated($"Checkpoint: [bold]{job.Folder.File(Trainer.CheckpointFile)}[/]");
                 if (!finished)
                 {
-                    lab.MarkupLineInterpolated($"Interrupted after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
-                    return Program.Interrupted;
+                    lab.MarkupLineInterpolated($"{(byTerm ? "Stopped by SIGTERM" : "Interrupted")} after {record.Mnist!.Runs[0].Loss.Length} steps. Continue with: descent train --resume {job.Folder.Path}");
+                    return byTerm ? Program.Terminated : Program.Interrupted;
                 }
 
                 return 0;
+            }
+            catch
+            {
+                held?.AbandonIfEmpty(Trainer.CheckpointFile);
+                throw;
             }
             finally
             {
@@ -151,9 +185,17 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>The run folder: created by the rank that writes, only named on the others.</summary>
-    private static RunFolder Folder(string? requested, ParallelTraining? parallel) =>
-        parallel is { Writes: false } ? new RunFolder(requested ?? "runs") : RunFolder.CreateOrDefault(requested);
+    /// <summary>The run folder: locked by the rank that writes (one writer per folder for the whole run), only named on the others.</summary>
+    private static RunFolder Locked(string path, bool sameRun, bool force, ParallelTraining? parallel, ref RunLock? runLock)
+    {
+        if (parallel is { Writes: false })
+        {
+            return new RunFolder(path);
+        }
+
+        runLock = RunLock.Acquire(path, sameRun, force);
+        return runLock.Folder;
+    }
 
     /// <summary>
     /// What every rank must share: the settings (bar the data folder's path, which may differ between hosts) and the
@@ -187,25 +229,20 @@ internal static class TrainCommand
             ? step
             : throw new CheckpointException($"{checkpoint}: its 'step' metadata is missing or not an integer.");
 
-    private static Dictionary<string, string> ReadSettings(string checkpoint)
+    private static IReadOnlyDictionary<string, string> ReadSettings(string checkpoint)
     {
-        var content = SafeTensors.Read(checkpoint);
-        if (!content.Metadata.TryGetValue("settings", out var json))
-        {
-            throw new CheckpointException($"{checkpoint}: no 'settings' metadata; it was not written by descent train.");
-        }
-
-        return JsonSerializer.Deserialize<Dictionary<string, string>>(json)
-            ?? throw new CheckpointException($"{checkpoint}: its 'settings' metadata is empty.");
+        // Verified (digest, format, fields) before the run is rebuilt from it.
+        var settings = Checkpoint.ReadInfo(checkpoint).Settings;
+        return settings.Count > 0 ? settings : throw new CheckpointException($"{checkpoint}: no 'settings' metadata; it was not written by descent train.");
     }
 
     private static void RejectWithResume(ParseResult parse, MnistOptions mnist, Option optimizer, Option conventions)
     {
-        var fixedByCheckpoint = new Option[] { optimizer, conventions, mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Epochs, mnist.Schedule, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Precision, mnist.Data, mnist.NoFlushDenormals };
+        var fixedByCheckpoint = new Option[] { optimizer, conventions, mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Epochs, mnist.Schedule, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Precision, mnist.NoFlushDenormals };
         var given = fixedByCheckpoint.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         if (given.Count > 0)
         {
-            throw new UsageException($"--resume takes the run's settings from the checkpoint; it cannot be combined with {string.Join(", ", given)} (only --iterations, --checkpoint-every and --out).");
+            throw new UsageException($"--resume takes the run's settings from the checkpoint; it cannot be combined with {string.Join(", ", given)} (only --iterations, --checkpoint-every, --out, --force and --data naming the same files moved).");
         }
     }
 }

@@ -9,7 +9,10 @@ namespace Descent.Cli.Tests;
 internal static class CliProcess
 {
     /// <summary>Starts <c>descent ARGS</c>; output and errors are captured.</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(null, args);
+
+    /// <summary>Starts <c>descent ARGS</c> with extra environment variables; output and errors are captured.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -24,6 +27,11 @@ internal static class CliProcess
         }
 
         info.Environment["COLUMNS"] = "200";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return Process.Start(info) ?? throw new InvalidOperationException("Could not start the CLI.");
     }
 

@@ -75,6 +75,11 @@ internal static class DataFiles
             return DefaultDownloadDirectory(data);
         }
 
+        if (File.Exists(data))
+        {
+            throw new DirectoryNotFoundException($"--data: '{data}' is a file; --data takes the folder that holds the four IDX files (or a dataset name).");
+        }
+
         string hint = DatasetCatalog.Find(data) is not null
             ? $" '{data}' has not been downloaded yet: run 'descent data download {data}'."
             : string.Empty;

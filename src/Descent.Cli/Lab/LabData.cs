@@ -9,6 +9,9 @@ internal sealed record LabData(string Description, byte[] TrainPixels, int[] Tra
 
     public int TestCount => TestLabels.Length;
 
+    /// <summary>The SHA-256 of each stored file by role (empty when unknown), recorded in checkpoints so a resume can tell the same data from other data.</summary>
+    public string Checksums { get; init; } = string.Empty;
+
     /// <summary>
     /// Pixels scaled to [0, 1] as the book's <c>load_mnist(normalize=True)</c> does: <c>x.astype(float32) / 255.0</c>
     /// — a float32 division even when the network then computes in float64, so the float64 inputs carry float32

@@ -135,6 +135,7 @@ internal sealed class MnistOptions
     /// <summary>Runs the comparison with progress on <paramref name="console"/>, in the chosen precision.</summary>
     public static MnistRecord Run(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, bool useDouble)
     {
+        MemoryEstimate.Check(settings, useDouble, specs.Count, data);
         console.MarkupLineInterpolated($"MNIST: {data.Description}; {settings.NetworkDescription}; batch {settings.BatchSize}; {settings.Iterations} iterations; {(useDouble ? "float64" : "float32")}.");
         console.MarkupLineInterpolated($"Seed: [bold]{settings.Seed}[/]. {LabDenormals.Describe(settings.FlushDenormals)} {settings.Parallelism} optimizer(s) at a time.");
         void RunWork(IReadOnlyList<ProgressWork> work) => LabProgress.Run(console, work, settings.Parallelism);

@@ -161,20 +161,22 @@ internal sealed class RunFolder
     /// <summary>The folder the user named, or a new <c>runs/yyyyMMdd-HHmmss</c> (suffixed when taken).</summary>
     public static RunFolder CreateOrDefault(string? requested)
     {
-        string path = requested ?? System.IO.Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-        if (requested is null)
-        {
-            string candidate = path;
-            for (int n = 2; Directory.Exists(candidate); n++)
-            {
-                candidate = string.Create(CultureInfo.InvariantCulture, $"{path}-{n}");
-            }
-
-            path = candidate;
-        }
-
+        string path = requested ?? NewPath();
         Directory.CreateDirectory(path);
         return new RunFolder(path);
+    }
+
+    /// <summary>A new <c>runs/yyyyMMdd-HHmmss</c> that does not exist yet (suffixed when taken); not created.</summary>
+    public static string NewPath()
+    {
+        string path = System.IO.Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        string candidate = path;
+        for (int n = 2; Directory.Exists(candidate); n++)
+        {
+            candidate = string.Create(CultureInfo.InvariantCulture, $"{path}-{n}");
+        }
+
+        return candidate;
     }
 
     /// <summary>Opens an existing run for redrawing.</summary>

@@ -17,6 +17,7 @@ internal sealed record TrainJob(
     RunFolder Folder,
     int CheckpointEvery,
     string? ResumeFrom,
+    string DataChecksums,
     ParallelTraining? Parallel = null);
 
 /// <summary>
@@ -54,31 +55,88 @@ internal static class Trainer
         ["precision"] = job.UseDouble ? "double" : "float",
         ["flush_denormals"] = job.Settings.FlushDenormals ? "true" : "false",
         ["data"] = job.Settings.DataDirectory is { } dir ? (Directory.Exists(dir) ? Path.GetFullPath(dir) : dir) : string.Empty,
+        ["data_sha256"] = job.DataChecksums,
     };
 
-    /// <summary>Rebuilds the job's settings from a checkpoint's record (the inverse of <see cref="Describe"/>).</summary>
+    /// <summary>
+    /// Rebuilds the job's settings from a checkpoint's record (the inverse of <see cref="Describe"/>). Every
+    /// field is checked as the command line would be; a bad one is refused naming the file, the field, its
+    /// value and what is allowed.
+    /// </summary>
+    /// <exception cref="CheckpointException">A field is missing or out of range.</exception>
     public static (MnistSettings Settings, OptimizerSpec Optimizer, bool UseDouble) FromCheckpoint(IReadOnlyDictionary<string, string> s, string path)
     {
         string Get(string key) => s.TryGetValue(key, out var v) ? v : throw new CheckpointException($"{path}: the checkpoint's settings have no '{key}'; it was not written by descent train.");
-        var spec = OptimizerSpec.Parse(Get("optimizer"));
+        T Field<T>(string key, string allowed, Func<string, T> parse)
+        {
+            string value = Get(key);
+            try
+            {
+                return parse(value);
+            }
+            catch (Exception e) when (e is UsageException or ArgumentException or FormatException or OverflowException)
+            {
+                throw new CheckpointException($"{path}: settings field '{key}' is '{value}'; expected {allowed}.", e);
+            }
+        }
+
+        static TEnum Named<TEnum>(string text)
+            where TEnum : struct, Enum =>
+            text.Length > 0 && char.IsLetter(text[0]) && Enum.TryParse<TEnum>(text, out var value) && Enum.IsDefined(value) ? value : throw new FormatException();
+        static bool Flag(string text) => text switch { "true" => true, "false" => false, _ => throw new FormatException() };
+        static long Integer(string text, long min, long max) =>
+            long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v >= min && v <= max ? v : throw new FormatException();
+        static double Real(string text, double min, double below) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= min && v < below ? v : throw new FormatException();
+        static string Checked(string text, Action<string> validate)
+        {
+            validate(text);
+            return text;
+        }
+
+        var conventions = Field("conventions", string.Join(" or ", Enum.GetNames<Conventions>()), Named<Conventions>);
+        var spec = Field("optimizer", "an optimizer NAME[:KEY=VALUE,...] of the catalog", text =>
+        {
+            var parsed = OptimizerSpec.Parse(text);
+            LabOptimizers.Validate([parsed], conventions);
+            return parsed;
+        });
+        string schedule = Field("schedule", "empty or a schedule expression such as StepLR(step_size=500, gamma=0.5)", text => Checked(text, t =>
+        {
+            if (t.Length > 0)
+            {
+                _ = ScheduleExpression.Parse(t);
+            }
+        }));
         var settings = new MnistSettings
         {
-            Conventions = Enum.Parse<Conventions>(Get("conventions")),
-            Hidden = MnistOptions.ParseHidden(Get("hidden")),
-            Activation = Enum.Parse<Activation>(Get("activation")),
-            Init = Get("init"),
-            BatchSize = int.Parse(Get("batch_size"), CultureInfo.InvariantCulture),
-            Iterations = int.Parse(Get("iterations"), CultureInfo.InvariantCulture),
-            Schedule = Get("schedule") is { Length: > 0 } schedule ? schedule : null,
-            WeightDecay = double.Parse(Get("weight_decay"), CultureInfo.InvariantCulture),
-            BatchNorm = Get("batch_norm") == "true",
-            Dropout = double.Parse(Get("dropout"), CultureInfo.InvariantCulture),
-            Seed = long.Parse(Get("seed"), CultureInfo.InvariantCulture),
-            FlushDenormals = Get("flush_denormals") == "true",
+            Conventions = conventions,
+            Hidden = Field("hidden", "layer widths from 1 to 100000, comma-separated", text => MnistOptions.ParseHidden(text) is { Length: > 0 } h ? h : throw new FormatException()),
+            Activation = Field("activation", string.Join(", ", Enum.GetNames<Activation>()), Named<Activation>),
+            Init = Field("init", "he, xavier or a standard deviation > 0", text => Checked(text, t => WeightInit.Parse(t))),
+            BatchSize = (int)Field("batch_size", "an integer from 1 to 2147483647", t => Integer(t, 1, int.MaxValue)),
+            Iterations = (int)Field("iterations", "an integer from 0 to 2147483647", t => Integer(t, 0, int.MaxValue)),
+            Schedule = schedule.Length > 0 ? schedule : null,
+            WeightDecay = Field("weight_decay", "a number ≥ 0", t => Real(t, 0, double.PositiveInfinity)),
+            BatchNorm = Field("batch_norm", "true or false", Flag),
+            Dropout = Field("dropout", "a number in [0, 1)", t => Real(t, 0, 1)),
+            Seed = Field("seed", "an integer from 0 to 4294967295", t => Integer(t, 0, uint.MaxValue)),
+            FlushDenormals = Field("flush_denormals", "true or false", Flag),
             DataDirectory = s.TryGetValue("data", out var data) && data.Length > 0 ? data : null,
             Parallelism = 1,
         };
-        return (settings, spec with { Label = Get("label") }, Get("precision") == "double");
+        bool useDouble = Field("precision", "float or double", text => text switch { "double" => true, "float" => false, _ => throw new FormatException() });
+        return (settings, spec with { Label = Get("label") }, useDouble);
+    }
+
+    /// <summary>Refuses data whose files differ from those the checkpoint's run was trained on, giving both checksums.</summary>
+    /// <exception cref="UsageException">The data differs.</exception>
+    public static void CheckSameData(IReadOnlyDictionary<string, string> settings, LabData data, string path)
+    {
+        if (settings.TryGetValue("data_sha256", out var saved) && !string.Equals(saved, data.Checksums, StringComparison.Ordinal))
+        {
+            throw new UsageException($"{path}: the run was trained on data with SHA-256 [{saved}], but {data.Description} has [{data.Checksums}]. Resume with --data naming the same files.");
+        }
     }
 
     private static (RunRecord Record, bool Finished) Run<T>(TrainJob job, LabData data, Action<IReadOnlyList<ProgressWork>> runWork, CancellationToken stop)
@@ -108,9 +166,14 @@ internal static class Trainer
         checkpoints.Loop = loop;
         if (job.ResumeFrom is { } checkpoint)
         {
-            long step = Checkpoint.LoadTraining(checkpoint, network, pipeline, random).Step;
-            (var losses, checkpoints.SecondsBefore) = PreviousLosses(checkpoint, step);
-            loop.Resume(step, losses);
+            var info = Checkpoint.LoadTraining(checkpoint, network, pipeline, random);
+            if (info.Losses.Count != info.Step)
+            {
+                throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"{checkpoint}: it is at step {info.Step} but records {info.Losses.Count} losses; it was not written by this version of descent train."));
+            }
+
+            checkpoints.SecondsBefore = info.Seconds;
+            loop.Resume(info.Step, info.Losses);
         }
 
         TrainingResult? result = null;
@@ -181,6 +244,11 @@ internal static class Trainer
             }
         }
 
+        /// <summary>
+        /// The checkpoint alone is the run's state (it carries the loss curve), and it is replaced by one atomic
+        /// rename, so a kill at any instant leaves either the previous complete checkpoint or the new one.
+        /// run.json is written after it, for reading; resuming never needs it.
+        /// </summary>
         private void Save(long step)
         {
             if (job.Parallel is { Writes: false } parallel)
@@ -194,8 +262,12 @@ internal static class Trainer
                 return;
             }
 
-            Checkpoint.SaveTraining(job.Folder.File(CheckpointFile), network, pipeline, random, new CheckpointInfo { Step = step, Settings = Describe(job) });
-            job.Folder.SaveData(Record(job, data, Loop!.Losses, SecondsBefore + _clock.Elapsed.TotalSeconds, null));
+            double seconds = SecondsBefore + _clock.Elapsed.TotalSeconds;
+            var info = new CheckpointInfo { Step = step, Settings = Describe(job), Losses = Loop!.Losses, Seconds = seconds };
+            Checkpoint.SaveTraining(job.Folder.File(CheckpointFile), network, pipeline, random, info, FaultInjection.Reach);
+            FaultInjection.Reach("checkpoint-saved");
+            job.Folder.SaveData(Record(job, data, Loop!.Losses, seconds, null));
+            FaultInjection.Reach("record-saved");
         }
     }
 
@@ -239,24 +311,5 @@ internal static class Trainer
                 },
             },
         };
-    }
-
-    /// <summary>The losses recorded up to the checkpoint's step, from the run.json saved beside it.</summary>
-    private static (List<double> Losses, double Seconds) PreviousLosses(string checkpoint, long step)
-    {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
-        if (!File.Exists(Path.Combine(folder, RunFolder.RecordFile)))
-        {
-            throw new CheckpointException($"{checkpoint}: no {RunFolder.RecordFile} beside it, so the loss curve so far is unknown.");
-        }
-
-        var (_, record) = RunFolder.Open(folder);
-        var run = record.Mnist?.Runs.FirstOrDefault() ?? throw new CheckpointException($"{folder}: its {RunFolder.RecordFile} holds no loss curve.");
-        if (run.Loss.Length < step)
-        {
-            throw new CheckpointException(string.Create(CultureInfo.InvariantCulture, $"{folder}: the checkpoint is at step {step} but {RunFolder.RecordFile} holds only {run.Loss.Length} losses."));
-        }
-
-        return ([.. run.Loss.Take((int)step)], run.Seconds);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Descent.NeuralNetworks;
@@ -19,6 +20,15 @@ public sealed record CheckpointInfo
 
     /// <summary>The run's settings (command line, seed, data…), as the caller chooses to record them.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The recorded loss of every step so far (tensor <c>run.losses</c>; empty: not recorded). Kept in the
+    /// checkpoint so that the file alone resumes a run: nothing beside it has to change at the same instant.
+    /// </summary>
+    public IReadOnlyList<double> Losses { get; init; } = [];
+
+    /// <summary>Seconds spent training so far.</summary>
+    public double Seconds { get; init; }
 }
 
 /// <summary>
@@ -30,10 +40,26 @@ public sealed record CheckpointInfo
 /// <c>pipeline.accumulated.&lt;name&gt;</c>). Python's <c>safetensors</c> opens the file. Restoring checks everything before it changes
 /// anything: on error the objects are as they were.
 /// </summary>
+/// <remarks>
+/// The metadata holds a SHA-256 of the whole file (computed with its own 64 hex digits set to '0'), so a
+/// byte changed anywhere — header, padding or tensor data — is refused, while the file stays plain
+/// safetensors for other readers.
+/// </remarks>
 public static class Checkpoint
 {
-    /// <summary>The <c>format</c> metadata value this version writes and reads.</summary>
-    public const string Format = "descent.checkpoint/1";
+    /// <summary>The <c>format</c> metadata value this version writes.</summary>
+    public const string Format = "descent.checkpoint/2";
+
+    /// <summary>The format written before the digest was added; still read (without the integrity check).</summary>
+    public const string LegacyFormat = "descent.checkpoint/1";
+
+    /// <summary>The tensor holding the recorded loss of every step.</summary>
+    public const string LossesTensor = "run.losses";
+
+    /// <summary>The metadata key of the file's SHA-256.</summary>
+    public const string DigestKey = "sha256";
+
+    private static readonly byte[] DigestMarker = System.Text.Encoding.ASCII.GetBytes($"\"{DigestKey}\":\"");
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -75,12 +101,16 @@ public static class Checkpoint
     /// <param name="pipeline">The update pipeline over the network's parameters.</param>
     /// <param name="random">The generator to record, or null.</param>
     /// <param name="info">Step and settings.</param>
-    public static void SaveTraining<T>(string path, Network<T> network, UpdatePipeline<T> pipeline, IRandomSource? random, CheckpointInfo info)
+    /// <param name="onWriteStage">
+    /// Called as the file is written: <c>temporary-partial</c>, <c>temporary-written</c> (before the rename that
+    /// replaces the previous checkpoint). For fault-injection tests that stop the process at each point.
+    /// </param>
+    public static void SaveTraining<T>(string path, Network<T> network, UpdatePipeline<T> pipeline, IRandomSource? random, CheckpointInfo info, Action<string>? onWriteStage = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var state = pipeline.SaveState();
-        SaveCore(path, network, state.Optimizer, random, info, state);
+        SaveCore(path, network, state.Optimizer, random, info, state, onWriteStage);
     }
 
     /// <summary>
@@ -110,7 +140,7 @@ public static class Checkpoint
             (content, fail) => saved = ParsePipeline<T>(content, fail));
     }
 
-    private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info, PipelineState<T>? pipeline = null)
+    private static void SaveCore<T>(string path, Network<T> network, OptimizerState<T>? optimizer, IRandomSource? random, CheckpointInfo info, PipelineState<T>? pipeline = null, Action<string>? onWriteStage = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -135,10 +165,22 @@ public static class Checkpoint
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = Format,
+            [DigestKey] = new string('0', 64),
             ["dtype"] = type.ToString(),
             ["step"] = info.Step.ToString(CultureInfo.InvariantCulture),
             ["settings"] = JsonSerializer.Serialize(info.Settings),
+            ["seconds"] = info.Seconds.ToString("R", CultureInfo.InvariantCulture),
         };
+
+        if (info.Losses.Count > 0)
+        {
+            if (info.Losses.Count != info.Step)
+            {
+                throw new ArgumentException($"The checkpoint is at step {info.Step} but {info.Losses.Count} losses were given; record one per step or none.", nameof(info));
+            }
+
+            tensors.Add(new SafeTensor(LossesTensor, SafeTensorType.F64, [info.Losses.Count], Bytes<double>([.. info.Losses])));
+        }
 
         if (optimizer is not null)
         {
@@ -187,7 +229,122 @@ public static class Checkpoint
             AddTensors(tensors, "pipeline.accumulated.", pipeline.Accumulated, type);
         }
 
-        SafeTensors.Write(path, new SafeTensorsContent(tensors, metadata));
+        byte[] file = SafeTensors.Serialize(new SafeTensorsContent(tensors, metadata));
+        Seal(file);
+        SafeTensors.WriteAtomically(path, file, onWriteStage);
+    }
+
+    /// <summary>Writes the file's SHA-256 into its digest field (which must hold 64 hex digits; they count as '0').</summary>
+    /// <param name="file">A whole checkpoint file.</param>
+    internal static void Seal(byte[] file)
+    {
+        int at = DigestPosition(file) ?? throw new InvalidOperationException("The checkpoint has no digest field to seal.");
+        file.AsSpan(at, 64).Fill((byte)'0');
+        System.Text.Encoding.ASCII.GetBytes(Convert.ToHexStringLower(SHA256.HashData(file))).CopyTo(file, at);
+    }
+
+    /// <summary>
+    /// Reads and verifies a checkpoint's step and settings without restoring anything (what
+    /// <c>--resume</c> needs to rebuild the run before loading it).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The step and settings.</returns>
+    /// <exception cref="CheckpointException">The file is truncated, corrupt or changed; the message says what.</exception>
+    public static CheckpointInfo ReadInfo(string path)
+    {
+        var content = ReadVerified(path);
+        return Info(content, message => throw new CheckpointException($"{path}: {message}"));
+    }
+
+    /// <summary>Parses the file and checks its format and digest.</summary>
+    private static SafeTensorsContent ReadVerified(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        SafeTensorsContent content;
+        try
+        {
+            content = SafeTensors.Parse(bytes);
+        }
+        catch (CheckpointException e)
+        {
+            throw new CheckpointException($"{path}: {e.Message}", e);
+        }
+
+        string? format = content.Metadata.GetValueOrDefault("format");
+        if (format is not (Format or LegacyFormat))
+        {
+            throw new CheckpointException($"{path}: not a Descent checkpoint (format '{format ?? "missing"}', expected '{Format}').");
+        }
+
+        if (format == Format || content.Metadata.ContainsKey(DigestKey))
+        {
+            string saved = content.Metadata.GetValueOrDefault(DigestKey) ?? string.Empty;
+            int? at = DigestPosition(bytes);
+            if (at is null || saved.Length != 64)
+            {
+                throw new CheckpointException($"{path}: metadata '{DigestKey}' is missing or malformed; this format records the file's SHA-256.");
+            }
+
+            bytes.AsSpan(at.Value, 64).Fill((byte)'0');
+            string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (!string.Equals(actual, saved, StringComparison.Ordinal))
+            {
+                throw new CheckpointException($"{path}: the file's SHA-256 is {actual} but it recorded {saved} when written: it was changed or damaged since.");
+            }
+        }
+
+        return content;
+    }
+
+    /// <summary>Where the 64 hex digits of the digest start in the header, or null when the field is absent.</summary>
+    private static int? DigestPosition(byte[] file)
+    {
+        if (file.Length < 8)
+        {
+            return null;
+        }
+
+        ulong n = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(file);
+        int headerEnd = (int)Math.Min((ulong)file.Length, 8 + Math.Min(n, (ulong)SafeTensors.MaxHeaderLength));
+        var header = file.AsSpan(8, headerEnd - 8);
+        int at = header.IndexOf(DigestMarker);
+        int start = 8 + at + DigestMarker.Length;
+        return at < 0 || header[(at + 1)..].IndexOf(DigestMarker) >= 0 || start + 64 > headerEnd ? null : start;
+    }
+
+    private static CheckpointInfo Info(SafeTensorsContent content, Func<string, string> fail)
+    {
+        var meta = content.Metadata;
+        if (!long.TryParse(meta.GetValueOrDefault("step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) || step < 0)
+        {
+            fail($"metadata 'step' is '{meta.GetValueOrDefault("step")}'; expected a whole number ≥ 0.");
+        }
+
+        double seconds = 0;
+        if (meta.TryGetValue("seconds", out string? text)
+            && (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) || !(seconds >= 0) || double.IsInfinity(seconds)))
+        {
+            fail($"metadata 'seconds' is '{text}'; expected a finite number ≥ 0.");
+        }
+
+        double[] losses = [];
+        if (content.Tensors.FirstOrDefault(t => t.Name == LossesTensor) is { } tensor)
+        {
+            if (tensor.Type != SafeTensorType.F64 || tensor.Shape.Length != 1 || tensor.Shape[0] != step)
+            {
+                fail($"tensor '{LossesTensor}' is {tensor.Type} [{string.Join(", ", tensor.Shape)}]; the checkpoint is at step {step}, so it must be F64 [{step}].");
+            }
+
+            losses = MemoryMarshal.Cast<byte, double>(tensor.Data).ToArray();
+        }
+
+        return new CheckpointInfo
+        {
+            Step = step,
+            Settings = StringMap(meta, "settings", fail),
+            Losses = losses,
+            Seconds = seconds,
+        };
     }
 
     private static void AddTensors<T>(List<SafeTensor> tensors, string prefix, IReadOnlyDictionary<string, T[]>? values, SafeTensorType type)
@@ -246,32 +403,19 @@ public static class Checkpoint
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        var content = SafeTensors.Read(path);
+        var content = ReadVerified(path);
         string Fail(string message) => throw new CheckpointException($"{path}: {message}");
         parsePipeline?.Invoke(content, Fail);
         var meta = content.Metadata;
         var tensors = content.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        if (!meta.TryGetValue("format", out string? format) || format != Format)
-        {
-            Fail($"not a Descent checkpoint (format '{format ?? "missing"}', expected '{Format}').");
-        }
-
         var type = TypeOf<T>();
         if (meta.GetValueOrDefault("dtype") != type.ToString())
         {
             Fail($"the checkpoint holds {meta.GetValueOrDefault("dtype") ?? "no dtype"} tensors; the network is {type}.");
         }
 
-        if (!long.TryParse(meta.GetValueOrDefault("step"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long step))
-        {
-            Fail($"metadata 'step' is '{meta.GetValueOrDefault("step")}', not an integer.");
-        }
-
-        var info = new CheckpointInfo
-        {
-            Step = step,
-            Settings = StringMap(meta, "settings", Fail),
-        };
+        var info = Info(content, Fail);
+        CheckNoStrayTensors(tensors.Keys, meta, Fail);
 
         // Model: exactly the network's tensors, with its shapes and types.
         var state = new Dictionary<string, double[]>(StringComparer.Ordinal);
@@ -298,6 +442,11 @@ public static class Checkpoint
             state[name] = elementType == SafeTensorType.I64
                 ? Array.ConvertAll(MemoryMarshal.Cast<byte, long>(t.Data).ToArray(), v => (double)v)
                 : Array.ConvertAll(MemoryMarshal.Cast<byte, T>(t.Data).ToArray(), double.CreateTruncating);
+            int bad = Array.FindIndex(state[name], v => !double.IsFinite(v));
+            if (bad >= 0)
+            {
+                Fail(string.Create(CultureInfo.InvariantCulture, $"tensor 'model.{name}' element {bad} is {state[name][bad]}; a checkpoint's weights and statistics must be finite."));
+            }
         }
 
         // Optimizer: rebuilt in full (options, steps, scalars, buffers) before anything is touched.
@@ -310,6 +459,11 @@ public static class Checkpoint
             }
 
             optimizerState = ParseOptimizer<T>(optimizerJson!, tensors, optionsType!, Fail);
+            long optimizerStep = optimizerState.Parameters.Values.Select(p => p.Step).DefaultIfEmpty(0).Max();
+            if (optimizerStep > info.Step)
+            {
+                Fail($"metadata 'step' is {info.Step} but the optimizer state has taken {optimizerStep} steps.");
+            }
         }
 
         byte[]? randomState = null;
@@ -418,9 +572,46 @@ public static class Checkpoint
 
             return new OptimizerState<T>(optimizer, groups, parameters);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException or NotSupportedException or OverflowException or ArgumentException)
         {
-            throw new CheckpointException($"The checkpoint's optimizer metadata is corrupt: {e.Message}", e);
+            fail($"metadata 'optimizer' is corrupt: {e.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>Every tensor must belong somewhere: the network, an optimizer buffer the metadata lists, or the generator.</summary>
+    private static void CheckNoStrayTensors(IEnumerable<string> names, IReadOnlyDictionary<string, string> meta, Func<string, string> fail)
+    {
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        if (meta.TryGetValue("optimizer", out string? json))
+        {
+            try
+            {
+                foreach (var (name, node) in JsonNode.Parse(json)!["parameters"]!.AsObject())
+                {
+                    foreach (var key in node!["buffers"]!.AsArray())
+                    {
+                        listed.Add($"optimizer.{name}.{(string)key!}");
+                    }
+                }
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException or FormatException)
+            {
+                fail($"metadata 'optimizer' is corrupt: {e.Message}");
+            }
+        }
+
+        foreach (string name in names)
+        {
+            bool known = name.StartsWith("model.", StringComparison.Ordinal)
+                || listed.Contains(name)
+                || (meta.ContainsKey("pipeline") && (name.StartsWith("pipeline.average.", StringComparison.Ordinal) || name.StartsWith("pipeline.accumulated.", StringComparison.Ordinal)))
+                || name == LossesTensor
+                || (name == "random.state" && meta.ContainsKey("random"));
+            if (!known)
+            {
+                fail($"tensor '{name}' belongs to nothing this checkpoint describes (model.*, the optimizer buffers its metadata lists, pipeline.*, random.state).");
+            }
         }
     }
 

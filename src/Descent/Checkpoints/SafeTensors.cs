@@ -82,6 +82,8 @@ public static class SafeTensors
     /// <summary>The reference implementation's limit on the header length.</summary>
     public const int MaxHeaderLength = 100_000_000;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Writes the file atomically: a temporary file in the same folder, flushed to disk, then renamed over <paramref name="path"/>.</summary>
     /// <param name="path">The destination.</param>
     /// <param name="content">Tensors and metadata.</param>
@@ -90,7 +92,18 @@ public static class SafeTensors
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(content);
-        byte[] bytes = Serialize(content);
+        WriteAtomically(path, Serialize(content));
+    }
+
+    /// <summary>Writes bytes atomically: a temporary file in the same folder, flushed to disk, then renamed over <paramref name="path"/>.</summary>
+    /// <param name="path">The destination.</param>
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="onStage">
+    /// Called at <c>temporary-partial</c> (half the bytes written and flushed) and <c>temporary-written</c>
+    /// (all flushed, not yet renamed): the points where fault-injection tests stop the process.
+    /// </param>
+    internal static void WriteAtomically(string path, byte[] bytes, Action<string>? onStage = null)
+    {
         string full = Path.GetFullPath(path);
         string directory = Path.GetDirectoryName(full) ?? ".";
         string temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
@@ -98,10 +111,19 @@ public static class SafeTensors
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                stream.Write(bytes);
+                int half = bytes.Length / 2;
+                stream.Write(bytes, 0, half);
+                if (onStage is not null)
+                {
+                    stream.Flush(flushToDisk: true);
+                    onStage("temporary-partial");
+                }
+
+                stream.Write(bytes, half, bytes.Length - half);
                 stream.Flush(flushToDisk: true);
             }
 
+            onStage?.Invoke("temporary-written");
             File.Move(temporary, full, overwrite: true);
         }
         catch
@@ -244,7 +266,8 @@ public static class SafeTensors
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(Encoding.UTF8.GetString(headerBytes).TrimEnd(' ').AsMemory());
+            // Strict UTF-8, as the reference reader (Rust's str::from_utf8): a replacement character would be read and saved on.
+            doc = JsonDocument.Parse(StrictUtf8.GetString(headerBytes).TrimEnd(' ').AsMemory());
         }
         catch (Exception e) when (e is JsonException or ArgumentException or DecoderFallbackException)
         {
@@ -261,8 +284,20 @@ public static class SafeTensors
             var data = bytes[(8 + (int)n)..];
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var entries = new List<(string Name, SafeTensorType Type, long[] Shape, long Begin, long End)>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in doc.RootElement.EnumerateObject())
             {
+                // JSON allows a repeated key and most readers keep the last; in a checkpoint that pairs one step's metadata with another's tensors.
+                if (!names.Add(property.Name))
+                {
+                    throw new CheckpointException($"Corrupt header: '{property.Name}' appears more than once.");
+                }
+
+                if (property.Name.Length == 0)
+                {
+                    throw new CheckpointException("Corrupt header: a tensor has an empty name.");
+                }
+
                 if (property.Name == "__metadata__")
                 {
                     if (property.Value.ValueKind != JsonValueKind.Object)
@@ -272,6 +307,11 @@ public static class SafeTensors
 
                     foreach (var m in property.Value.EnumerateObject())
                     {
+                        if (metadata.ContainsKey(m.Name))
+                        {
+                            throw new CheckpointException($"Corrupt header: metadata '{m.Name}' appears more than once.");
+                        }
+
                         metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String
                             ? m.Value.GetString()!
                             : throw new CheckpointException($"Corrupt header: metadata '{m.Name}' is not a string.");

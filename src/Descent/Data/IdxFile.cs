@@ -64,7 +64,9 @@ public static class IdxFile
         }
         catch (InvalidDataException e)
         {
-            throw new DataFormatException(sourceName, "a valid gzip stream", $"corrupt compressed data ({e.Message})", e);
+            // .NET reports a damaged deflate stream or a CRC mismatch as an "unsupported compression method";
+            // what the user needs to know is that this file is damaged.
+            throw new DataFormatException(sourceName, "a valid gzip stream", "damaged compressed data (its deflate stream or CRC check fails); download or copy the file again", e);
         }
     }
 

@@ -56,6 +56,12 @@ public abstract class Layer<T>
                 nameof(input));
         }
 
+        if ((long)batch * OutputSize > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(batch), batch, $"{GetType().Name}: a batch of {batch} × {OutputSize} outputs needs {(long)batch * OutputSize} values, more than one array holds ({Array.MaxLength}).");
+        }
+
         Batch = batch;
         Input = input;
         return ForwardCore(input.Span, batch, training);

@@ -325,29 +325,7 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
             options[g] = saved.Options as TOptions ?? throw new ArgumentException(
                 $"Group {g}'s options are {saved.Options.GetType().Name}; expected {typeof(TOptions).Name}.", nameof(state));
             options[g].Validate();
-            long steps = -1;
-            string[]? keys = null;
-            foreach (string name in group.ParameterNames)
-            {
-                if (!state.Parameters.TryGetValue(name, out var p))
-                {
-                    throw new ArgumentException($"The state has no entry for parameter '{name}'.", nameof(state));
-                }
-
-                if (steps >= 0 && p.Step != steps)
-                {
-                    throw new ArgumentException($"Parameter '{name}' has step {p.Step} but the rest of group {g} has {steps}.", nameof(state));
-                }
-
-                steps = p.Step;
-                var names = p.Buffers.Keys.Order(StringComparer.Ordinal).ToArray();
-                if (keys is not null && !keys.SequenceEqual(names, StringComparer.Ordinal))
-                {
-                    throw new ArgumentException($"Parameter '{name}' has state [{string.Join(", ", names)}] unlike the rest of group {g}.", nameof(state));
-                }
-
-                keys = names;
-            }
+            ValidateSavedGroup(group, g, options[g], state);
         }
 
         // Everything fits: now build the new state, then swap it in.
@@ -380,6 +358,135 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
 
             group.Options = options[g];
         }
+    }
+
+    /// <summary>
+    /// Checks one group's saved state against its parameters: step ≥ 0 and equal across the group, finite
+    /// buffers and non-NaN scalars, and exactly the keys and lengths this optimizer itself creates after that
+    /// many steps (found by running the update on a scratch copy of the group), so that a buffer of the wrong
+    /// length or a misspelt key is refused instead of failing or silently restarting later.
+    /// </summary>
+    private void ValidateSavedGroup(ParameterGroup<T, TOptions> group, int g, TOptions options, OptimizerState<T> state)
+    {
+        long steps = -1;
+        string[]? keys = null;
+        foreach (string name in group.ParameterNames)
+        {
+            if (!state.Parameters.TryGetValue(name, out var p))
+            {
+                throw new ArgumentException($"The state has no entry for parameter '{name}'.", nameof(state));
+            }
+
+            if (p.Step < 0)
+            {
+                throw new ArgumentException($"Parameter '{name}': the saved step is {p.Step}; a step count is ≥ 0.", nameof(state));
+            }
+
+            if (steps >= 0 && p.Step != steps)
+            {
+                throw new ArgumentException($"Parameter '{name}' has step {p.Step} but the rest of group {g} has {steps}.", nameof(state));
+            }
+
+            steps = p.Step;
+            var names = p.Buffers.Keys.Order(StringComparer.Ordinal).ToArray();
+            if (keys is not null && !keys.SequenceEqual(names, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"Parameter '{name}' has state [{string.Join(", ", names)}] unlike the rest of group {g}.", nameof(state));
+            }
+
+            keys = names;
+            foreach (var (key, values) in p.Buffers)
+            {
+                int bad = Array.FindIndex(values, v => !T.IsFinite(v));
+                if (bad >= 0)
+                {
+                    throw new ArgumentException($"Parameter '{name}', state '{key}': element {bad} is {values[bad]}; saved state must be finite.", nameof(state));
+                }
+            }
+
+            foreach (var (key, value) in p.Scalars)
+            {
+                if (double.IsNaN(value))
+                {
+                    throw new ArgumentException($"Parameter '{name}', scalar state '{key}' is NaN.", nameof(state));
+                }
+            }
+        }
+
+        if (group.Parameters.Count == 0 || !TryExpectedState(group, options, steps, out var expected, out var expectedScalars))
+        {
+            return;
+        }
+
+        var first = state.Parameters[group.ParameterNames[0]];
+        if ((KeyMismatch(first.Buffers.Keys, expected.Keys, group.ParameterNames[0], "state", steps)
+            ?? KeyMismatch(first.Scalars.Keys, expectedScalars, group.ParameterNames[0], "scalar state", steps)) is { } mismatch)
+        {
+            throw new ArgumentException(mismatch, nameof(state));
+        }
+        for (int i = 0; i < group.Parameters.Count; i++)
+        {
+            string name = group.ParameterNames[i];
+            foreach (var (key, values) in state.Parameters[name].Buffers)
+            {
+                int length = expected[key][i];
+                if (values.Length != length)
+                {
+                    throw new ArgumentException(
+                        $"Parameter '{name}', state '{key}': {values.Length} values; this optimizer keeps {length} for it (the parameter has {group.Parameters[i].Length}).",
+                        nameof(state));
+                }
+            }
+        }
+    }
+
+    private static string? KeyMismatch(IEnumerable<string> saved, IEnumerable<string> expected, string parameter, string what, long steps)
+    {
+        var missing = expected.Except(saved, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var unknown = saved.Except(expected, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return missing.Count == 0 && unknown.Count == 0 ? null
+            : $"Parameter '{parameter}': after {steps} step(s) this optimizer keeps {what} [{string.Join(", ", expected.Order(StringComparer.Ordinal))}]; "
+              + $"the saved state lacks [{string.Join(", ", missing)}] and has unknown [{string.Join(", ", unknown)}].";
+    }
+
+    /// <summary>
+    /// The state keys (with each parameter's buffer length) and scalar keys this optimizer creates for the
+    /// group in <paramref name="steps"/> steps (at most two are run: keys appear on the first step), from the
+    /// update run on zero-valued scratch copies of the parameters. False when the scratch update fails.
+    /// </summary>
+    private bool TryExpectedState(ParameterGroup<T, TOptions> group, TOptions options, long steps, out Dictionary<string, int[]> buffers, out HashSet<string> scalars)
+    {
+        buffers = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        scalars = new HashSet<string>(StringComparer.Ordinal);
+        var scratch = new Parameter<T>[group.Parameters.Count];
+        for (int i = 0; i < scratch.Length; i++)
+        {
+            var p = group.Parameters[i];
+            scratch[i] = new Parameter<T>(p.Name, new T[p.Length], [.. p.Shape]);
+            scratch[i].Gradient.Span.Fill(T.CreateTruncating(1e-3));
+        }
+
+        var trial = new ParameterGroup<T, TOptions>(scratch, options);
+        try
+        {
+            for (long s = 0; s < Math.Min(steps, 2); s++)
+            {
+                trial.StepCount++;
+                UpdateGroup(trial);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ArithmeticException)
+        {
+            return false;
+        }
+
+        foreach (var (key, buffer) in trial.State)
+        {
+            buffers[key] = [.. Enumerable.Range(0, scratch.Length).Select(i => buffer.Slice(i).Length)];
+        }
+
+        scalars.UnionWith(trial.Scalars.Keys);
+        return true;
     }
 
     private static StateBuffer<T> Restore(ParameterGroup<T, TOptions> group, OptimizerState<T> state, string key)

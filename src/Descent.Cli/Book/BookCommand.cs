@@ -74,7 +74,7 @@ internal static class BookCommand
         };
         var check = new Option<string?>("--check")
         {
-            Description = "A reference file in the schema of ../shared/goldens/book/ch6/README.md: print each curve's largest difference and PASS/FAIL against its tolerance.",
+            Description = "A reference file in the schema of tests/goldens/book/ch6/README.md: print each curve's largest difference and PASS/FAIL against its tolerance.",
             HelpName = "FILE",
         };
         var precision = new Option<string>("--precision")

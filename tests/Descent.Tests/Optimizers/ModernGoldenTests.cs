@@ -8,7 +8,7 @@ using Descent.Testing;
 namespace Descent.Tests.Optimizers;
 
 /// <summary>
-/// Every case of ../shared/goldens/optax/modern.json (Schedule-Free AdamW, Prodigy, ADOPT, AdEMAMix, Adan, MADGRAD),
+/// Every case of tests/goldens/optax/modern.json (the repository copy of the Optax recording) (Schedule-Free AdamW, Prodigy, ADOPT, AdEMAMix, Adan, MADGRAD),
 /// replayed step by step, built directly from the optimizers' classes with the arguments the case's call names.
 /// </summary>
 public class ModernGoldenTests

@@ -6,7 +6,7 @@ using Descent.Testing;
 
 namespace Descent.Tests.Optimizers;
 
-/// <summary>Muon against ../shared/goldens/pytorch/muon.json, and its shape rule and bfloat16 rounding.</summary>
+/// <summary>Muon against tests/goldens/pytorch/muon.json (the repository copy of the PyTorch recording), and its shape rule and bfloat16 rounding.</summary>
 public class MuonTests
 {
     private static readonly Lazy<JsonDocument> File = new(() => Goldens.Load("pytorch/muon.json"));

@@ -111,9 +111,9 @@ internal readonly struct AdEMAMixKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T
 {
     public T Scalar(T p, T g, ref T m1, ref T m2, ref T v)
     {
-        m1 = (c.OneMinusBeta1 * g) + (c.Beta1 * m1);
+        m1 = c.First(g, m1);
         m2 = (oneMinusBeta3 * g) + (beta3 * m2);
-        v = (c.OneMinusBeta2 * (g * g)) + (c.Beta2 * v);
+        v = c.Second(g * g, v);
         T direction = ((m1 / c.Correction1) + (alpha * m2)) / (T.Sqrt((v / c.Correction2) + epsRoot) + eps);
         return p + (negativeRate * (direction + (weightDecay * p)));
     }
@@ -121,9 +121,9 @@ internal readonly struct AdEMAMixKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T
     public TV Vector<TV>(TV p, TV g, ref TV m1, ref TV m2, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        m1 = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m1);
+        m1 = c.First(g, m1);
         m2 = (TV.Create(oneMinusBeta3) * g) + (TV.Create(beta3) * m2);
-        v = (TV.Create(c.OneMinusBeta2) * (g * g)) + (TV.Create(c.Beta2) * v);
+        v = c.Second(g * g, v);
         TV direction = ((m1 / TV.Create(c.Correction1)) + (TV.Create(alpha) * m2)) / (TV.Sqrt((v / TV.Create(c.Correction2)) + TV.Create(epsRoot)) + TV.Create(eps));
         return p + (TV.Create(negativeRate) * (direction + (TV.Create(weightDecay) * p)));
     }

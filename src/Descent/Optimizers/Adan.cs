@@ -116,8 +116,8 @@ internal readonly struct AdanKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T bet
     public T Scalar(T p, T g, ref T m, ref T v, ref T n, ref T previous)
     {
         T difference = hasPrevious * (g - previous);
-        m = (c.OneMinusBeta1 * g) + (c.Beta1 * m);
-        v = (c.OneMinusBeta2 * difference) + (c.Beta2 * v);
+        m = c.First(g, m);
+        v = c.Second(difference, v);
         T square = g + (c.OneMinusBeta2 * difference);
         n = (oneMinusBeta3 * (square * square)) + (beta3 * n);
         previous = g;
@@ -129,8 +129,8 @@ internal readonly struct AdanKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T bet
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV difference = TV.Create(hasPrevious) * (g - previous);
-        m = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m);
-        v = (TV.Create(c.OneMinusBeta2) * difference) + (TV.Create(c.Beta2) * v);
+        m = c.First(g, m);
+        v = c.Second(difference, v);
         TV square = g + (TV.Create(c.OneMinusBeta2) * difference);
         n = (TV.Create(oneMinusBeta3) * (square * square)) + (TV.Create(beta3) * n);
         previous = g;

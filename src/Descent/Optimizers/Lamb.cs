@@ -5,7 +5,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Lamb{T}"/>, with Optax's defaults (<c>optax.lamb</c>) in .NET names.</summary>
-public sealed record LambOptions : MomentEstimateOptions, IOptimizerFactory
+public sealed record LambOptions : MomentEstimateWeightDecayOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
@@ -43,7 +43,7 @@ public sealed record LambOptions : MomentEstimateOptions, IOptimizerFactory
 /// r = ‖θ‖ / ‖u‖  (1 when either norm is 0);   θ ← θ − η · r · u
 /// </code>
 /// The decay enters before the trust ratio, so it is rescaled with the rest of the update; Optax's default
-/// <c>mask=None</c> decays every parameter (exclude biases with a group whose <see cref="MomentEstimateOptions.WeightDecay"/> is 0).
+/// <c>mask=None</c> decays every parameter (exclude biases with a group whose <see cref="MomentEstimateWeightDecayOptions.WeightDecay"/> is 0).
 /// The ratio is per tensor, as Optax's tree map over leaves, never per group or per flat buffer.
 /// </summary>
 /// <remarks>
@@ -104,16 +104,16 @@ internal readonly struct LambKernel<T>(OptaxMoments<T> c, T epsRoot, T eps, T we
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Moments(T g, ref T m, ref T v)
     {
-        m = (c.OneMinusBeta1 * g) + (c.Beta1 * m);
-        v = (c.OneMinusBeta2 * (g * g)) + (c.Beta2 * v);
+        m = c.First(g, m);
+        v = c.Second(g * g, v);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Moments<TV>(TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        m = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m);
-        v = (TV.Create(c.OneMinusBeta2) * (g * g)) + (TV.Create(c.Beta2) * v);
+        m = c.First(g, m);
+        v = c.Second(g * g, v);
     }
 
     /// <summary>u = Adam's direction + λθ, from the already updated moments.</summary>

@@ -91,8 +91,8 @@ internal readonly struct OptaxAmsGradKernel<T>(OptaxMoments<T> c, T epsRoot, T e
 {
     public T Scalar(T p, T g, ref T m, ref T v, ref T vMax)
     {
-        m = (c.OneMinusBeta1 * g) + (c.Beta1 * m);
-        v = (c.OneMinusBeta2 * (g * g)) + (c.Beta2 * v);
+        m = c.First(g, m);
+        v = c.Second(g * g, v);
         vMax = T.Max(vMax, v / c.Correction2);
         return p + (negativeRate * ((m / c.Correction1) / (T.Sqrt(vMax + epsRoot) + eps)));
     }
@@ -100,8 +100,8 @@ internal readonly struct OptaxAmsGradKernel<T>(OptaxMoments<T> c, T epsRoot, T e
     public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v, ref TV vMax)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        m = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m);
-        v = (TV.Create(c.OneMinusBeta2) * (g * g)) + (TV.Create(c.Beta2) * v);
+        m = c.First(g, m);
+        v = c.Second(g * g, v);
         vMax = TV.Max(vMax, v / TV.Create(c.Correction2));
         return p + (TV.Create(negativeRate) * ((m / TV.Create(c.Correction1)) / (TV.Sqrt(vMax + TV.Create(epsRoot)) + TV.Create(eps))));
     }

@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="AdaBelief{T}"/>, with Optax's defaults (<c>optax.adabelief</c>) in .NET names.</summary>
-public sealed record AdaBeliefOptions : MomentEstimateOptions, IOptimizerFactory
+public sealed record AdaBeliefOptions : MomentOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)

@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adam{T}"/>, with PyTorch's names and defaults.</summary>
-public record AdamOptions : MomentEstimateWeightDecayOptions, IOptimizerFactory
+public record AdamOptions : MomentEstimateOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public virtual IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)

@@ -5,7 +5,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Lamb{T}"/>, with Optax's defaults (<c>optax.lamb</c>) in .NET names.</summary>
-public sealed record LambOptions : MomentEstimateWeightDecayOptions, IOptimizerFactory
+public sealed record LambOptions : MomentEstimateOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
@@ -43,7 +43,7 @@ public sealed record LambOptions : MomentEstimateWeightDecayOptions, IOptimizerF
 /// r = ‖θ‖ / ‖u‖  (1 when either norm is 0);   θ ← θ − η · r · u
 /// </code>
 /// The decay enters before the trust ratio, so it is rescaled with the rest of the update; Optax's default
-/// <c>mask=None</c> decays every parameter (exclude biases with a group whose <see cref="MomentEstimateWeightDecayOptions.WeightDecay"/> is 0).
+/// <c>mask=None</c> decays every parameter (exclude biases with a group whose <see cref="MomentEstimateOptions.WeightDecay"/> is 0).
 /// The ratio is per tensor, as Optax's tree map over leaves, never per group or per flat buffer.
 /// </summary>
 /// <remarks>

@@ -1,11 +1,11 @@
 namespace Descent.Optimizers;
 
 /// <summary>
-/// Options shared by the methods that keep moment estimates (the Adam family, AdaBelief, Yogi, the book's Adam): the
-/// two moment decay rates and ε, with their validity rules. Each derived record sets its own defaults; where ε
+/// Options shared by the methods that keep two moment estimates (the Adam family, AdaBelief, Yogi, AMSGrad, ADOPT, the
+/// book's Adam): the two decay rates and ε, with their validity rules. Each derived record sets its own defaults; where ε
 /// enters the update differs between the methods, and each optimizer's summary states it.
 /// </summary>
-public abstract record MomentEstimateOptions : OptimizerOptions, IMomentumOptions
+public abstract record MomentOptions : OptimizerOptions, IMomentumOptions
 {
     /// <summary>Decay rate β₁ of the first moment (PyTorch <c>betas[0]</c>, Optax <c>b1</c>), in [0, 1).</summary>
     public double Beta1 { get; init; } = 0.9;
@@ -33,10 +33,11 @@ public abstract record MomentEstimateOptions : OptimizerOptions, IMomentumOption
 }
 
 /// <summary>
-/// <see cref="MomentEstimateOptions"/> with weight decay, shared by Adam, AdamW, NAdam, RAdam, Adamax and Optax's LAMB,
-/// with PyTorch's names, defaults and validity rules.
+/// <see cref="MomentOptions"/> with weight decay, shared by PyTorch's Adam family (Adam, AdamW, NAdam, RAdam, Adamax)
+/// and Optax's LAMB, AdEMAMix, Adan, NovoGrad, D-Adaptation and Prodigy. How the decay enters (an L2 term or decoupled)
+/// is each optimizer's; its summary states it.
 /// </summary>
-public abstract record MomentEstimateWeightDecayOptions : MomentEstimateOptions, IWeightDecayOptions
+public abstract record MomentEstimateOptions : MomentOptions, IWeightDecayOptions
 {
     /// <summary>Weight decay λ ≥ 0 (an L2 term in the gradient unless the optimizer decouples it).</summary>
     public double WeightDecay { get; init; }

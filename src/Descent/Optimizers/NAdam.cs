@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="NAdam{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record NAdamOptions : MomentEstimateWeightDecayOptions, IOptimizerFactory
+public sealed record NAdamOptions : MomentEstimateOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)

@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="RAdam{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record RAdamOptions : MomentEstimateWeightDecayOptions, IOptimizerFactory
+public sealed record RAdamOptions : MomentEstimateOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)

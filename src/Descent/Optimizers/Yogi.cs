@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Yogi{T}"/>, with Optax's defaults (<c>optax.yogi</c>) in .NET names.</summary>
-public sealed record YogiOptions : MomentEstimateOptions, IOptimizerFactory
+public sealed record YogiOptions : MomentOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)

@@ -4,7 +4,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers.Book;
 
 /// <summary>Options of <see cref="BookAdam{T}"/> (the book's defaults lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-7).</summary>
-public sealed record BookAdamOptions : MomentEstimateOptions, IOptimizerFactory
+public sealed record BookAdamOptions : MomentOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)

@@ -22,7 +22,7 @@ internal readonly struct AdamMoments<T>
     /// <param name="o">β₁, β₂, learning rate and weight decay.</param>
     /// <param name="maximize">Ascend instead of descend.</param>
     /// <param name="decoupled">Decay the weights directly (AdamW) instead of adding λθ to the gradient.</param>
-    public AdamMoments(MomentEstimateWeightDecayOptions o, bool maximize, bool decoupled)
+    public AdamMoments(MomentEstimateOptions o, bool maximize, bool decoupled)
     {
         _grad = new GradientTransform<T>(maximize, decoupled ? 0 : o.WeightDecay);
         _shrink = T.CreateTruncating(decoupled ? 1 - (o.LearningRate * o.WeightDecay) : 1);

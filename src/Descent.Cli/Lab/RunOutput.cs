@@ -11,11 +11,22 @@ internal static class RunOutput
     /// returns the exit code: 130 when interrupted (what was computed is saved), 1 when every optimizer of the 2-D or
     /// the MNIST part diverged (nothing left to compare), 0 otherwise — a divergence among others is a result.
     /// </summary>
-    public static int Conclude(IAnsiConsole console, RunRecord record, RunFolder folder, Interruption interruption)
+    /// <param name="console">Where the summary goes.</param>
+    /// <param name="record">The run.</param>
+    /// <param name="folder">Where it is saved.</param>
+    /// <param name="interruption">Whether Ctrl-C was pressed.</param>
+    /// <param name="timings">The phases timed so far (saving, plotting and the report are added).</param>
+    /// <param name="printTimings">Print the timings line (<c>--timings</c>).</param>
+    public static int Conclude(IAnsiConsole console, RunRecord record, RunFolder folder, Interruption interruption, PhaseTimings? timings = null, bool printTimings = false)
     {
         record.Interrupted = (record.TwoD?.Runs.Any(r => r.InterruptedAt is not null) ?? false)
             || (record.Mnist is { } m && AllRuns(m).Any(r => r.InterruptedAt is not null));
-        Finish(console, record, folder);
+        Finish(console, record, folder, timings);
+        if (printTimings && timings is not null)
+        {
+            console.WriteLine(timings.Line());
+        }
+
         bool allDiverged = NoteDivergences(console, record);
         if (interruption.Requested)
         {
@@ -55,11 +66,12 @@ internal static class RunOutput
     private static IEnumerable<LossCurveRecord> AllRuns(MnistRecord mnist) =>
         mnist.Repeats is { } repeats ? repeats.SelectMany(s => s.Runs) : mnist.Runs;
 
-    public static void Finish(IAnsiConsole console, RunRecord record, RunFolder folder)
+    public static void Finish(IAnsiConsole console, RunRecord record, RunFolder folder, PhaseTimings? timings = null)
     {
-        folder.SaveData(record);
-        Plots.DrawAll(record, folder);
-        string report = Report.Write(record, folder);
+        timings ??= new PhaseTimings();
+        timings.Time("save", () => folder.SaveData(record));
+        timings.Time("plots", () => Plots.DrawAll(record, folder));
+        string report = timings.Time("report", () => Report.Write(record, folder));
         PrintSummary(console, record);
         console.MarkupLineInterpolated($"Run folder: [bold]{folder.Path}[/]");
         console.MarkupLineInterpolated($"Report:     [bold]{report}[/]");

@@ -75,12 +75,7 @@ internal sealed class TrajectoryRecord
     public int? InterruptedAt { get; set; }
 
     /// <summary>"diverged at step k", "interrupted at step k", or null for a path that ran all its steps.</summary>
-    public string? Outcome() =>
-        DivergedAt is { } k ? Invariant($"diverged at step {k}")
-        : InterruptedAt is { } s ? Invariant($"interrupted at step {s}")
-        : null;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    public string? Outcome() => RunOutcome.Describe(DivergedAt, InterruptedAt, "step");
 }
 
 /// <summary>Loss curves of several optimizers training the same network on the same batches.</summary>
@@ -154,12 +149,7 @@ internal sealed class LossCurveRecord
     /// "diverged at iteration k" (k numbered from 0 as in losses.csv: the first iteration whose loss was not finite),
     /// "interrupted at iteration k" (k iterations done), or null for a run that completed.
     /// </summary>
-    public string? Outcome() =>
-        DivergedAt is { } k ? Invariant($"diverged at iteration {k}")
-        : InterruptedAt is { } s ? Invariant($"interrupted at iteration {s}")
-        : null;
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    public string? Outcome() => RunOutcome.Describe(DivergedAt, InterruptedAt, "iteration");
 
     public static double MeanOfLast(double[] values, int count)
     {
@@ -172,6 +162,16 @@ internal sealed class LossCurveRecord
 
         return n == 0 ? double.NaN : sum / n;
     }
+}
+
+/// <summary>How the tables, files, figures and report name a run that stopped early.</summary>
+internal static class RunOutcome
+{
+    /// <summary>"diverged at UNIT k", "interrupted at UNIT k", or null for a run that did all its steps.</summary>
+    public static string? Describe(long? divergedAt, long? interruptedAt, string unit) =>
+        divergedAt is { } k ? string.Create(CultureInfo.InvariantCulture, $"diverged at {unit} {k}")
+        : interruptedAt is { } s ? string.Create(CultureInfo.InvariantCulture, $"interrupted at {unit} {s}")
+        : null;
 }
 
 /// <summary>A run folder: where a run's data, plots and report live.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Descent.Cli.Bench;
 using Descent.Cli.Lab;
@@ -16,7 +15,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var quick = new Option<bool>("--quick") { Description = "Fewer repetitions, under a minute; the full run takes as long as stable medians need." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer repetitions and scaling points by decades, a minute or two; the full run takes as long as stable medians need." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout (progress goes to stderr)." };
         var tiny = new Option<bool>("--tiny-sizes") { Description = "Test sizes only: seconds long, numbers meaningless.", Hidden = true };
         var book = new Option<bool>("--book")
@@ -62,7 +61,7 @@ internal static class BenchCommand
             }
 
             // Progress goes to stderr always, so stdout carries only the result (the table, or the one JSON object).
-            var runner = new BenchRunner(sizes, error, iterations => TimeCompareMnist(iterations, error));
+            var runner = new BenchRunner(sizes, error, iterations => CompareTimer.Run(iterations, error));
             var report = runner.Run();
             if (parse.GetValue(outDir) is { } folder)
             {
@@ -82,33 +81,6 @@ internal static class BenchCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>
-    /// Wall time of <c>descent compare</c>'s MNIST part, run through the same code as the command (its default
-    /// options: the book's four optimizers, 2000 iterations, bundled data, float, flush-to-zero), with its
-    /// progress on <paramref name="progress"/>; nothing is written to disk.
-    /// </summary>
-    internal static double TimeCompareMnist(int? iterations, TextWriter progress)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(progress),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        var mnist = new MnistOptions();
-        var command = new Command("compare");
-        foreach (var option in mnist.All)
-        {
-            command.Options.Add(option);
-        }
-
-        var parse = command.Parse(iterations is int n ? ["--iterations", n.ToString(CultureInfo.InvariantCulture)] : []);
-        long start = Stopwatch.GetTimestamp();
-        CompareMnistCommand.Execute(console, parse, mnist, null, "compare", null, Conventions.Book, reproduceBook: false, check: null);
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static int RunDistributed(BenchSizes sizes, bool asJson, TextWriter output, TextWriter error)
@@ -260,9 +232,9 @@ internal static class BenchCommand
 
         console.Write(batches);
         console.WriteLine(m.Caches.Count == 0 ? "data caches: unknown (no sysfs listing, no CPUID cache leaf)" : "data caches: " + string.Join(", ", m.Caches.Select(c => Invariant($"L{c.Level} {c.Kib:N0} KiB"))));
-        console.WriteLine(report.CompareSeconds is double seconds
-            ? Invariant($"descent compare, MNIST part ({report.CompareIterations} iterations × 4 optimizers): {seconds:F1} s")
-            : "descent compare, MNIST part: not measured");
+        console.WriteLine(report.CompareSeconds is double seconds && report.CompareBreakdown is { } b
+            ? Invariant($"descent compare end to end ({report.CompareIterations} iterations × 4 optimizers): {seconds:F1} s — start-up {b.StartupMs:F0} ms, 2-D {b.TwoDMs:F0} ms, data and training {b.TrainMs:F0} ms, data files {b.SaveMs:F0} ms, plots {b.PlotsMs:F0} ms, report {b.ReportMs:F0} ms; peak memory {b.RssMb:F0} MB")
+            : "descent compare: not measured");
     }
 
     private static void PrintBook(List<Book.BookBenchRow> rows, TextWriter output, bool asJson)

@@ -39,11 +39,14 @@ internal sealed class BenchReport
     /// <summary>How cost grows with size: one optimizer step over parameter counts, one training iteration over batch sizes.</summary>
     public ScalingReport Scaling { get; } = new();
 
-    /// <summary>Wall time of <c>descent compare</c>'s MNIST part; null when it was not run.</summary>
+    /// <summary>Wall time of <c>descent compare</c> end to end, process start to the report written; null when it was not run.</summary>
     public double? CompareSeconds { get; set; }
 
     /// <summary>Iterations per optimizer in that run (the book's 2000 unless testing).</summary>
     public int? CompareIterations { get; set; }
+
+    /// <summary>Where that run's time went, and its peak memory; null when it was not run.</summary>
+    public CompareBreakdownReport? CompareBreakdown { get; set; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }
@@ -205,6 +208,29 @@ internal sealed class TrainStepReport
 
     /// <summary><see cref="Gflops"/> over the all-core FMA peak measured in the same run.</summary>
     public double FractionOfPeak { get; init; }
+}
+
+internal sealed class CompareBreakdownReport
+{
+    /// <summary>Process start to the command's first line of work (runtime start, loading, parsing).</summary>
+    public double StartupMs { get; init; }
+
+    /// <summary>The 2-D trajectories.</summary>
+    [JsonPropertyName("two_d_ms")]
+    public double TwoDMs { get; init; }
+
+    /// <summary>Loading the data and training the four optimizers.</summary>
+    public double TrainMs { get; init; }
+
+    /// <summary>Writing the data files.</summary>
+    public double SaveMs { get; init; }
+
+    public double PlotsMs { get; init; }
+
+    public double ReportMs { get; init; }
+
+    /// <summary>Peak resident memory of the process.</summary>
+    public double RssMb { get; init; }
 }
 
 internal sealed class ScalingReport

@@ -15,7 +15,7 @@ internal sealed record BenchSizes
     /// <summary>The full run: stable medians, as long as that takes.</summary>
     public static BenchSizes Full { get; } = new();
 
-    /// <summary>Under a minute on a two-core machine: the same sizes, fewer repetitions.</summary>
+    /// <summary>A minute or two on a quiet two-core machine: the same sizes, fewer repetitions, scaling by decades.</summary>
     public static BenchSizes Quick { get; } = new()
     {
         Name = "quick",
@@ -115,10 +115,10 @@ internal readonly record struct Timing(double Min, double Median, double Max);
 
 /// <summary>
 /// The measurements of <c>descent bench</c>. Every timed call is the library's own code (optimizer
-/// <c>Step()</c>, <c>Gemm.Multiply</c>, <c>Network.ComputeGradients</c>, the compare command's runner);
+/// <c>Step()</c>, <c>Gemm.Multiply</c>, <c>Network.ComputeGradients</c>, the compare command itself);
 /// nothing here reimplements a kernel.
 /// </summary>
-internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<int?, double>? compare)
+internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<int?, CompareBreakdown>? compare)
 {
     /// <summary>The book's network, as the comparison trains it.</summary>
     public static readonly int[] BookHidden = [100, 100, 100, 100];
@@ -143,9 +143,20 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
         Scaling(report);
         if (compare is not null)
         {
-            Say("compare: the MNIST part of descent compare (the book's four optimizers)…");
-            report.CompareSeconds = compare(sizes.CompareIterations);
+            Say("compare: descent compare --timings end to end, as a fresh process…");
+            var breakdown = compare(sizes.CompareIterations);
+            report.CompareSeconds = breakdown.Seconds;
             report.CompareIterations = sizes.CompareIterations ?? 2000;
+            report.CompareBreakdown = new CompareBreakdownReport
+            {
+                StartupMs = breakdown.StartupMs,
+                TwoDMs = breakdown.TwoDMs,
+                TrainMs = breakdown.TrainMs,
+                SaveMs = breakdown.SaveMs,
+                PlotsMs = breakdown.PlotsMs,
+                ReportMs = breakdown.ReportMs,
+                RssMb = breakdown.RssMb,
+            };
             Say(FormattableString.Invariant($"compare: {report.CompareSeconds:F1} s"));
         }
 

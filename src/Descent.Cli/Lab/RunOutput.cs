@@ -6,11 +6,12 @@ namespace Descent.Cli.Lab;
 /// <summary>Saves a finished run (data, figures, report) and prints its summary and paths.</summary>
 internal static class RunOutput
 {
-    public static void Finish(IAnsiConsole console, RunRecord record, RunFolder folder)
+    public static void Finish(IAnsiConsole console, RunRecord record, RunFolder folder, PhaseTimings? timings = null)
     {
-        folder.SaveData(record);
-        Plots.DrawAll(record, folder);
-        string report = Report.Write(record, folder);
+        timings ??= new PhaseTimings();
+        timings.Time("save", () => folder.SaveData(record));
+        timings.Time("plots", () => Plots.DrawAll(record, folder));
+        string report = timings.Time("report", () => Report.Write(record, folder));
         PrintSummary(console, record);
         console.MarkupLineInterpolated($"Run folder: [bold]{folder.Path}[/]");
         console.MarkupLineInterpolated($"Report:     [bold]{report}[/]");

@@ -112,9 +112,16 @@ public class BenchCommandTests
         Assert.Contains("FMA peak", html, StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
 
-        // The compare part ran for real (3 iterations in the test sizes).
-        Assert.True(root.GetProperty("compare_seconds").GetDouble() > 0);
+        // descent compare ran for real, as a child process (3 iterations in the test sizes), and its phases add up
+        // to no more than its whole.
+        double compareSeconds = root.GetProperty("compare_seconds").GetDouble();
         Assert.Equal(3, root.GetProperty("compare_iterations").GetInt32());
+        var breakdown = root.GetProperty("compare_breakdown");
+        string[] phases = ["startup_ms", "two_d_ms", "train_ms", "save_ms", "plots_ms", "report_ms"];
+        Assert.All(phases, key => Assert.True(breakdown.GetProperty(key).GetDouble() >= 0, key));
+        Assert.True(breakdown.GetProperty("startup_ms").GetDouble() > 0 && breakdown.GetProperty("train_ms").GetDouble() > 0 && breakdown.GetProperty("plots_ms").GetDouble() > 0);
+        Assert.InRange(phases.Sum(key => breakdown.GetProperty(key).GetDouble()), 0, (compareSeconds * 1e3) + phases.Length);   // each phase rounded to 1 ms
+        Assert.InRange(breakdown.GetProperty("rss_mb").GetDouble(), 10, 100_000);
     }
 
     [Fact]
@@ -126,7 +133,8 @@ public class BenchCommandTests
         Assert.Contains("STREAM triad", output, StringComparison.Ordinal);
         Assert.Contains("Adafactor", output, StringComparison.Ordinal);
         Assert.Contains("784-100-100-100-100-10", output, StringComparison.Ordinal);
-        Assert.Contains("descent compare, MNIST part (3 iterations", output, StringComparison.Ordinal);
+        Assert.Contains("descent compare end to end (3 iterations × 4 optimizers)", output, StringComparison.Ordinal);
+        Assert.Contains("peak memory", output, StringComparison.Ordinal);
         Assert.Equal(before, Denormals.FlushToZero);
     }
 }

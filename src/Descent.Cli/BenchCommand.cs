@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Descent.Cli.Bench;
 using Descent.Cli.Lab;
@@ -16,13 +15,17 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var quick = new Option<bool>("--quick") { Description = "Fewer repetitions, under a minute; the full run takes as long as stable medians need." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer repetitions and scaling points by decades, a minute or two; the full run takes as long as stable medians need." };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout (progress goes to stderr)." };
         var tiny = new Option<bool>("--tiny-sizes") { Description = "Test sizes only: seconds long, numbers meaningless.", Hidden = true };
         var book = new Option<bool>("--book")
         {
             Description = "Instead: each `descent book` command (chapter 6), default and --reproduce-book, against the book's NumPy times (goals ≥ 10× and ≥ 2×). "
                 + "The full run takes several minutes; --quick runs a tenth of each training and extrapolates.",
+        };
+        var outDir = new Option<DirectoryInfo?>("--out")
+        {
+            Description = "Also write bench.json, the cost-curve figure (scaling.png/.svg) and report.html into this folder.",
         };
         var distributed = new Option<bool>("--distributed")
         {
@@ -37,6 +40,7 @@ internal static class BenchCommand
             tiny,
             book,
             distributed,
+            outDir,
         };
         command.SetAction(parse =>
         {
@@ -57,8 +61,14 @@ internal static class BenchCommand
             }
 
             // Progress goes to stderr always, so stdout carries only the result (the table, or the one JSON object).
-            var runner = new BenchRunner(sizes, error, iterations => TimeCompareMnist(iterations, error));
+            var runner = new BenchRunner(sizes, error, iterations => CompareTimer.Run(iterations, error));
             var report = runner.Run();
+            if (parse.GetValue(outDir) is { } folder)
+            {
+                var files = BenchFigures.Write(report, folder.FullName);
+                error.WriteLine("bench: wrote " + string.Join(", ", files.Select(Path.GetFileName)) + " to " + folder.FullName);
+            }
+
             if (asJson)
             {
                 output.WriteLine(report.ToJson());
@@ -71,33 +81,6 @@ internal static class BenchCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>
-    /// Wall time of <c>descent compare</c>'s MNIST part, run through the same code as the command (its default
-    /// options: the book's four optimizers, 2000 iterations, bundled data, float, flush-to-zero), with its
-    /// progress on <paramref name="progress"/>; nothing is written to disk.
-    /// </summary>
-    internal static double TimeCompareMnist(int? iterations, TextWriter progress)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(progress),
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        var mnist = new MnistOptions();
-        var command = new Command("compare");
-        foreach (var option in mnist.All)
-        {
-            command.Options.Add(option);
-        }
-
-        var parse = command.Parse(iterations is int n ? ["--iterations", n.ToString(CultureInfo.InvariantCulture)] : []);
-        long start = Stopwatch.GetTimestamp();
-        CompareMnistCommand.Execute(console, parse, mnist, null, "compare", null, Conventions.Book, reproduceBook: false, check: null);
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static int RunDistributed(BenchSizes sizes, bool asJson, TextWriter output, TextWriter error)
@@ -191,7 +174,8 @@ internal static class BenchCommand
         console.WriteLine(Invariant(
             $"machine: STREAM triad {m.TriadGbps:F1} GB/s all cores, {m.TriadGbps1T:F1} GB/s one thread; FMA peak {m.FmaGflopsAll:F0} GFLOP/s all cores, {m.FmaGflops1T:F0} one core"));
 
-        var optimizers = new Table().Title("Step() on float parameters").AddColumns("optimizer", "params", "bytes/param", "passes", "ms (min / median / max)", "GB/s", "of triad (1 thread)", "of triad (all)");
+        var optimizers = new Table().Title("Step() on float parameters (fractions: one-pass bytes over the triad; multi-pass methods also against what their passes must move)")
+            .AddColumns("optimizer", "params", "bytes/param", "passes", "ms (min / median / max)", "GB/s", "of triad (1 thread)", "of triad (all)", "of pass bound");
         foreach (var o in report.Optimizers)
         {
             optimizers.AddRow(
@@ -202,7 +186,8 @@ internal static class BenchCommand
                 Invariant($"{o.MsMin:F2} / {o.Ms:F2} / {o.MsMax:F2}"),
                 Invariant($"{o.Gbps:F1}"),
                 Invariant($"{o.FractionOfBandwidth1T:P0}"),
-                Invariant($"{o.FractionOfBandwidth:P0}"));
+                Invariant($"{o.FractionOfBandwidth:P0}"),
+                o.Passes > 1 ? Invariant($"{o.FractionOfPassBound:P0} of {o.PassBytesPerParam:F0} B") : "—");
         }
 
         console.Write(optimizers);
@@ -223,16 +208,33 @@ internal static class BenchCommand
 
         console.Write(muon);
 
-        var train = new Table().Title("One training iteration (forward, backward, Step())").AddColumns("network", "batch", "optimizer", "dtype", "ms (min / median / max)");
+        var train = new Table().Title("One training iteration (forward, backward, Step())")
+            .AddColumns("network", "batch", "optimizer", "dtype", "ms (min / median / max)", "necessary MFLOP", "GFLOP/s", "of FMA peak");
         foreach (var t in report.TrainStep)
         {
-            train.AddRow(t.Net, Invariant($"{t.Batch}"), t.Optimizer, t.Dtype, Invariant($"{t.MsMin:F3} / {t.Ms:F3} / {t.MsMax:F3}"));
+            train.AddRow(t.Net, Invariant($"{t.Batch}"), t.Optimizer, t.Dtype, Invariant($"{t.MsMin:F3} / {t.Ms:F3} / {t.MsMax:F3}"), Invariant($"{t.NecessaryMflop:F1}"), Invariant($"{t.Gflops:F1}"), Invariant($"{t.FractionOfPeak:P0}"));
         }
 
         console.Write(train);
-        console.WriteLine(report.CompareSeconds is double seconds
-            ? Invariant($"descent compare, MNIST part ({report.CompareIterations} iterations × 4 optimizers): {seconds:F1} s")
-            : "descent compare, MNIST part: not measured");
+
+        var scaling = new Table().Title("Scaling: one optimizer step by parameter count").AddColumns("optimizer", "params", "ms", "ns/param", "GB/s");
+        foreach (var p in report.Scaling.Optimizer)
+        {
+            scaling.AddRow(p.Name, p.Params.ToString("N0", CultureInfo.InvariantCulture), Invariant($"{p.Ms:G4}"), Invariant($"{p.NsPerParam:G3}"), Invariant($"{p.Gbps:F1}"));
+        }
+
+        console.Write(scaling);
+        var batches = new Table().Title("Scaling: the book network's iteration (Adam) by batch").AddColumns("batch", "ms", "GFLOP/s (necessary)", "of FMA peak");
+        foreach (var p in report.Scaling.TrainStep)
+        {
+            batches.AddRow(Invariant($"{p.Batch}"), Invariant($"{p.Ms:F3}"), Invariant($"{p.Gflops:F1}"), Invariant($"{p.FractionOfPeak:P0}"));
+        }
+
+        console.Write(batches);
+        console.WriteLine(m.Caches.Count == 0 ? "data caches: unknown (no sysfs listing, no CPUID cache leaf)" : "data caches: " + string.Join(", ", m.Caches.Select(c => Invariant($"L{c.Level} {c.Kib:N0} KiB"))));
+        console.WriteLine(report.CompareSeconds is double seconds && report.CompareBreakdown is { } b
+            ? Invariant($"descent compare end to end ({report.CompareIterations} iterations × 4 optimizers): {seconds:F1} s — start-up {b.StartupMs:F0} ms, 2-D {b.TwoDMs:F0} ms, data and training {b.TrainMs:F0} ms, data files {b.SaveMs:F0} ms, plots {b.PlotsMs:F0} ms, report {b.ReportMs:F0} ms; peak memory {b.RssMb:F0} MB")
+            : "descent compare: not measured");
     }
 
     private static void PrintBook(List<Book.BookBenchRow> rows, TextWriter output, bool asJson)

@@ -17,27 +17,32 @@ internal static class CompareCommand
         var check = CompareMnistCommand.CheckOption();
         var output = LabOptions.Out();
         var seeds = new SeedOptions();
+        var timingsOption = new Option<bool>("--timings")
+        {
+            Description = "Print where the time went: start-up (process start to the first line of work), the 2-D part, training, data files, plots, report, and the peak memory.",
+        };
         var command = new Command(
             "compare",
             "Reproduce the book's comparison (ch. 6.1): SGD, Momentum, AdaGrad and Adam on f(x, y) = x²/20 + y² (figure 6-8) "
             + "and training the 784-100-100-100-100-10 network on MNIST (figure 6-9), with a summary table and report.html.");
-        foreach (var option in mnist.All.Concat([steps, reproduce, check, output]).Concat(seeds.All))
+        foreach (var option in mnist.All.Concat([steps, reproduce, check, output, timingsOption]).Concat(seeds.All))
         {
             command.Options.Add(option);
         }
 
         command.SetAction(parse =>
         {
+            using var interruption = new Interruption(console);
+            var timings = new PhaseTimings();
             var f = TestFunction.Bowl;
             int n = parse.GetValue(steps);
-            var twoD = TwoDExperiment.Run(f, f.Start, n, TwoDExperiment.BookOptimizers, Conventions.Book);
-            var record = CompareMnistCommand.Execute(console, parse, mnist, seeds, "compare", null, Conventions.Book, parse.GetValue(reproduce), parse.GetValue(check));
+            var twoD = timings.Time("2d", () => TwoDExperiment.Run(f, f.Start, n, TwoDExperiment.BookOptimizers, Conventions.Book, interruption.Token));
+            var record = timings.Time("train", () => CompareMnistCommand.Execute(console, parse, mnist, seeds, "compare", null, Conventions.Book, parse.GetValue(reproduce), parse.GetValue(check), interruption.Token));
             record.TwoD = twoD;
             record.Settings["2-D function"] = f.ToString();
             record.Settings["2-D start, steps"] = string.Create(CultureInfo.InvariantCulture, $"({f.Start.X}, {f.Start.Y}), {n}");
             record.Settings["2-D optimizers"] = string.Join("  ", TwoDExperiment.BookOptimizers.Select(o => o.Text));
-            RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
-            return CompareMnistCommand.ReportDivergence(console, record);
+            return RunOutput.Conclude(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)), interruption, timings, parse.GetValue(timingsOption));
         });
         return command;
     }

@@ -100,7 +100,11 @@ public sealed class DataParallel(MpiCommunicator communicator, int bucket = 1 <<
     }
 }
 
-/// <summary>The ranks of a data-parallel job do not hold the same parameters or settings.</summary>
+/// <summary>
+/// The ranks of a data-parallel job do not hold the same parameters or settings. Every check that throws it is a
+/// collective agreement, so it is thrown on every rank at the same point: the job can end cleanly (finalise, exit 1)
+/// instead of through <see cref="MpiCommunicator.Abort"/>, whose tear-down can lose what the ranks last printed.
+/// </summary>
 public sealed class RanksDisagreeException : Exception
 {
     /// <summary>Creates the exception.</summary>

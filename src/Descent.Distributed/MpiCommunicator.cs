@@ -23,6 +23,9 @@ public sealed unsafe class MpiCommunicator : IDisposable
     /// <summary>Collectives on buffers larger than this many elements are split: MPI counts are <c>int</c>s.</summary>
     private const int MaxChunk = 1 << 30;
 
+    /// <summary>How long <see cref="Abort"/> waits, after flushing, before MPI_Abort ends the job.</summary>
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(300);
+
     private static readonly Lock InitGate = new();
     private static MpiCommunicator? s_world;
 
@@ -315,6 +318,9 @@ public sealed unsafe class MpiCommunicator : IDisposable
         Console.Error.Flush();
         if (!Volatile.Read(ref _finalized))
         {
+            // The launcher forwards each rank's output through a proxy that MPI_Abort tears down; give it a moment
+            // to pass on the reason just written, or the user may see the job fail without it.
+            Thread.Sleep(AbortGrace);
             _ = MpichNative.MPI_Abort(World, errorCode);
         }
 

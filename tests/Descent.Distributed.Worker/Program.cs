@@ -43,6 +43,13 @@ try
             throw new ArgumentException($"unknown scenario '{scenario}'");
     }
 }
+catch (RanksDisagreeException e)
+{
+    // Collective: every rank throws it at the same point, so the job ends cleanly, as the CLI's does.
+    Console.Error.WriteLine($"rank {world.Rank}: {e.Message}");
+    world.Dispose();
+    return 1;
+}
 #pragma warning disable CA1031 // The point: any failure on one rank must end the whole job, not leave the others waiting.
 catch (Exception e)
 #pragma warning restore CA1031

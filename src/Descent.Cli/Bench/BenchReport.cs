@@ -36,11 +36,17 @@ internal sealed class BenchReport
 
     public List<TrainStepReport> TrainStep { get; } = [];
 
-    /// <summary>Wall time of <c>descent compare</c>'s MNIST part; null when it was not run.</summary>
+    /// <summary>How cost grows with size: one optimizer step over parameter counts, one training iteration over batch sizes.</summary>
+    public ScalingReport Scaling { get; } = new();
+
+    /// <summary>Wall time of <c>descent compare</c> end to end, process start to the report written; null when it was not run.</summary>
     public double? CompareSeconds { get; set; }
 
     /// <summary>Iterations per optimizer in that run (the book's 2000 unless testing).</summary>
     public int? CompareIterations { get; set; }
+
+    /// <summary>Where that run's time went, and its peak memory; null when it was not run.</summary>
+    public CompareBreakdownReport? CompareBreakdown { get; set; }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }
@@ -71,6 +77,9 @@ internal sealed class MachineReport
 
     /// <summary>Each probe's worst, median and best repetition.</summary>
     public Dictionary<string, ProbeReport> Probes { get; } = [];
+
+    /// <summary>Data and unified caches, smallest first (empty where neither sysfs nor CPUID tells).</summary>
+    public List<CacheLevel> Caches { get; } = [];
 }
 
 internal sealed record ProbeReport(double Min, double Median, double Max, int Threads);
@@ -83,11 +92,20 @@ internal sealed class OptimizerReport
 
     public long Params { get; init; }
 
-    /// <summary>Least bytes a step must move per parameter: θ read and written, g read, each state tensor read and written.</summary>
+    /// <summary>
+    /// Least bytes one pass must move per parameter: θ read and written, g read, each state tensor read and written.
+    /// This is the one-pass bound every element-wise method could reach.
+    /// </summary>
     public double BytesPerParam { get; init; }
 
-    /// <summary>Passes over memory per step (two for the methods that need a norm or an inner product first).</summary>
+    /// <summary>
+    /// Passes over memory per step: two for the methods that need a norm, an inner product or factored statistics
+    /// before they can update (LAMB, LARS, Adafactor, Prodigy…), whose bound is then <see cref="PassBytesPerParam"/>.
+    /// </summary>
     public int Passes { get; init; } = 1;
+
+    /// <summary>Bytes per parameter those passes must move together (equal to <see cref="BytesPerParam"/> for one pass).</summary>
+    public double PassBytesPerParam { get; init; }
 
     /// <summary>Median milliseconds per <c>Step()</c>.</summary>
     public double Ms { get; init; }
@@ -96,15 +114,18 @@ internal sealed class OptimizerReport
 
     public double MsMax { get; init; }
 
-    /// <summary>Bytes per parameter × parameters / median time.</summary>
+    /// <summary>Memory traffic of the passes: <see cref="PassBytesPerParam"/> × parameters / median time.</summary>
     public double Gbps { get; init; }
 
-    /// <summary><see cref="Gbps"/> over the all-core triad.</summary>
+    /// <summary>One-pass bytes over the time, as a fraction of the all-core triad: how far from the one-pass ideal.</summary>
     public double FractionOfBandwidth { get; init; }
 
-    /// <summary><see cref="Gbps"/> over the one-thread triad (the kernels run on one thread).</summary>
+    /// <summary>The same over the one-thread triad.</summary>
     [JsonPropertyName("fraction_of_bandwidth_1t")]
     public double FractionOfBandwidth1T { get; init; }
+
+    /// <summary><see cref="Gbps"/> over the all-core triad: how close the passes the method needs come to memory speed.</summary>
+    public double FractionOfPassBound { get; init; }
 }
 
 internal sealed class MuonReport
@@ -174,4 +195,82 @@ internal sealed class TrainStepReport
     public double MsMin { get; init; }
 
     public double MsMax { get; init; }
+
+    /// <summary>
+    /// The multiply-adds the iteration cannot avoid, in 10⁶ FLOP: per linear layer 2·batch·in·out forward, the same
+    /// for ∂W, and again for ∂X except at the first layer (whose input gradient nothing uses). Element-wise work
+    /// (bias, activations, softmax, the optimizer) is left out: it is memory-bound and small.
+    /// </summary>
+    public double NecessaryMflop { get; init; }
+
+    /// <summary><see cref="NecessaryMflop"/> / median time.</summary>
+    public double Gflops { get; init; }
+
+    /// <summary><see cref="Gflops"/> over the all-core FMA peak measured in the same run.</summary>
+    public double FractionOfPeak { get; init; }
+}
+
+internal sealed class CompareBreakdownReport
+{
+    /// <summary>Process start to the command's first line of work (runtime start, loading, parsing).</summary>
+    public double StartupMs { get; init; }
+
+    /// <summary>The 2-D trajectories.</summary>
+    [JsonPropertyName("two_d_ms")]
+    public double TwoDMs { get; init; }
+
+    /// <summary>Loading the data and training the four optimizers.</summary>
+    public double TrainMs { get; init; }
+
+    /// <summary>Writing the data files.</summary>
+    public double SaveMs { get; init; }
+
+    public double PlotsMs { get; init; }
+
+    public double ReportMs { get; init; }
+
+    /// <summary>Peak resident memory of the process.</summary>
+    public double RssMb { get; init; }
+}
+
+internal sealed class ScalingReport
+{
+    /// <summary>One Adam and one SGD step over log-spaced parameter counts.</summary>
+    public List<ScalingOptimizerPoint> Optimizer { get; } = [];
+
+    /// <summary>The book network's iteration (Adam) over batch sizes.</summary>
+    public List<ScalingTrainPoint> TrainStep { get; } = [];
+}
+
+internal sealed class ScalingOptimizerPoint
+{
+    public string Name { get; init; } = string.Empty;
+
+    public long Params { get; init; }
+
+    /// <summary>Median milliseconds per <c>Step()</c>.</summary>
+    public double Ms { get; init; }
+
+    /// <summary>One-pass bytes per parameter × parameters / median time.</summary>
+    public double Gbps { get; init; }
+
+    /// <summary>Nanoseconds per parameter: the curve the report draws.</summary>
+    public double NsPerParam { get; init; }
+
+    /// <summary>Bytes the step touches (θ, g and state): where it sits against the caches.</summary>
+    public long WorkingSetBytes { get; init; }
+}
+
+internal sealed class ScalingTrainPoint
+{
+    public int Batch { get; init; }
+
+    public string Optimizer { get; init; } = string.Empty;
+
+    public double Ms { get; init; }
+
+    /// <summary>Necessary FLOPs (see <see cref="TrainStepReport.NecessaryMflop"/>) / median time.</summary>
+    public double Gflops { get; init; }
+
+    public double FractionOfPeak { get; init; }
 }

@@ -15,7 +15,7 @@ internal sealed record BenchSizes
     /// <summary>The full run: stable medians, as long as that takes.</summary>
     public static BenchSizes Full { get; } = new();
 
-    /// <summary>Under a minute on a two-core machine: the same sizes, fewer repetitions.</summary>
+    /// <summary>A minute or two on a quiet two-core machine: the same sizes, fewer repetitions, scaling by decades.</summary>
     public static BenchSizes Quick { get; } = new()
     {
         Name = "quick",
@@ -28,6 +28,8 @@ internal sealed record BenchSizes
         LargeWarmupSeconds = 0.1,
         Repetitions = 5,
         TargetSeconds = 0.002,
+        ScalingParameters = [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000],
+        ScalingBatches = [16, 64, 256, 1024],
     };
 
     /// <summary>Seconds-long sizes for the command's own tests; the numbers mean nothing.</summary>
@@ -47,6 +49,8 @@ internal sealed record BenchSizes
         LargeWarmupSeconds = 0,
         Repetitions = 2,
         TargetSeconds = 0,
+        ScalingParameters = [1_000, 3_000],
+        ScalingBatches = [16, 32],
         CompareIterations = 3,
     };
 
@@ -96,6 +100,12 @@ internal sealed record BenchSizes
     /// <summary>Short calls are repeated until one timed repetition lasts at least this long.</summary>
     public double TargetSeconds { get; init; } = 0.01;
 
+    /// <summary>Parameter counts of the scaling curve (one Adam and one SGD step each): 10³ to 10⁸, half-decades.</summary>
+    public long[] ScalingParameters { get; init; } = [1_000, 3_162, 10_000, 31_623, 100_000, 316_228, 1_000_000, 3_162_278, 10_000_000, 31_622_777, 100_000_000];
+
+    /// <summary>Batch sizes of the book network's scaling curve.</summary>
+    public int[] ScalingBatches { get; init; } = [16, 32, 64, 128, 256, 512, 1024];
+
     /// <summary>Iterations of <c>descent compare</c>'s MNIST part; null runs the command's own default (the book's 2000).</summary>
     public int? CompareIterations { get; init; }
 }
@@ -105,10 +115,10 @@ internal readonly record struct Timing(double Min, double Median, double Max);
 
 /// <summary>
 /// The measurements of <c>descent bench</c>. Every timed call is the library's own code (optimizer
-/// <c>Step()</c>, <c>Gemm.Multiply</c>, <c>Network.ComputeGradients</c>, the compare command's runner);
+/// <c>Step()</c>, <c>Gemm.Multiply</c>, <c>Network.ComputeGradients</c>, the compare command itself);
 /// nothing here reimplements a kernel.
 /// </summary>
-internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<int?, double>? compare)
+internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<int?, CompareBreakdown>? compare)
 {
     /// <summary>The book's network, as the comparison trains it.</summary>
     public static readonly int[] BookHidden = [100, 100, 100, 100];
@@ -129,12 +139,24 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
         report.Optimizers.AddRange(Optimizers(report.Machine));
         report.Gemm.AddRange(Gemms(report.Machine));
         report.Muon.AddRange(MuonSteps(report.Machine));
-        report.TrainStep.AddRange(TrainSteps());
+        report.TrainStep.AddRange(TrainSteps(report.Machine));
+        Scaling(report);
         if (compare is not null)
         {
-            Say("compare: the MNIST part of descent compare (the book's four optimizers)…");
-            report.CompareSeconds = compare(sizes.CompareIterations);
+            Say("compare: descent compare --timings end to end, as a fresh process…");
+            var breakdown = compare(sizes.CompareIterations);
+            report.CompareSeconds = breakdown.Seconds;
             report.CompareIterations = sizes.CompareIterations ?? 2000;
+            report.CompareBreakdown = new CompareBreakdownReport
+            {
+                StartupMs = breakdown.StartupMs,
+                TwoDMs = breakdown.TwoDMs,
+                TrainMs = breakdown.TrainMs,
+                SaveMs = breakdown.SaveMs,
+                PlotsMs = breakdown.PlotsMs,
+                ReportMs = breakdown.ReportMs,
+                RssMb = breakdown.RssMb,
+            };
             Say(FormattableString.Invariant($"compare: {report.CompareSeconds:F1} s"));
         }
 
@@ -171,6 +193,7 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
                 ["fma_all"] = Range(fmaAll),
             },
         };
+        machine.Caches.AddRange(CacheProbe.DataCaches());
         Say(FormattableString.Invariant(
             $"machine: triad {machine.TriadGbps:F1} GB/s ({machine.TriadGbps1T:F1} on one thread), FMA {machine.FmaGflopsAll:F0} GFLOP/s ({machine.FmaGflops1T:F0} on one core)"));
         return machine;
@@ -205,20 +228,23 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
             var optimizer = info.Create<float>([parameter]);
             var timing = Measure(optimizer.Step, calls: 1, large: true);
 
-            // Bytes the update moves: θ read and written, g read, each state tensor read and written — or, for the
-            // methods that make more than one pass, what their passes read and write (their summaries list them).
+            // The one-pass bound: θ read and written, g read, each state tensor read and written. Methods that need
+            // more than one pass are also judged against what their passes must move (the table below).
             long stateElements = optimizer.SaveState().Parameters.Values.Sum(p => p.Buffers.Values.Sum(b => (long)b.Length));
-            var (passes, elements) = Passes.TryGetValue(info.Name, out var known) ? known : (1, 3.0 + (2.0 * stateElements / length));
-            var row = Row(info, machine, length, sizeof(float) * elements, passes, timing);
-            Say(FormattableString.Invariant($"optimizer {row.Name}: {row.Ms:F2} ms, {row.Gbps:F1} GB/s ({row.FractionOfBandwidth:P0} of the triad)"));
+            double onePass = 3.0 + (2.0 * stateElements / length);
+            var (passes, elements) = Passes.TryGetValue(info.Name, out var known) ? known : (1, onePass);
+            var row = Row(info, machine, length, sizeof(float) * onePass, passes, sizeof(float) * elements, timing);
+            Say(FormattableString.Invariant($"optimizer {row.Name}: {row.Ms:F2} ms, {row.Gbps:F1} GB/s ({row.FractionOfBandwidth:P0} of the one-pass bound{(passes > 1 ? FormattableString.Invariant($", {row.FractionOfPassBound:P0} of its {passes}-pass bound") : string.Empty)})"));
             yield return row;
             GC.Collect();
         }
     }
 
     /// <summary>
-    /// Passes over memory and element reads plus writes per parameter of the optimizers that make more than one pass
-    /// (or leave a state tensor unwritten), from the passes their summaries describe.
+    /// Passes over memory and element reads plus writes per parameter of the optimizers that need more than one
+    /// pass, from the passes their summaries describe. Adafactor needs three: its update is clipped by the RMS of
+    /// the whole update, which needs the final column factors (so all of g) before it can be summed, and only then
+    /// can θ move; folding that sum into the first pass is possible algebraically but would change its rounding.
     /// </summary>
     private static readonly Dictionary<string, (int Passes, double Elements)> Passes = new(StringComparer.Ordinal)
     {
@@ -227,24 +253,29 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
         ["LARS"] = (2, 7),        // θ g read; θ g t read, θ t written
         ["Fromage"] = (2, 5),     // θ g read; θ g read, θ written
         ["NovoGrad"] = (2, 7),    // θ g read; θ g m read, θ m written
+        ["Adafactor"] = (3, 5),   // g read (row and column factors); g read (Σ U²); θ g read, θ written
     };
 
-    private static OptimizerReport Row(OptimizerInfo info, MachineReport machine, long length, double bytesPerParameter, int passes, Timing timing)
+    private static OptimizerReport Row(OptimizerInfo info, MachineReport machine, long length, double onePassBytes, int passes, double passBytes, Timing timing)
     {
-        double gbps = bytesPerParameter * length / (timing.Median * 1e-3) / 1e9;
+        double seconds = timing.Median * 1e-3;
+        double gbps = passBytes * length / seconds / 1e9;
+        double onePassGbps = onePassBytes * length / seconds / 1e9;
         return new OptimizerReport
         {
             Name = info.Name,
             Convention = info.Convention.ToString(),
             Params = length,
-            BytesPerParam = bytesPerParameter,
+            BytesPerParam = onePassBytes,
             Passes = passes,
+            PassBytesPerParam = passBytes,
             Ms = timing.Median,
             MsMin = timing.Min,
             MsMax = timing.Max,
             Gbps = gbps,
-            FractionOfBandwidth = gbps / machine.TriadGbps,
-            FractionOfBandwidth1T = gbps / machine.TriadGbps1T,
+            FractionOfBandwidth = onePassGbps / machine.TriadGbps,
+            FractionOfBandwidth1T = onePassGbps / machine.TriadGbps1T,
+            FractionOfPassBound = gbps / machine.TriadGbps,
         };
     }
 
@@ -252,7 +283,7 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
     private OptimizerReport MuonRow(OptimizerInfo info, MachineReport machine)
     {
         var (timing, parameter) = TimeMuon(info, sizes.MuonShapes[0]);
-        var row = Row(info, machine, parameter.Length, sizeof(float) * 5.0, 1, timing);
+        var row = Row(info, machine, parameter.Length, sizeof(float) * 5.0, 1, sizeof(float) * 5.0, timing);
         Say(FormattableString.Invariant($"optimizer {row.Name}: {row.Ms:F2} ms on {parameter.Shape[0]} × {parameter.Shape[1]} (bounded by its GEMMs; see the Muon table)"));
         return row;
     }
@@ -350,36 +381,126 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
         }
     }
 
-    private IEnumerable<TrainStepReport> TrainSteps()
+    private IEnumerable<TrainStepReport> TrainSteps(MachineReport machine)
+    {
+        string net = "784-" + string.Join('-', BookHidden) + "-10";
+        foreach (string name in (string[])["SGD", "Adam"])
+        {
+            var (timing, flops) = TimeTrainStep(name, BookBatch);
+            double gflops = flops / (timing.Median * 1e-3) / 1e9;
+            var row = new TrainStepReport
+            {
+                Net = net,
+                Batch = BookBatch,
+                Optimizer = name,
+                Dtype = "float32",
+                Ms = timing.Median,
+                MsMin = timing.Min,
+                MsMax = timing.Max,
+                NecessaryMflop = flops / 1e6,
+                Gflops = gflops,
+                FractionOfPeak = gflops / machine.FmaGflopsAll,
+            };
+            Say(FormattableString.Invariant($"train step {net} batch {BookBatch} {name}: {row.Ms:F3} ms, {row.Gflops:F1} GFLOP/s of necessary work ({row.FractionOfPeak:P0} of the FMA peak)"));
+            yield return row;
+        }
+    }
+
+    /// <summary>One forward, backward and <c>Step()</c> of the book network on a fixed random batch; returns its time and necessary FLOPs.</summary>
+    private (Timing Timing, double Flops) TimeTrainStep(string optimizerName, int batch)
     {
         var random = new SeededRandom(3);
-        float[] inputs = new float[BookBatch * 784];
+        float[] inputs = new float[batch * 784];
         for (int i = 0; i < inputs.Length; i++)
         {
             inputs[i] = (float)random.NextDouble();
         }
 
-        int[] labels = new int[BookBatch];
+        int[] labels = new int[batch];
         for (int i = 0; i < labels.Length; i++)
         {
             labels[i] = i % 10;
         }
 
-        string net = "784-" + string.Join('-', BookHidden) + "-10";
-        foreach (string name in (string[])["SGD", "Adam"])
+        var network = new MultiLayerNet<float>(784, BookHidden, 10, random: new SeededRandom(0));
+        var optimizer = OptimizerCatalog.Create<float>(optimizerName == "SGD" ? "sgd:lr=0.01" : "adam:lr=0.001", network.Parameters);
+        var timing = Measure(
+            () =>
+            {
+                network.ComputeGradients(inputs, batch, labels);
+                optimizer.Step();
+            },
+            calls: 0);
+        return (timing, NecessaryFlops(network, batch));
+    }
+
+    /// <summary>See <see cref="TrainStepReport.NecessaryMflop"/>.</summary>
+    internal static double NecessaryFlops<T>(Network<T> network, int batch)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        double flops = 0;
+        bool first = true;
+        foreach (var layer in network.Layers)
         {
-            var network = new MultiLayerNet<float>(784, BookHidden, 10, random: new SeededRandom(0));
-            var optimizer = OptimizerCatalog.Create<float>(name == "SGD" ? "sgd:lr=0.01" : "adam:lr=0.001", network.Parameters);
-            var timing = Measure(
-                () =>
+            if (layer is Affine<T> affine)
+            {
+                double product = 2.0 * batch * affine.InputSize * affine.OutputSize;
+                flops += (first ? 2 : 3) * product;
+                first = false;
+            }
+        }
+
+        return flops;
+    }
+
+    /// <summary>
+    /// One Adam and one SGD step over parameter counts from 10³ to 10⁸ (log-spaced), then the book network's Adam
+    /// iteration over batch sizes 16…1024: where the per-element cost leaves the caches, and where thread hand-off
+    /// stops mattering.
+    /// </summary>
+    private void Scaling(BenchReport report)
+    {
+        var machine = report.Machine;
+        foreach (long n in sizes.ScalingParameters)
+        {
+            // A cheap deterministic pattern (10⁸ normal draws would take seconds); the kernels' speed does not depend on the values.
+            float[] values = new float[n];
+            float[] gradients = new float[n];
+            for (long i = 0; i < n; i++)
+            {
+                values[i] = 0.05f * ((i % 17) - 8) / 8;
+                gradients[i] = 0.01f * ((i % 13) - 6) / 6;
+            }
+
+            foreach (string name in (string[])["SGD", "Adam"])
+            {
+                var info = OptimizerCatalog.Find(name);
+                var parameter = new Parameter<float>("w", values, gradients, [checked((int)n)]);
+                var optimizer = info.Create<float>([parameter]);
+                var timing = Measure(optimizer.Step, calls: 0, large: n >= 10_000_000);
+                long stateElements = optimizer.SaveState().Parameters.Values.Sum(p => p.Buffers.Values.Sum(b => (long)b.Length));
+                double bytes = sizeof(float) * (3.0 + (2.0 * stateElements / n));
+                var point = new ScalingOptimizerPoint
                 {
-                    network.ComputeGradients(inputs, BookBatch, labels);
-                    optimizer.Step();
-                },
-                calls: 0);
-            var row = new TrainStepReport { Net = net, Batch = BookBatch, Optimizer = name, Dtype = "float32", Ms = timing.Median, MsMin = timing.Min, MsMax = timing.Max };
-            Say(FormattableString.Invariant($"train step {net} batch {BookBatch} {name}: {row.Ms:F3} ms"));
-            yield return row;
+                    Name = name,
+                    Params = n,
+                    Ms = timing.Median,
+                    Gbps = bytes * n / (timing.Median * 1e-3) / 1e9,
+                    NsPerParam = timing.Median * 1e6 / n,
+                    WorkingSetBytes = sizeof(float) * (2 * n + stateElements),
+                };
+                report.Scaling.Optimizer.Add(point);
+                Say(FormattableString.Invariant($"scaling {name} {n:N0} params: {point.Ms:G4} ms, {point.Gbps:F1} GB/s, {point.NsPerParam:G3} ns/param"));
+                GC.Collect();
+            }
+        }
+
+        foreach (int batch in sizes.ScalingBatches)
+        {
+            var (timing, flops) = TimeTrainStep("Adam", batch);
+            double gflops = flops / (timing.Median * 1e-3) / 1e9;
+            report.Scaling.TrainStep.Add(new ScalingTrainPoint { Batch = batch, Optimizer = "Adam", Ms = timing.Median, Gflops = gflops, FractionOfPeak = gflops / machine.FmaGflopsAll });
+            Say(FormattableString.Invariant($"scaling train step batch {batch}: {timing.Median:F3} ms, {gflops:F1} GFLOP/s ({gflops / machine.FmaGflopsAll:P0} of the FMA peak)"));
         }
     }
 

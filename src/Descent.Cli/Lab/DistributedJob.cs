@@ -20,6 +20,13 @@ internal static class DistributedJob
             world.Dispose();
             return code;
         }
+        catch (RanksDisagreeException e)
+        {
+            // Thrown on every rank at once (a collective check): end cleanly, so no rank's message is lost to MPI_Abort.
+            Console.Error.WriteLine($"descent: rank {world.Rank} of {world.Size}: {e.Message}");
+            world.Dispose();
+            return Program.RunFailure;
+        }
 #pragma warning disable CA1031 // Any failure on one rank must end every rank; the message says what it was.
         catch (Exception e)
 #pragma warning restore CA1031

@@ -8,7 +8,7 @@ namespace Descent.Cli.Tuning;
 
 /// <summary>
 /// <c>descent explain NAME</c>: what the catalog knows about an optimizer — its class, convention, one-line
-/// summary and defaults — and the state it keeps, measured by taking one step on a probe matrix.
+/// summary, defaults and each option's help — and the state it keeps, measured by taking one step on a probe matrix.
 /// </summary>
 internal static class ExplainCommand
 {
@@ -38,6 +38,11 @@ internal static class ExplainCommand
         console.MarkupLineInterpolated($"  {info.Summary}");
         console.MarkupLineInterpolated($"  defaults: {info.Defaults}");
         console.MarkupLineInterpolated($"  options: {string.Join(", ", info.OptionNames)}");
+        foreach (var option in info.OptionDescriptors)
+        {
+            console.MarkupLineInterpolated($"    {option.Name} = {option.Format(info.Defaults)}: {option.Help}");
+        }
+
         console.MarkupLineInterpolated($"  state: {State(info)}");
     }
 

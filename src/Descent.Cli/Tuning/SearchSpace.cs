@@ -61,7 +61,17 @@ internal sealed record SearchSpace(string Optimizer, IReadOnlyList<SearchDimensi
         return spec with { Label = spec.Text };
     }
 
+    /// <summary>Every option at its LOW end, then every option at its HIGH end: both must be valid settings.</summary>
+    public IEnumerable<OptimizerSpec> Ends() =>
+        [End(d => d.Low), End(d => d.High)];
+
     public override string ToString() => $"{Optimizer}:{string.Join(",", Dimensions)}";
+
+    private OptimizerSpec End(Func<SearchDimension, double> end)
+    {
+        var spec = new OptimizerSpec(Optimizer, [.. Dimensions.Select(d => new KeyValuePair<string, string>(d.Key, end(d).ToString("R", CultureInfo.InvariantCulture)))], string.Empty);
+        return spec with { Label = spec.Text };
+    }
 
     private static SearchDimension ParseDimension(string text, string part, string form)
     {

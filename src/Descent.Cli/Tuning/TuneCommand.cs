@@ -105,8 +105,9 @@ internal static class TuneCommand
         var spaces = names.Select(n => given.LastOrDefault(s => s.Optimizer == n) ?? SearchSpace.Default(n)).ToList();
         foreach (var space in spaces)
         {
-            // Drawing one configuration checks the names, keys and value ranges before anything trains.
-            LabOptimizers.Validate([OptimizerSpec.Parse(space.Optimizer), space.Sample(seed, 0, 0)], conventions);
+            // Both ends of every range and one drawn configuration check the names, keys and ranges (each option's
+            // validity rule) before anything trains.
+            LabOptimizers.Validate([OptimizerSpec.Parse(space.Optimizer), .. space.Ends(), space.Sample(seed, 0, 0)], conventions);
         }
 
         return spaces;

@@ -40,6 +40,7 @@ internal static class Activations
         {
             KernelPath.Vector512 => ReluForward<T, Simd512<T>>(x, y),
             KernelPath.Vector256 => ReluForward<T, Simd256<T>>(x, y),
+            KernelPath.Vector128 => ReluForward<T, Simd128<T>>(x, y),
             _ => 0,
         };
         for (; i < x.Length; i++)
@@ -59,6 +60,7 @@ internal static class Activations
         {
             KernelPath.Vector512 => ReluBackward<T, Simd512<T>>(y, dy, dx),
             KernelPath.Vector256 => ReluBackward<T, Simd256<T>>(y, dy, dx),
+            KernelPath.Vector128 => ReluBackward<T, Simd128<T>>(y, dy, dx),
             _ => 0,
         };
         for (; i < y.Length; i++)
@@ -75,6 +77,7 @@ internal static class Activations
         {
             KernelPath.Vector512 => Clamp<T, Simd512<T>>(x, low, high),
             KernelPath.Vector256 => Clamp<T, Simd256<T>>(x, low, high),
+            KernelPath.Vector128 => Clamp<T, Simd128<T>>(x, low, high),
             _ => 0,
         };
         for (; i < x.Length; i++)

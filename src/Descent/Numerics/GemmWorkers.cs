@@ -35,6 +35,9 @@ internal static class GemmWorkers
     [ThreadStatic]
     internal static bool HelpersFirst;
 
+    /// <summary>How many times a helper has run its share of a product, for tests that check how many helpers ran.</summary>
+    internal static int Served => Volatile.Read(ref s_served);
+
     /// <summary>Runs <paramref name="work"/> on the calling thread and up to <paramref name="helpers"/> helpers; false when the helpers are busy.</summary>
     public static bool TryRun(GemmWork work, int helpers)
     {

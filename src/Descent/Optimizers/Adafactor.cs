@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
 using Descent.Optimizers.Kernels;
 
 namespace Descent.Optimizers;
@@ -113,7 +112,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
             T.CreateTruncating(1 - (o.LearningRate * o.WeightDecay)),
             o.WeightDecay != 0);
         double rho = PyMin(o.LearningRate, 1 / Math.Pow(step, 0.5));
-        bool vector = KernelPath != KernelPath.Scalar && Vector256.IsHardwareAccelerated;
+        KernelPath path = KernelPath;
 
         for (int i = 0; i < group.Parameters.Count; i++)
         {
@@ -127,21 +126,21 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
             }
 
             Span<T> p = parameter.Value.Span;
-            double rms = Math.Sqrt(AdafactorKernels<T>.SumSquares(p, vector)) / Math.Pow(p.Length, 0.5);
+            double rms = Math.Sqrt(AdafactorKernels<T>.SumSquares(p, path)) / Math.Pow(p.Length, 0.5);
             double alpha = PyMax(o.Epsilon2, rms) * rho;
             bool factored = IsFactored(parameter);
             double sumSquares = factored
-                ? FactoredUpdateNorm(parameter, rows, columns, s, ColumnScratch(parameter), vector)
-                : AdafactorKernels<T>.UpdateVariance(parameter.Gradient.Span, variance, s, vector);
+                ? FactoredUpdateNorm(parameter, rows, columns, s, ColumnScratch(parameter), path)
+                : AdafactorKernels<T>.UpdateVariance(parameter.Gradient.Span, variance, s, path);
             double denominator = PyMax(1.0, Math.Sqrt(sumSquares) / (Math.Pow(p.Length, 0.5) * o.ClippingThreshold));
             T scale = T.CreateTruncating(-alpha / denominator);
             if (factored)
             {
-                ApplyFactored(parameter, rows, columns, s, scale, vector);
+                ApplyFactored(parameter, rows, columns, s, scale, path);
             }
             else
             {
-                AdafactorKernels<T>.Apply(p, parameter.Gradient.Span, variance, s, scale, vector);
+                AdafactorKernels<T>.Apply(p, parameter.Gradient.Span, variance, s, scale, path);
             }
         }
     }
@@ -190,7 +189,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
     }
 
     // Updates the row and column factors from this step's gradient and returns Σ U² for the clipping RMS.
-    private static double FactoredUpdateNorm(Parameter<T> parameter, Span<T> rows, Span<T> columns, in AdafactorScalars<T> s, double[] columnScratch, bool vector)
+    private static double FactoredUpdateNorm(Parameter<T> parameter, Span<T> rows, Span<T> columns, in AdafactorScalars<T> s, double[] columnScratch, KernelPath path)
     {
         var (batches, m, n) = Dimensions(parameter);
         ReadOnlySpan<T> grad = parameter.Gradient.Span;
@@ -206,7 +205,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
             columnSums.Clear();
             for (int i = 0; i < m; i++)
             {
-                double rowSum = AdafactorKernels<T>.RowAndColumnSums(g.Slice(i * n, n), columnSums, vector);
+                double rowSum = AdafactorKernels<T>.RowAndColumnSums(g.Slice(i * n, n), columnSums, path);
                 r[i] = AdafactorKernels<T>.Lerp(r[i], MeanSquare(rowSum, n), s.Weight);
             }
 
@@ -218,7 +217,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
             T rowMean = RowMean(r, s);
             for (int i = 0; i < m; i++)
             {
-                sum += AdafactorKernels<T>.FactoredUpdateSumSquares(g.Slice(i * n, n), r[i], c, rowMean, s, vector);
+                sum += AdafactorKernels<T>.FactoredUpdateSumSquares(g.Slice(i * n, n), r[i], c, rowMean, s, path);
             }
         }
 
@@ -237,7 +236,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
         return mean < s.Eps1 ? s.Eps1 : mean;
     }
 
-    private static void ApplyFactored(Parameter<T> parameter, ReadOnlySpan<T> rows, ReadOnlySpan<T> columns, in AdafactorScalars<T> s, T scale, bool vector)
+    private static void ApplyFactored(Parameter<T> parameter, ReadOnlySpan<T> rows, ReadOnlySpan<T> columns, in AdafactorScalars<T> s, T scale, KernelPath path)
     {
         var (batches, m, n) = Dimensions(parameter);
         Span<T> value = parameter.Value.Span;
@@ -250,7 +249,7 @@ public sealed class Adafactor<T> : Optimizer<T, AdafactorOptions>
             for (int i = 0; i < m; i++)
             {
                 int offset = ((b * m) + i) * n;
-                AdafactorKernels<T>.ApplyFactoredRow(value.Slice(offset, n), grad.Slice(offset, n), r[i], c, rowMean, s, scale, vector);
+                AdafactorKernels<T>.ApplyFactoredRow(value.Slice(offset, n), grad.Slice(offset, n), r[i], c, rowMean, s, scale, path);
             }
         }
     }

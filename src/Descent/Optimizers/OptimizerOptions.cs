@@ -15,7 +15,4 @@ public abstract record OptimizerOptions
     /// <summary>A copy with another learning rate, of the same concrete type (schedules use it).</summary>
     /// <param name="learningRate">The new learning rate.</param>
     public OptimizerOptions WithLearningRate(double learningRate) => this with { LearningRate = learningRate };
-
-    /// <summary>A copy of the same concrete type, for setting options by name (Descent.Configuration's option binder).</summary>
-    internal OptimizerOptions Copy() => this with { };
 }

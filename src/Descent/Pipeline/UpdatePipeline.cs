@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using Descent.Clipping;
 using Descent.Optimizers;
+using Descent.Optimizers.Kernels;
 using Descent.Schedules;
 
 namespace Descent.Pipeline;
@@ -343,32 +344,27 @@ public sealed class UpdatePipeline<T>
         return true;
     }
 
-    /// <summary>x − x is 0 for every finite x and NaN for ±∞ and NaN, so one running sum of it finds any non-finite element.</summary>
+    /// <summary>x − x is 0 for every finite x and NaN for ±∞ and NaN, so one sum of it finds any non-finite element.</summary>
     private static bool AllFinite(ReadOnlySpan<T> x)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
+        var pass = new FiniteCheck(x);
+        return Reduction.Run<T, FiniteCheck>(ref pass, KernelPath.Auto).First == T.Zero;
+    }
+
+    private readonly ref struct FiniteCheck(ReadOnlySpan<T> x) : IReduction<T>
+    {
+        private readonly ReadOnlySpan<T> _x = x;
+
+        public int Length => _x.Length;
+
+        public (T First, T Second) Scalar(int i) => (_x[i] - _x[i], T.Zero);
+
+        public (TV First, TV Second) Vector<TV>(int i)
+            where TV : unmanaged, ISimdVector<TV, T>
         {
-            var acc = Vector<T>.Zero;
-            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var v = new Vector<T>(x[i..]);
-                acc += v - v;
-            }
-
-            if (!Vector.EqualsAll(acc, Vector<T>.Zero))
-            {
-                return false;
-            }
+            TV v = TV.Load(in _x[i]);
+            return (v - v, TV.Create(T.Zero));
         }
-
-        T tail = T.Zero;
-        for (; i < x.Length; i++)
-        {
-            tail += x[i] - x[i];
-        }
-
-        return tail == T.Zero;
     }
 
     internal readonly record struct ClipSettings(bool ByValue, double Bound, double NormType, bool ErrorIfNonFinite);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Optimizers.Kernels;
 
 namespace Descent.Pipeline;
 
@@ -158,28 +159,18 @@ public sealed class WeightAverage<T>
     }
 
     /// <summary>a ← a + w(b − a), the lerp PyTorch's foreach_lerp_ computes for w &lt; 0.5; for w ≥ 0.5 it uses b − (b − a)(1 − w), which is more accurate there.</summary>
-    private static void Lerp(Span<T> a, ReadOnlySpan<T> b, T w)
-    {
-        int i = 0;
-        bool small = w < T.CreateTruncating(0.5);
-        if (Vector.IsHardwareAccelerated && a.Length >= Vector<T>.Count)
-        {
-            var vw = new Vector<T>(w);
-            var vkeep = new Vector<T>(T.One - w);
-            for (; i <= a.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var va = new Vector<T>(a[i..]);
-                var vb = new Vector<T>(b[i..]);
-                var r = small ? va + (vw * (vb - va)) : vb - ((vb - va) * vkeep);
-                r.CopyTo(a[i..]);
-            }
-        }
+    private static void Lerp(Span<T> a, ReadOnlySpan<T> b, T w) => Elementwise.Run(new LerpKernel(w), a, b, KernelPath.Auto);
 
-        T keep = T.One - w;
-        for (; i < a.Length; i++)
-        {
-            a[i] = small ? a[i] + (w * (b[i] - a[i])) : b[i] - ((b[i] - a[i]) * keep);
-        }
+    private readonly struct LerpKernel(T w) : IUpdate0<T>
+    {
+        private readonly bool _small = w < T.CreateTruncating(0.5);
+        private readonly T _keep = T.One - w;
+
+        public T Scalar(T a, T b) => _small ? a + (w * (b - a)) : b - ((b - a) * _keep);
+
+        public TV Vector<TV>(TV a, TV b)
+            where TV : unmanaged, ISimdVector<TV, T> =>
+            _small ? a + (TV.Create(w) * (b - a)) : b - ((b - a) * TV.Create(_keep));
     }
 
     private void Swap()

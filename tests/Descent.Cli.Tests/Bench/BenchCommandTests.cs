@@ -18,7 +18,8 @@ public class BenchCommandTests
     [Fact]
     public void Json_IsExactlyOneObject_WithTheDocumentedFields()
     {
-        var (code, output, error) = Run("bench", "--json", "--tiny-sizes");
+        string folder = Path.Combine(Path.GetTempPath(), $"descent-bench-{Guid.NewGuid():N}");
+        var (code, output, error) = Run("bench", "--json", "--tiny-sizes", "--out", folder);
         Assert.Equal(0, code);
 
         // stdout holds the JSON object and nothing else; progress went to stderr.
@@ -41,18 +42,30 @@ public class BenchCommandTests
         {
             Assert.Equal(64 * 80, o.GetProperty("params").GetInt64());
             Assert.True(o.GetProperty("ms").GetDouble() > 0);
+            // gbps is what the method's passes move; the one-pass fraction scales it by the one-pass share of those bytes.
             double gbps = o.GetProperty("gbps").GetDouble();
-            Assert.Equal(gbps / machine.GetProperty("triad_gbps").GetDouble(), o.GetProperty("fraction_of_bandwidth").GetDouble(), 12);
+            double triad = machine.GetProperty("triad_gbps").GetDouble();
+            double share = o.GetProperty("bytes_per_param").GetDouble() / o.GetProperty("pass_bytes_per_param").GetDouble();
+            Assert.Equal(gbps / triad, o.GetProperty("fraction_of_pass_bound").GetDouble(), 12);
+            Assert.Equal(gbps * share / triad, o.GetProperty("fraction_of_bandwidth").GetDouble(), 12);
+            Assert.True(share <= 1, o.GetProperty("name").GetString());
         }
 
         // Bytes per parameter follow from the state each optimizer keeps: SGD 12, Adam 28.
         Assert.Equal(12, optimizers.Single(o => o.GetProperty("name").GetString() == "SGD").GetProperty("bytes_per_param").GetDouble());
         Assert.Equal(28, optimizers.Single(o => o.GetProperty("name").GetString() == "Adam").GetProperty("bytes_per_param").GetDouble());
 
-        // Two-pass methods report their passes and the bytes those passes move: Prodigy 13 elements, LARS 7.
+        // Multi-pass methods report their passes and the bytes those passes move (Prodigy 13 elements, LAMB 10,
+        // Adafactor 5 over three passes) beside the one-pass bound (Prodigy keeps θ₀, m, v, s: 3 + 2·4 = 11 elements).
         var prodigy = optimizers.Single(o => o.GetProperty("name").GetString() == "Prodigy");
-        Assert.Equal((2, 52.0), (prodigy.GetProperty("passes").GetInt32(), prodigy.GetProperty("bytes_per_param").GetDouble()));
-        Assert.Equal(1, optimizers.Single(o => o.GetProperty("name").GetString() == "Adan").GetProperty("passes").GetInt32());
+        Assert.Equal((2, 52.0, 44.0), (prodigy.GetProperty("passes").GetInt32(), prodigy.GetProperty("pass_bytes_per_param").GetDouble(), prodigy.GetProperty("bytes_per_param").GetDouble()));
+        var lamb = optimizers.Single(o => o.GetProperty("name").GetString() == "Lamb");
+        Assert.Equal((2, 40.0, 28.0), (lamb.GetProperty("passes").GetInt32(), lamb.GetProperty("pass_bytes_per_param").GetDouble(), lamb.GetProperty("bytes_per_param").GetDouble()));
+        var adafactor = optimizers.Single(o => o.GetProperty("name").GetString() == "Adafactor");
+        Assert.Equal((3, 20.0), (adafactor.GetProperty("passes").GetInt32(), adafactor.GetProperty("pass_bytes_per_param").GetDouble()));
+        var adan = optimizers.Single(o => o.GetProperty("name").GetString() == "Adan");
+        Assert.Equal(1, adan.GetProperty("passes").GetInt32());
+        Assert.Equal(adan.GetProperty("bytes_per_param").GetDouble(), adan.GetProperty("pass_bytes_per_param").GetDouble());
 
         // Muon is timed per matrix shape against the FMA peak (its cost is the Newton–Schulz GEMMs).
         var muon = root.GetProperty("muon").EnumerateArray().ToArray();
@@ -72,11 +85,43 @@ public class BenchCommandTests
             Assert.Equal(128, t.GetProperty("batch").GetInt32());
             Assert.Equal("float32", t.GetProperty("dtype").GetString());
             Assert.True(t.GetProperty("ms").GetDouble() > 0);
+
+            // Forward and ∂W of every layer, ∂X of all but the first: 2·128·(2·784·100 + 3·3·100·100 + 3·100·10).
+            Assert.Equal(63.9488, t.GetProperty("necessary_mflop").GetDouble(), 9);
+            Assert.Equal(63.9488 / t.GetProperty("ms").GetDouble(), t.GetProperty("gflops").GetDouble(), 9);   // MFLOP per ms = GFLOP/s
+            Assert.Equal(t.GetProperty("gflops").GetDouble() / machine.GetProperty("fma_gflops_all").GetDouble(), t.GetProperty("fraction_of_peak").GetDouble(), 12);
         });
 
-        // The compare part ran for real (3 iterations in the test sizes).
-        Assert.True(root.GetProperty("compare_seconds").GetDouble() > 0);
+        // The cost curves: SGD and Adam at each scaling size, the network at each batch.
+        var scaling = root.GetProperty("scaling");
+        var steps = scaling.GetProperty("optimizer").EnumerateArray().ToArray();
+        Assert.Equal(
+            [("SGD", 1000L), ("Adam", 1000L), ("SGD", 3000L), ("Adam", 3000L)],
+            steps.Select(p => (p.GetProperty("name").GetString(), p.GetProperty("params").GetInt64())));
+        Assert.All(steps, p => Assert.True(p.GetProperty("gbps").GetDouble() > 0 && p.GetProperty("ns_per_param").GetDouble() > 0));
+        Assert.Equal(16 * 3000L, steps.Single(p => p.GetProperty("name").GetString() == "Adam" && p.GetProperty("params").GetInt64() == 3000).GetProperty("working_set_bytes").GetInt64());
+        var batches = scaling.GetProperty("train_step").EnumerateArray().ToArray();
+        Assert.Equal([16, 32], batches.Select(p => p.GetProperty("batch").GetInt32()));
+        Assert.All(batches, p => Assert.True(p.GetProperty("gflops").GetDouble() > 0));
+
+        // --out: the same object on disk, the figure, and a report that inlines it.
+        Assert.Equal(root.GetProperty("date").GetString(), JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "bench.json"))).RootElement.GetProperty("date").GetString());
+        Assert.True(new FileInfo(Path.Combine(folder, "scaling.png")).Length > 1000);
+        string html = File.ReadAllText(Path.Combine(folder, "report.html"));
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("FMA peak", html, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
+
+        // descent compare ran for real, as a child process (3 iterations in the test sizes), and its phases add up
+        // to no more than its whole.
+        double compareSeconds = root.GetProperty("compare_seconds").GetDouble();
         Assert.Equal(3, root.GetProperty("compare_iterations").GetInt32());
+        var breakdown = root.GetProperty("compare_breakdown");
+        string[] phases = ["startup_ms", "two_d_ms", "train_ms", "save_ms", "plots_ms", "report_ms"];
+        Assert.All(phases, key => Assert.True(breakdown.GetProperty(key).GetDouble() >= 0, key));
+        Assert.True(breakdown.GetProperty("startup_ms").GetDouble() > 0 && breakdown.GetProperty("train_ms").GetDouble() > 0 && breakdown.GetProperty("plots_ms").GetDouble() > 0);
+        Assert.InRange(phases.Sum(key => breakdown.GetProperty(key).GetDouble()), 0, (compareSeconds * 1e3) + phases.Length);   // each phase rounded to 1 ms
+        Assert.InRange(breakdown.GetProperty("rss_mb").GetDouble(), 10, 100_000);
     }
 
     [Fact]
@@ -88,7 +133,8 @@ public class BenchCommandTests
         Assert.Contains("STREAM triad", output, StringComparison.Ordinal);
         Assert.Contains("Adafactor", output, StringComparison.Ordinal);
         Assert.Contains("784-100-100-100-100-10", output, StringComparison.Ordinal);
-        Assert.Contains("descent compare, MNIST part (3 iterations", output, StringComparison.Ordinal);
+        Assert.Contains("descent compare end to end (3 iterations × 4 optimizers)", output, StringComparison.Ordinal);
+        Assert.Contains("peak memory", output, StringComparison.Ordinal);
         Assert.Equal(before, Denormals.FlushToZero);
     }
 }

@@ -55,4 +55,12 @@ public class HalvingAndSpaceTests
         var e = Assert.Throws<UsageException>(() => SearchSpace.Parse(text));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ARangeReachingAnInvalidValue_IsAUsageErrorNamingTheOption_BeforeAnythingTrains()
+    {
+        var (code, output) = LabConsole.Run("tune", "--optimizers", "adam", "--space", "adam:lr=1e-3..1e-1:log,beta2=0.9..1.5", "--budget", "100");
+        Assert.Equal(Program.UsageError, code);
+        Assert.Contains("Beta2", output, StringComparison.Ordinal);
+    }
 }

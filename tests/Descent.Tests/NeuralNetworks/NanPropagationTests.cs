@@ -16,7 +16,7 @@ namespace Descent.Tests.NeuralNetworks;
 /// </summary>
 public class NanPropagationTests
 {
-    private static readonly KernelPath[] Paths = [KernelPath.Scalar, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Auto];
+    private static readonly KernelPath[] Paths = [KernelPath.Scalar, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512, KernelPath.Auto];
 
     public static TheoryData<bool> Flush => [false, true];
 

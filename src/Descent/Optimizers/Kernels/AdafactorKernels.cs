@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Descent.Optimizers.Kernels;
 
@@ -10,20 +9,18 @@ internal readonly record struct AdafactorScalars<T>(T Weight, T Eps1, T Eps1Squa
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
-/// Adafactor's passes over memory, each with a scalar reference and a 256-bit path that gives the same bits.
+/// Adafactor's passes over memory, each with a scalar reference and one vector body that gives the same bits.
 /// </summary>
 /// <remarks>
-/// Element-wise work is identical lane by lane. The reductions (Σθ², Σg² per row, ΣU²) are defined in a fixed
-/// order that both paths follow: along a line, element j accumulates (fused, in double) into partial sum
-/// j mod 8, and the eight partials combine as ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)). PyTorch's own reduction order
-/// is an implementation detail of its kernels; this one is as accurate and does not depend on the vector width.
+/// Element-wise work is identical lane by lane. The reductions (Σθ², Σg² per row, ΣU²) follow
+/// <see cref="Reduction.SumOfSquares{T, TKernel}"/>'s fixed order, each square accumulated (fused, in double) into
+/// partial sum j mod 16. PyTorch's own reduction order is an implementation detail of its kernels; this one is as
+/// accurate and does not depend on the vector width.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 internal static class AdafactorKernels<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int Lanes = 8;
-
     /// <summary>PyTorch's CPU lerp: the two forms keep the result exact at weight 0 and at weight 1.</summary>
     /// <remarks>
     /// Here, as in the norms' accumulations and in the final <c>add_(u, alpha)</c>, PyTorch's x86-64 kernels round
@@ -32,223 +29,75 @@ internal static class AdafactorKernels<T>
     public static T Lerp(T start, T end, T weight) =>
         IsSmall(weight) ? T.FusedMultiplyAdd(weight, end - start, start) : T.FusedMultiplyAdd(-(end - start), T.One - weight, end);
 
-    /// <summary>Σ x² in the lane order.</summary>
-    public static double SumSquares(ReadOnlySpan<T> x, bool vector)
+    /// <summary>Σ x² in the reduction order.</summary>
+    public static double SumSquares(ReadOnlySpan<T> x, KernelPath path)
     {
-        Span<double> partial = stackalloc double[Lanes];
-        partial.Clear();
-        int j = 0;
-        if (vector)
-        {
-            var low = Vector256<double>.Zero;
-            var high = Vector256<double>.Zero;
-            for (; j <= x.Length - Lanes; j += Lanes)
-            {
-                Widen(x, j, out var a, out var b);
-                low = Vector256.FusedMultiplyAdd(a, a, low);
-                high = Vector256.FusedMultiplyAdd(b, b, high);
-            }
-
-            low.CopyTo(partial);
-            high.CopyTo(partial[4..]);
-        }
-
-        for (; j < x.Length; j++)
-        {
-            double v = double.CreateTruncating(x[j]);
-            partial[j & (Lanes - 1)] = Math.FusedMultiplyAdd(v, v, partial[j & (Lanes - 1)]);
-        }
-
-        return Combine(partial);
+        var pass = new Squares(x);
+        return Reduction.SumOfSquares<T, Squares>(ref pass, path);
     }
 
-    /// <summary>Returns Σ g² over the row (lane order) and adds each g² to its column's running sum.</summary>
-    public static double RowAndColumnSums(ReadOnlySpan<T> row, Span<double> columnSums, bool vector)
+    /// <summary>Returns Σ g² over the row (reduction order) and adds each g² to its column's running sum.</summary>
+    public static double RowAndColumnSums(ReadOnlySpan<T> row, Span<double> columnSums, KernelPath path)
     {
-        Span<double> partial = stackalloc double[Lanes];
-        partial.Clear();
-        int j = 0;
-        if (vector)
-        {
-            var low = Vector256<double>.Zero;
-            var high = Vector256<double>.Zero;
-            ref double columns = ref MemoryMarshal.GetReference(columnSums);
-            for (; j <= row.Length - Lanes; j += Lanes)
-            {
-                Widen(row, j, out var a, out var b);
-                low = Vector256.FusedMultiplyAdd(a, a, low);
-                high = Vector256.FusedMultiplyAdd(b, b, high);
-                Vector256.FusedMultiplyAdd(a, a, Vector256.LoadUnsafe(ref columns, (nuint)j)).StoreUnsafe(ref columns, (nuint)j);
-                Vector256.FusedMultiplyAdd(b, b, Vector256.LoadUnsafe(ref columns, (nuint)j + 4)).StoreUnsafe(ref columns, (nuint)j + 4);
-            }
-
-            low.CopyTo(partial);
-            high.CopyTo(partial[4..]);
-        }
-
-        for (; j < row.Length; j++)
-        {
-            double v = double.CreateTruncating(row[j]);
-            partial[j & (Lanes - 1)] = Math.FusedMultiplyAdd(v, v, partial[j & (Lanes - 1)]);
-            columnSums[j] = Math.FusedMultiplyAdd(v, v, columnSums[j]);
-        }
-
-        return Combine(partial);
+        var pass = new RowAndColumns(row, columnSums);
+        return Reduction.SumOfSquares<T, RowAndColumns>(ref pass, path);
     }
 
     /// <summary>Σ U² over one row of a factored parameter, with V = r·c_j / mean(R).</summary>
-    public static double FactoredUpdateSumSquares(ReadOnlySpan<T> g, T r, ReadOnlySpan<T> c, T rowMean, in AdafactorScalars<T> s, bool vector)
+    public static double FactoredUpdateSumSquares(ReadOnlySpan<T> g, T r, ReadOnlySpan<T> c, T rowMean, in AdafactorScalars<T> s, KernelPath path)
     {
-        Span<double> partial = stackalloc double[Lanes];
-        partial.Clear();
-        int j = 0;
-        if (vector)
-        {
-            var low = Vector256<double>.Zero;
-            var high = Vector256<double>.Zero;
-            var vr = Vector256.Create(r);
-            var vm = Vector256.Create(rowMean);
-            var sign = Vector256.Create(s.Sign);
-            var floor = Vector256.Create(s.Eps1Squared);
-            ref T gr = ref MemoryMarshal.GetReference(g);
-            ref T cr = ref MemoryMarshal.GetReference(c);
-            for (; j <= g.Length - Lanes; j += Lanes)
-            {
-                for (int k = 0; k < Lanes; k += Vector256<T>.Count)
-                {
-                    nuint at = (nuint)(j + k);
-                    var u = Update(sign * Vector256.LoadUnsafe(ref gr, at), vr * Vector256.LoadUnsafe(ref cr, at) / vm, floor);
-                    Square(u, k, ref low, ref high);
-                }
-            }
-
-            low.CopyTo(partial);
-            high.CopyTo(partial[4..]);
-        }
-
-        for (; j < g.Length; j++)
-        {
-            double u = double.CreateTruncating(Update(s.Sign * g[j], r * c[j] / rowMean, s.Eps1Squared));
-            partial[j & (Lanes - 1)] = Math.FusedMultiplyAdd(u, u, partial[j & (Lanes - 1)]);
-        }
-
-        return Combine(partial);
+        var pass = new FactoredUpdates(g, new FactoredVariance(r, c, rowMean), s);
+        return Reduction.SumOfSquares<T, FactoredUpdates>(ref pass, path);
     }
 
     /// <summary>θ ← θ·(1 − ηλ) + scale·U over one row of a factored parameter.</summary>
-    public static void ApplyFactoredRow(Span<T> p, ReadOnlySpan<T> g, T r, ReadOnlySpan<T> c, T rowMean, in AdafactorScalars<T> s, T scale, bool vector)
-    {
-        int j = 0;
-        if (vector)
-        {
-            var vr = Vector256.Create(r);
-            var vm = Vector256.Create(rowMean);
-            var sign = Vector256.Create(s.Sign);
-            var floor = Vector256.Create(s.Eps1Squared);
-            var decay = Vector256.Create(s.Decay);
-            var vs = Vector256.Create(scale);
-            ref T pr = ref MemoryMarshal.GetReference(p);
-            ref T gr = ref MemoryMarshal.GetReference(g);
-            ref T cr = ref MemoryMarshal.GetReference(c);
-            for (; j <= p.Length - Vector256<T>.Count; j += Vector256<T>.Count)
-            {
-                var u = Update(sign * Vector256.LoadUnsafe(ref gr, (nuint)j), vr * Vector256.LoadUnsafe(ref cr, (nuint)j) / vm, floor);
-                var theta = Vector256.LoadUnsafe(ref pr, (nuint)j);
-                if (s.Decays)
-                {
-                    theta *= decay;
-                }
-
-                Fma(vs, u, theta).StoreUnsafe(ref pr, (nuint)j);
-            }
-        }
-
-        for (; j < p.Length; j++)
-        {
-            T theta = s.Decays ? p[j] * s.Decay : p[j];
-            p[j] = T.FusedMultiplyAdd(scale, Update(s.Sign * g[j], r * c[j] / rowMean, s.Eps1Squared), theta);
-        }
-    }
+    public static void ApplyFactoredRow(Span<T> p, ReadOnlySpan<T> g, T r, ReadOnlySpan<T> c, T rowMean, in AdafactorScalars<T> s, T scale, KernelPath path) =>
+        Apply(p, g, new FactoredVariance(r, c, rowMean), s, scale, path);
 
     /// <summary>For a vector parameter: V ← lerp(V, G², 1 − β̂) and returns Σ U².</summary>
-    public static double UpdateVariance(ReadOnlySpan<T> g, Span<T> variance, in AdafactorScalars<T> s, bool vector)
+    public static double UpdateVariance(ReadOnlySpan<T> g, Span<T> variance, in AdafactorScalars<T> s, KernelPath path)
     {
-        Span<double> partial = stackalloc double[Lanes];
-        partial.Clear();
-        int j = 0;
-        if (vector)
-        {
-            var low = Vector256<double>.Zero;
-            var high = Vector256<double>.Zero;
-            var sign = Vector256.Create(s.Sign);
-            var floor = Vector256.Create(s.Eps1Squared);
-            var weight = Vector256.Create(s.Weight);
-            var complement = Vector256.Create(T.One - s.Weight);
-            bool small = IsSmall(s.Weight);
-            ref T gr = ref MemoryMarshal.GetReference(g);
-            ref T vr = ref MemoryMarshal.GetReference(variance);
-            for (; j <= g.Length - Lanes; j += Lanes)
-            {
-                for (int k = 0; k < Lanes; k += Vector256<T>.Count)
-                {
-                    nuint at = (nuint)(j + k);
-                    var grad = sign * Vector256.LoadUnsafe(ref gr, at);
-                    var start = Vector256.LoadUnsafe(ref vr, at);
-                    var difference = (grad * grad) - start;
-                    var v = small
-                        ? Fma(weight, difference, start)
-                        : Fma(-difference, complement, grad * grad);
-                    v.StoreUnsafe(ref vr, at);
-                    Square(Update(grad, v, floor), k, ref low, ref high);
-                }
-            }
-
-            low.CopyTo(partial);
-            high.CopyTo(partial[4..]);
-        }
-
-        for (; j < g.Length; j++)
-        {
-            T grad = s.Sign * g[j];
-            variance[j] = Lerp(variance[j], grad * grad, s.Weight);
-            double u = double.CreateTruncating(Update(grad, variance[j], s.Eps1Squared));
-            partial[j & (Lanes - 1)] = Math.FusedMultiplyAdd(u, u, partial[j & (Lanes - 1)]);
-        }
-
-        return Combine(partial);
+        var pass = new VarianceUpdates(g, variance, s);
+        return Reduction.SumOfSquares<T, VarianceUpdates>(ref pass, path);
     }
 
     /// <summary>θ ← θ·(1 − ηλ) + scale·U for a vector parameter.</summary>
-    public static void Apply(Span<T> p, ReadOnlySpan<T> g, ReadOnlySpan<T> variance, in AdafactorScalars<T> s, T scale, bool vector)
+    public static void Apply(Span<T> p, ReadOnlySpan<T> g, ReadOnlySpan<T> variance, in AdafactorScalars<T> s, T scale, KernelPath path) =>
+        Apply(p, g, new StoredVariance(variance), s, scale, path);
+
+    private static void Apply<TVariance>(Span<T> p, ReadOnlySpan<T> g, TVariance variance, in AdafactorScalars<T> s, T scale, KernelPath path)
+        where TVariance : IVariance, allows ref struct
     {
-        int j = 0;
-        if (vector)
+        int j = Elementwise.Resolve(path) switch
         {
-            var sign = Vector256.Create(s.Sign);
-            var floor = Vector256.Create(s.Eps1Squared);
-            var decay = Vector256.Create(s.Decay);
-            var vs = Vector256.Create(scale);
-            ref T pr = ref MemoryMarshal.GetReference(p);
-            ref T gr = ref MemoryMarshal.GetReference(g);
-            ref T vr = ref MemoryMarshal.GetReference(variance);
-            for (; j <= p.Length - Vector256<T>.Count; j += Vector256<T>.Count)
-            {
-                var u = Update(sign * Vector256.LoadUnsafe(ref gr, (nuint)j), Vector256.LoadUnsafe(ref vr, (nuint)j), floor);
-                var theta = Vector256.LoadUnsafe(ref pr, (nuint)j);
-                if (s.Decays)
-                {
-                    theta *= decay;
-                }
-
-                Fma(vs, u, theta).StoreUnsafe(ref pr, (nuint)j);
-            }
-        }
-
+            KernelPath.Vector512 => ApplyLoop<TVariance, Simd512<T>>(p, g, variance, s, scale),
+            KernelPath.Vector256 => ApplyLoop<TVariance, Simd256<T>>(p, g, variance, s, scale),
+            KernelPath.Vector128 => ApplyLoop<TVariance, Simd128<T>>(p, g, variance, s, scale),
+            _ => 0,
+        };
         for (; j < p.Length; j++)
         {
             T theta = s.Decays ? p[j] * s.Decay : p[j];
-            p[j] = T.FusedMultiplyAdd(scale, Update(s.Sign * g[j], variance[j], s.Eps1Squared), theta);
+            p[j] = T.FusedMultiplyAdd(scale, Update(s.Sign * g[j], variance.At(j), s.Eps1Squared), theta);
         }
+    }
+
+    private static int ApplyLoop<TVariance, TV>(Span<T> p, ReadOnlySpan<T> g, TVariance variance, in AdafactorScalars<T> s, T scale)
+        where TVariance : IVariance, allows ref struct
+        where TV : unmanaged, ISimdVector<TV, T>
+    {
+        TV sign = TV.Create(s.Sign), floor = TV.Create(s.Eps1Squared), decay = TV.Create(s.Decay), vs = TV.Create(scale);
+        ref T pr = ref MemoryMarshal.GetReference(p);
+        ref T gr = ref MemoryMarshal.GetReference(g);
+        int j = 0;
+        for (; j <= p.Length - TV.Count; j += TV.Count)
+        {
+            TV u = Update(sign * TV.Load(ref Unsafe.Add(ref gr, j)), variance.At<TV>(j), floor);
+            TV theta = TV.Load(ref Unsafe.Add(ref pr, j));
+            TV.Store(TV.FusedMultiplyAdd(vs, u, s.Decays ? theta * decay : theta), ref Unsafe.Add(ref pr, j));
+        }
+
+        return j;
     }
 
     private static bool IsSmall(T weight) => T.Abs(weight) < T.CreateTruncating(0.5);
@@ -262,55 +111,126 @@ internal static class AdafactorKernels<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Update(Vector256<T> gradient, Vector256<T> varianceEstimate, Vector256<T> floor)
+    private static TV Update<TV>(TV gradient, TV varianceEstimate, TV floor)
+        where TV : unmanaged, ISimdVector<TV, T>
     {
-        var v = Vector256.ConditionalSelect(Vector256.LessThan(varianceEstimate, floor), floor, varianceEstimate);
-        return Vector256<T>.One / Vector256.Sqrt(v) * gradient;
+        TV v = TV.Select(TV.LessThan(varianceEstimate, floor), floor, varianceEstimate);
+        return TV.Create(T.One) / TV.Sqrt(v) * gradient;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c) => typeof(T) == typeof(float)
-        ? Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
-        : Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-
-    private static double Combine(ReadOnlySpan<double> s) => ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-
-    /// <summary>Elements j..j+7 of <paramref name="x"/> in double: lanes 0–3 and 4–7.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Widen(ReadOnlySpan<T> x, int j, out Vector256<double> low, out Vector256<double> high)
+    /// <summary>The second-moment estimate V at element j of the current line.</summary>
+    private interface IVariance
     {
-        ref T start = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), j);
-        if (typeof(T) == typeof(float))
+        T At(int j);
+
+        TV At<TV>(int j)
+            where TV : unmanaged, ISimdVector<TV, T>;
+    }
+
+    /// <summary>V_j = r·c_j / mean(R) for one row of a factored parameter.</summary>
+    private readonly ref struct FactoredVariance(T r, ReadOnlySpan<T> c, T rowMean) : IVariance
+    {
+        private readonly ReadOnlySpan<T> _c = c;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T At(int j) => r * _c[j] / rowMean;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV At<TV>(int j)
+            where TV : unmanaged, ISimdVector<TV, T> => TV.Create(r) * TV.Load(in _c[j]) / TV.Create(rowMean);
+    }
+
+    /// <summary>V_j stored element by element (a vector parameter).</summary>
+    private readonly ref struct StoredVariance(ReadOnlySpan<T> variance) : IVariance
+    {
+        private readonly ReadOnlySpan<T> _variance = variance;
+
+        public T At(int j) => _variance[j];
+
+        public TV At<TV>(int j)
+            where TV : unmanaged, ISimdVector<TV, T> => TV.Load(in _variance[j]);
+    }
+
+    private readonly ref struct Squares(ReadOnlySpan<T> x) : ISquaresReduction<T>
+    {
+        private readonly ReadOnlySpan<T> _x = x;
+
+        public int Length => _x.Length;
+
+        public T Scalar(int i) => _x[i];
+
+        public TV Vector<TV>(int i)
+            where TV : unmanaged, ISimdVector<TV, T> => TV.Load(in _x[i]);
+    }
+
+    /// <summary>Squares of one row, each also added to its column's sum.</summary>
+    private readonly ref struct RowAndColumns(ReadOnlySpan<T> row, Span<double> columnSums) : ISquaresReduction<T>
+    {
+        private readonly ReadOnlySpan<T> _row = row;
+        private readonly Span<double> _columnSums = columnSums;
+
+        public int Length => _row.Length;
+
+        public T Scalar(int i)
         {
-            var v = Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref start));
-            (low, high) = Vector256.Widen(v);
+            double v = double.CreateTruncating(_row[i]);
+            _columnSums[i] = Math.FusedMultiplyAdd(v, v, _columnSums[i]);
+            return _row[i];
         }
-        else
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Vector<TV>(int i)
+            where TV : unmanaged, ISimdVector<TV, T>
         {
-            low = Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref start));
-            high = Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref start), 4);
+            TV x = TV.Load(in _row[i]);
+            TV.AddSquaresInDouble(x, ref _columnSums[i]);
+            return x;
         }
     }
 
-    /// <summary>Adds u² (in double) into the lanes of elements k..k+Count−1 of the current block of eight.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Square(Vector256<T> u, int k, ref Vector256<double> low, ref Vector256<double> high)
+    /// <summary>U of one row of a factored parameter, read-only.</summary>
+    private readonly ref struct FactoredUpdates(ReadOnlySpan<T> g, FactoredVariance variance, AdafactorScalars<T> s) : ISquaresReduction<T>
     {
-        if (typeof(T) == typeof(float))
+        private readonly ReadOnlySpan<T> _g = g;
+        private readonly FactoredVariance _variance = variance;
+
+        public int Length => _g.Length;
+
+        public T Scalar(int i) => Update(s.Sign * _g[i], _variance.At(i), s.Eps1Squared);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Vector<TV>(int i)
+            where TV : unmanaged, ISimdVector<TV, T> =>
+            Update(TV.Create(s.Sign) * TV.Load(in _g[i]), _variance.At<TV>(i), TV.Create(s.Eps1Squared));
+    }
+
+    /// <summary>V ← lerp(V, G², weight), then U from the new V.</summary>
+    private readonly ref struct VarianceUpdates(ReadOnlySpan<T> g, Span<T> variance, AdafactorScalars<T> s) : ISquaresReduction<T>
+    {
+        private readonly ReadOnlySpan<T> _g = g;
+        private readonly Span<T> _variance = variance;
+
+        public int Length => _g.Length;
+
+        public T Scalar(int i)
         {
-            var (a, b) = Vector256.Widen(u.AsSingle());
-            low = Vector256.FusedMultiplyAdd(a, a, low);
-            high = Vector256.FusedMultiplyAdd(b, b, high);
+            T grad = s.Sign * _g[i];
+            _variance[i] = Lerp(_variance[i], grad * grad, s.Weight);
+            return Update(grad, _variance[i], s.Eps1Squared);
         }
-        else if (k == 0)
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Vector<TV>(int i)
+            where TV : unmanaged, ISimdVector<TV, T>
         {
-            var a = u.AsDouble();
-            low = Vector256.FusedMultiplyAdd(a, a, low);
-        }
-        else
-        {
-            var b = u.AsDouble();
-            high = Vector256.FusedMultiplyAdd(b, b, high);
+            TV grad = TV.Create(s.Sign) * TV.Load(in _g[i]);
+            TV start = TV.Load(in _variance[i]);
+            TV difference = (grad * grad) - start;
+            TV v = IsSmall(s.Weight)
+                ? TV.FusedMultiplyAdd(TV.Create(s.Weight), difference, start)
+                : TV.FusedMultiplyAdd(-difference, TV.Create(T.One - s.Weight), grad * grad);
+            TV.Store(v, ref _variance[i]);
+            return Update(grad, v, TV.Create(s.Eps1Squared));
         }
     }
 }

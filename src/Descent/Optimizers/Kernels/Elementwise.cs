@@ -13,7 +13,10 @@ internal enum KernelPath
     /// <summary>The scalar reference only (the update as the paper writes it).</summary>
     Scalar,
 
-    /// <summary>256-bit vectors, the scalar reference for the tail.</summary>
+    /// <summary>128-bit vectors (SSE2, ARM64 AdvSIMD), the scalar reference for the tail.</summary>
+    Vector128,
+
+    /// <summary>256-bit vectors (emulated where not accelerated), the scalar reference for the tail.</summary>
     Vector256,
 
     /// <summary>512-bit vectors (emulated where not accelerated), the scalar reference for the tail.</summary>
@@ -76,9 +79,11 @@ internal static class Elementwise
     public static KernelPath Best { get; } =
         Simd512<float>.IsHardwareAccelerated ? KernelPath.Vector512
         : Simd256<float>.IsHardwareAccelerated ? KernelPath.Vector256
+        : Simd128<float>.IsHardwareAccelerated ? KernelPath.Vector128
         : KernelPath.Scalar;
 
-    private static KernelPath Resolve(KernelPath path) => path == KernelPath.Auto ? Best : path;
+    /// <summary><paramref name="path"/>, with <see cref="KernelPath.Auto"/> replaced by <see cref="Best"/>.</summary>
+    public static KernelPath Resolve(KernelPath path) => path == KernelPath.Auto ? Best : path;
 
     public static void Run<T, TKernel>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -88,6 +93,7 @@ internal static class Elementwise
         {
             KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g),
             KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g),
+            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g),
             _ => 0,
         };
         for (; i < p.Length; i++)
@@ -104,6 +110,7 @@ internal static class Elementwise
         {
             KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g, a),
             KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g, a),
+            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g, a),
             _ => 0,
         };
         for (; i < p.Length; i++)
@@ -120,6 +127,7 @@ internal static class Elementwise
         {
             KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g, a, b),
             KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g, a, b),
+            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g, a, b),
             _ => 0,
         };
         for (; i < p.Length; i++)
@@ -136,6 +144,7 @@ internal static class Elementwise
         {
             KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g, a, b, c),
             KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g, a, b, c),
+            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g, a, b, c),
             _ => 0,
         };
         for (; i < p.Length; i++)
@@ -152,6 +161,7 @@ internal static class Elementwise
         {
             KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g, a, b, c, d),
             KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g, a, b, c, d),
+            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g, a, b, c, d),
             _ => 0,
         };
         for (; i < p.Length; i++)

@@ -47,7 +47,7 @@ public static class NpyFile
         long? length = stream.CanSeek ? stream.Length - stream.Position : null;
 
         Span<byte> prelude = stackalloc byte[PreludeLength];
-        int got = ReadAtMost(stream, prelude);
+        int got = DataStreams.ReadAtMost(stream, prelude);
         if (got == 0)
         {
             throw new DataFormatException(sourceName, "a NumPy .npy file (starting with the magic \\x93NUMPY)", "an empty file");
@@ -57,7 +57,7 @@ public static class NpyFile
         {
             string kind = got >= 2 && prelude[0] == (byte)'P' && prelude[1] == (byte)'K'
                 ? "a zip archive (an .npz file: save each array with np.save instead)"
-                : $"{Hex(prelude[..Math.Min(got, Magic.Length)])} (not a .npy file)";
+                : $"{DataStreams.Hex(prelude[..Math.Min(got, Magic.Length)])} (not a .npy file)";
             throw new DataFormatException(sourceName, "the .npy magic \\x93NUMPY at offset 0", kind);
         }
 
@@ -74,7 +74,7 @@ public static class NpyFile
 
         int sizeBytes = major == 1 ? 2 : 4;
         Span<byte> sizeField = stackalloc byte[sizeBytes];
-        if (ReadAtMost(stream, sizeField) < sizeBytes)
+        if (DataStreams.ReadAtMost(stream, sizeField) < sizeBytes)
         {
             throw new DataFormatException(sourceName, $"the header length ({sizeBytes} bytes) at offset {PreludeLength}", "the end of the file (truncated)");
         }
@@ -88,7 +88,7 @@ public static class NpyFile
         }
 
         var headerBytes = new byte[headerLength];
-        int headerGot = ReadAtMost(stream, headerBytes);
+        int headerGot = DataStreams.ReadAtMost(stream, headerBytes);
         if (headerGot < headerLength)
         {
             throw new DataFormatException(sourceName, $"a header of {headerLength} bytes at offset {headerOffset}", $"only {headerGot} (truncated)");
@@ -118,8 +118,8 @@ public static class NpyFile
                 : $"{available} ({available - claimed} extra bytes after the data)");
         }
 
-        byte[] data = ReadPayload(stream, claimed, length is not null, sourceName, what);
-        if (ReadAtMost(stream, stackalloc byte[1]) != 0)
+        byte[] data = DataStreams.ReadPayload(stream, claimed, length is not null, sourceName, what);
+        if (DataStreams.ReadAtMost(stream, stackalloc byte[1]) != 0)
         {
             throw new DataFormatException(sourceName, what, "extra bytes after them");
         }
@@ -255,30 +255,6 @@ public static class NpyFile
         _ => "an unknown type",
     };
 
-    private static byte[] ReadPayload(Stream stream, int claimed, bool lengthVerified, string name, string what)
-    {
-        // An unverified length grows the buffer only as bytes arrive, so a lying header cannot allocate gigabytes.
-        byte[] buffer = new byte[lengthVerified ? claimed : Math.Min(claimed, 1 << 16)];
-        int filled = 0;
-        while (filled < claimed)
-        {
-            if (filled == buffer.Length)
-            {
-                Array.Resize(ref buffer, (int)Math.Min(claimed, 2L * buffer.Length));
-            }
-
-            int read = stream.Read(buffer, filled, buffer.Length - filled);
-            if (read == 0)
-            {
-                throw new DataFormatException(name, what, $"only {filled} (truncated)");
-            }
-
-            filled += read;
-        }
-
-        return buffer;
-    }
-
     private static void SwapBytes(byte[] data, int size)
     {
         for (int i = 0; i < data.Length; i += size)
@@ -286,25 +262,6 @@ public static class NpyFile
             data.AsSpan(i, size).Reverse();
         }
     }
-
-    private static int ReadAtMost(Stream stream, Span<byte> buffer)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int read = stream.Read(buffer[total..]);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
-    }
-
-    private static string Hex(ReadOnlySpan<byte> bytes) => string.Join(' ', bytes.ToArray().Select(b => $"0x{b:X2}"));
 
     /// <summary>
     /// The subset of Python literal syntax <c>np.save</c> writes in a header: a dict of string keys whose values

@@ -96,6 +96,39 @@ public class TuneTests
         Assert.Equal(2, trials.Select(t => t.Owner).Distinct().Count());
     }
 
+    [Fact]
+    public async Task ATuneStoppedByCtrlC_Exits130_LeavesNoTrialRunning_AndResumesToTheSameStudy()
+    {
+        string reference = Path.Combine(LabConsole.TempFolder(), "study.db");
+        var (code, output) = LabConsole.Run([.. Small, "--threads", "1", "--study", reference, "--out", LabConsole.TempFolder()]);
+        Assert.True(code == 0, output);
+
+        string interrupted = Path.Combine(LabConsole.TempFolder(), "study.db");
+        string[] args = [.. Small, "--threads", "1", "--study", interrupted, "--out", LabConsole.TempFolder()];
+        using (var process = CliProcess.Start(args))
+        {
+            var text = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            CliProcess.WaitFor(() => CompletedTrials(interrupted) >= 2, process);
+            CliProcess.Signal(process, "INT");
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the tune did not stop after Ctrl-C");
+            string printed = await text;
+            Assert.True(process.ExitCode == Program.Interrupted, printed + await errors);
+            Assert.Contains("Interrupted: the study keeps", printed, StringComparison.Ordinal);
+        }
+
+        using (var study = Study.Open(interrupted))
+        {
+            var trials = study.Trials();
+            Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
+            Assert.InRange(trials.Count(t => t.State is TrialState.Complete or TrialState.Diverged), 2, 23);
+        }
+
+        var (resumed, resumedOutput) = CliProcess.Run(args);
+        Assert.True(resumed == 0, resumedOutput);
+        Assert.Equal(Outcome(reference), Outcome(interrupted));
+    }
+
     private static List<string> Outcome(string path)
     {
         using var study = Study.Open(path);

@@ -17,7 +17,8 @@ internal static class CompareMnistCommand
         var check = CheckOption();
         var output = LabOptions.Out();
         var seeds = new SeedOptions();
-        var command = new Command("compare-mnist", "Train the book's MNIST network with several optimizers on the same batches and compare their loss curves (the book's figure 6-9).");
+        var command = new Command("compare-mnist", "Train the book's MNIST network — or an MLP on your own CSV or .npy data (--data) — with several optimizers on the same batches and compare their loss curves (the book's figure 6-9). Alias: compare-data.");
+        command.Aliases.Add("compare-data");
         foreach (var option in mnist.All.Concat([optimizers, conventions, reproduce, check, output]).Concat(seeds.All))
         {
             command.Options.Add(option);
@@ -25,9 +26,9 @@ internal static class CompareMnistCommand
 
         command.SetAction(parse =>
         {
-            var record = Execute(console, parse, mnist, seeds, "compare-mnist", parse.GetValue(optimizers), LabOptions.ParseConventions(parse.GetValue(conventions)!), parse.GetValue(reproduce), parse.GetValue(check));
-            RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
-            return ReportDivergence(console, record);
+            using var interruption = new Interruption(console);
+            var record = Execute(console, parse, mnist, seeds, "compare-mnist", parse.GetValue(optimizers), LabOptions.ParseConventions(parse.GetValue(conventions)!), parse.GetValue(reproduce), parse.GetValue(check), interruption.Token);
+            return RunOutput.Conclude(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)), interruption);
         });
         return command;
     }
@@ -44,8 +45,8 @@ internal static class CompareMnistCommand
         HelpName = "FILE",
     };
 
-    /// <summary>Runs the MNIST part for compare and compare-mnist and returns the record (not yet saved).</summary>
-    public static RunRecord Execute(IAnsiConsole console, ParseResult parse, MnistOptions mnist, SeedOptions? seedOptions, string command, string[]? optimizerTexts, Conventions conventions, bool reproduceBook, string? check)
+    /// <summary>Runs the MNIST part for compare and compare-mnist and returns the record (not yet saved); <paramref name="stop"/> ends the runs early (Ctrl-C).</summary>
+    public static RunRecord Execute(IAnsiConsole console, ParseResult parse, MnistOptions mnist, SeedOptions? seedOptions, string command, string[]? optimizerTexts, Conventions conventions, bool reproduceBook, string? check, CancellationToken stop = default)
     {
         var specs = optimizerTexts is { Length: > 0 }
             ? OptimizerSpec.WithUniqueLabels([.. optimizerTexts.Select(OptimizerSpec.Parse)])
@@ -56,8 +57,8 @@ internal static class CompareMnistCommand
         }
 
         // Validate everything the user typed before loading data or building anything.
-        var data = LabDataLoader.Load(parse.GetValue(mnist.Data));
-        var settings = mnist.Settings(parse, conventions, data.TrainCount);
+        var data = LabDataLoader.LoadFrom(mnist.DataSource.Read(parse));
+        var settings = mnist.Settings(parse, conventions, data);
         bool useDouble = mnist.IsDouble(parse) || reproduceBook;
         if (reproduceBook)
         {
@@ -77,8 +78,8 @@ internal static class CompareMnistCommand
         }
 
         var result = seeds > 1 || target is not null
-            ? SeedRepeats.Run(console, data, settings, specs, useDouble, seeds, target)
-            : MnistOptions.Run(console, data, settings, specs, useDouble);
+            ? SeedRepeats.Run(console, data, settings, specs, useDouble, seeds, target, stop)
+            : MnistOptions.Run(console, data, settings, specs, useDouble, stop);
         var record = new RunRecord
         {
             Command = command + (reproduceBook ? " --reproduce-book" : string.Empty),
@@ -100,18 +101,9 @@ internal static class CompareMnistCommand
         return record;
     }
 
-    /// <summary>Names each run that diverged (its curve is kept up to there); a run that diverged makes the command fail.</summary>
-    public static int ReportDivergence(IAnsiConsole console, RunRecord record)
-    {
-        var diverged = record.Mnist?.Runs.Where(r => r.DivergedAt is not null).ToList() ?? [];
-        foreach (var run in diverged)
-        {
-            console.MarkupLineInterpolated(
-                $"[red]{run.Label}: the loss became {run.DivergedLoss?.ToString(CultureInfo.InvariantCulture)} at iteration {run.DivergedAt}; the learning rate is probably too large.[/] The other runs completed.");
-        }
-
-        return diverged.Count == 0 ? 0 : Program.RunFailure;
-    }
+    /// <summary>Names each run that diverged (its curve is kept up to there); 1 when every run of a part diverged, else 0.</summary>
+    public static int ReportDivergence(IAnsiConsole console, RunRecord record) =>
+        RunOutput.NoteDivergences(console, record) ? Program.RunFailure : 0;
 
     private static void RejectWithBook(ParseResult parse, MnistOptions mnist, string[]? optimizerTexts, Conventions conventions)
     {
@@ -126,7 +118,7 @@ internal static class CompareMnistCommand
             conflicts.Add("--conventions pytorch");
         }
 
-        foreach (var option in new Option[] { mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Iterations, mnist.Epochs, mnist.Schedule, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Data, mnist.Precision })
+        foreach (var option in new Option[] { mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.Iterations, mnist.Epochs, mnist.Schedule, mnist.WeightDecay, mnist.BatchNorm, mnist.Dropout, mnist.Seed, mnist.Data, mnist.Precision }.Concat(mnist.DataSource.Extra))
         {
             if (parse.GetResult(option) is { Implicit: false })
             {

@@ -54,13 +54,19 @@ internal sealed record MnistSettings
 
     public bool FlushDenormals { get; init; } = true;
 
-    /// <summary>The --data folder (null: the bundled data), recorded so a resumed run reads the same data.</summary>
-    public string? DataDirectory { get; init; }
+    /// <summary>What --data and its options named, recorded so a resumed run reads the same data.</summary>
+    public Descent.Cli.Data.DataSource DataSource { get; init; } = Descent.Cli.Data.DataSource.Bundled;
 
     public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>The network's inputs: 784 pixels for MNIST-style images, or the data's features per row.</summary>
+    public int Inputs { get; init; } = 784;
+
+    /// <summary>The network's outputs: the data's number of classes.</summary>
+    public int Classes { get; init; } = 10;
+
     public string NetworkDescription =>
-        string.Create(CultureInfo.InvariantCulture, $"784-{string.Join("-", Hidden)}-10 {ActivationName}, {Init} init")
+        string.Create(CultureInfo.InvariantCulture, $"{Inputs}-{string.Join("-", Hidden)}-{Classes} {ActivationName}, {Init} init")
         + (Schedule is null ? string.Empty : $", schedule {Schedule}")
         + (BatchNorm ? ", BatchNorm" : string.Empty)
         + (Dropout > 0 ? string.Create(CultureInfo.InvariantCulture, $", dropout {Dropout}") : string.Empty)
@@ -72,7 +78,7 @@ internal sealed record ScaledData<T>(LabData Data, TensorDataset<T> Train, T[] T
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static ScaledData<T> From(LabData data) =>
-        new(data, MnistExperiment.Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage), LabData.Scale<T>(data.TestPixels));
+        new(data, MnistExperiment.Dataset(data.TrainInputs<T>(), data.TrainLabels, data.FeatureCount, data.ClassCount), data.TestInputs<T>());
 }
 
 /// <summary>
@@ -91,10 +97,10 @@ internal static class MnistExperiment
         OptimizerSpec.Parse("adam:lr=0.001,label=Adam"),
     ];
 
-    public static MnistRecord Run<T>(LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, Action<IReadOnlyList<ProgressWork>> runWork)
+    public static MnistRecord Run<T>(LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, Action<IReadOnlyList<ProgressWork>> runWork, CancellationToken stop = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (work, collect) = Prepare(ScaledData<T>.From(data), settings, specs);
+        var (work, collect) = Prepare(ScaledData<T>.From(data), settings, specs, stop);
         runWork(work);
         return collect();
     }
@@ -102,14 +108,16 @@ internal static class MnistExperiment
     /// <summary>
     /// Builds the networks and draws the batches of one comparison, without training: the work items train, and
     /// <c>Collect</c> (after they ran) returns the record. Several comparisons (seeds) can then share one pool of threads.
+    /// A run that diverges stops there and the others go on; <paramref name="stop"/> (Ctrl-C) ends every run at its next
+    /// step. Neither kind of run is evaluated on the test set: its curve is what it computed.
     /// </summary>
-    public static (IReadOnlyList<ProgressWork> Work, Func<MnistRecord> Collect) Prepare<T>(ScaledData<T> scaled, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs)
+    public static (IReadOnlyList<ProgressWork> Work, Func<MnistRecord> Collect) Prepare<T>(ScaledData<T> scaled, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, CancellationToken stop = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = scaled.Data;
-        if (data.PixelsPerImage != 784)
+        if (data.FeatureCount != settings.Inputs || data.ClassCount != settings.Classes)
         {
-            throw new InvalidDataException($"The MNIST networks take 28×28 images; the data has {data.PixelsPerImage} pixels per image.");
+            throw new InvalidDataException($"The network takes {settings.Inputs} inputs and {settings.Classes} classes; the data has {data.FeatureCount} and {data.ClassCount}.");
         }
 
         // Everything random comes from one NumPy-compatible stream, in the book's order: all networks, then all batches.
@@ -126,6 +134,12 @@ internal static class MnistExperiment
         int[] indices = new int[checked(settings.Iterations * batch)];
         for (int i = 0; i < indices.Length; i++)
         {
+            // Millions of draws for a long run: Ctrl-C is heeded here too (the runs then stop before their first step).
+            if ((i & 0xFFFFF) == 0 && stop.IsCancellationRequested)
+            {
+                break;
+            }
+
             indices[i] = random.NextInt(data.TrainCount);
         }
 
@@ -156,7 +170,12 @@ internal static class MnistExperiment
                 using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
                 using (settings.SequentialGemm ? Gemm.SequentialOrderScope() : null)
                 {
-                    (results[index], optimizer) = Train(networks[index], specs[index], train, indices, settings, progress);
+                    (results[index], optimizer) = Train(networks[index], specs[index], train, indices, settings, progress, stop);
+                }
+
+                if (results[index].Outcome() is not null)
+                {
+                    return;
                 }
 
                 // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
@@ -203,8 +222,8 @@ internal static class MnistExperiment
     {
         var init = WeightInit.Parse(settings.Init);
         return settings.BatchNorm || settings.Dropout > 0
-            ? new MultiLayerNetExtend<T>(784, settings.Hidden, 10, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random)
-            : new MultiLayerNet<T>(784, settings.Hidden, 10, settings.Activation, init, settings.WeightDecay, random);
+            ? new MultiLayerNetExtend<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random)
+            : new MultiLayerNet<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, random);
     }
 
     /// <summary>The update pipeline a spec and the settings declare over <paramref name="network"/>: the optimizer, then the schedule if any.</summary>
@@ -234,9 +253,9 @@ internal static class MnistExperiment
         Observers = observers,
     };
 
-    /// <summary>The examples the lab trains on, as the library's dataset (ten classes).</summary>
-    public static TensorDataset<T> Dataset<T>(T[] pixels, int[] labels, int width)
-        where T : unmanaged, IFloatingPointIeee754<T> => new(pixels, labels, [width], 10);
+    /// <summary>The examples the lab trains on, as the library's dataset.</summary>
+    public static TensorDataset<T> Dataset<T>(T[] inputs, int[] labels, int width, int classes)
+        where T : unmanaged, IFloatingPointIeee754<T> => new(inputs, labels, [width], classes);
 
     /// <summary>
     /// A closure-driven optimizer (L-BFGS) trains on one fixed batch, every iteration: the first --batch-size training
@@ -249,7 +268,7 @@ internal static class MnistExperiment
 
     /// <summary>Trains one network; returns its curve and the gradient-driven optimizer (null for a closure optimizer), which evaluation asks where to evaluate.</summary>
     private static (LossCurveRecord Curve, IOptimizer<T>? Optimizer) Train<T>(
-        Network<T> network, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress)
+        Network<T> network, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress, CancellationToken stop)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var options = LoopOptions<T>(settings, new ProgressObserver(progress));
@@ -257,7 +276,7 @@ internal static class MnistExperiment
         var loop = pipeline is null
             ? new TrainingLoop<T>(network, LabOptimizers.CreateClosure(spec, network.Parameters, settings.Conventions), FixedBatch(train, settings.BatchSize), options)
             : new TrainingLoop<T>(network, pipeline, new IndexedBatches<T>(train, settings.BatchSize, indices), options);
-        var result = loop.Run(settings.Iterations);
+        var result = loop.Run(settings.Iterations, stop);
         double[] losses = [.. result.Losses];
         return (new LossCurveRecord
         {
@@ -268,18 +287,19 @@ internal static class MnistExperiment
             Seconds = result.Seconds,
             DivergedAt = result.DivergedAt,
             DivergedLoss = result.DivergedLoss,
+            InterruptedAt = result.Status == TrainingStatus.Interrupted ? result.Steps : null,
         }, pipeline?.Optimizer);
     }
 
     /// <summary>Test-set accuracy, evaluated in chunks so the activations stay small.</summary>
     public static double Accuracy<T>(Network<T> network, T[] inputs, int[] labels)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        MeanOverChunks(labels.Length, (start, n) => network.Accuracy(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n)));
+        MeanOverChunks(labels.Length, (start, n) => network.Accuracy(inputs.AsMemory(start * network.InputSize, n * network.InputSize), n, labels.AsSpan(start, n)));
 
     /// <summary>Mean cross-entropy over a data set (evaluation mode), in chunks.</summary>
     public static double TestLoss<T>(Network<T> network, T[] inputs, int[] labels)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        MeanOverChunks(labels.Length, (start, n) => double.CreateTruncating(network.Loss(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n))));
+        MeanOverChunks(labels.Length, (start, n) => double.CreateTruncating(network.Loss(inputs.AsMemory(start * network.InputSize, n * network.InputSize), n, labels.AsSpan(start, n))));
 
     /// <summary>The example-weighted mean of a per-chunk mean over 500-example chunks; NaN for no examples.</summary>
     private static double MeanOverChunks(int count, Func<int, int, double> chunkMean)

@@ -29,6 +29,7 @@ internal static class Compare2dCommand
         };
         command.SetAction(parse =>
         {
+            using var interruption = new Interruption(console);
             var f = TestFunction.Get(parse.GetValue(function)!);
             var (x, y) = parse.GetValue(start) is { } s ? LabOptions.ParsePoint(s, "--start") : f.Start;
             var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
@@ -46,10 +47,9 @@ internal static class Compare2dCommand
                     ["conventions"] = convention.ToString(),
                     ["optimizers"] = string.Join("  ", specs.Select(o => o.Text)),
                 },
-                TwoD = TwoDExperiment.Run(f, (x, y), n, specs, convention),
+                TwoD = TwoDExperiment.Run(f, (x, y), n, specs, convention, interruption.Token),
             };
-            RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
-            return 0;
+            return RunOutput.Conclude(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)), interruption);
         });
         return command;
     }

@@ -32,22 +32,17 @@ internal static class CompareCommand
 
         command.SetAction(parse =>
         {
+            using var interruption = new Interruption(console);
             var timings = new PhaseTimings();
             var f = TestFunction.Bowl;
             int n = parse.GetValue(steps);
-            var twoD = timings.Time("2d", () => TwoDExperiment.Run(f, f.Start, n, TwoDExperiment.BookOptimizers, Conventions.Book));
-            var record = timings.Time("train", () => CompareMnistCommand.Execute(console, parse, mnist, seeds, "compare", null, Conventions.Book, parse.GetValue(reproduce), parse.GetValue(check)));
+            var twoD = timings.Time("2d", () => TwoDExperiment.Run(f, f.Start, n, TwoDExperiment.BookOptimizers, Conventions.Book, interruption.Token));
+            var record = timings.Time("train", () => CompareMnistCommand.Execute(console, parse, mnist, seeds, "compare", null, Conventions.Book, parse.GetValue(reproduce), parse.GetValue(check), interruption.Token));
             record.TwoD = twoD;
             record.Settings["2-D function"] = f.ToString();
             record.Settings["2-D start, steps"] = string.Create(CultureInfo.InvariantCulture, $"({f.Start.X}, {f.Start.Y}), {n}");
             record.Settings["2-D optimizers"] = string.Join("  ", TwoDExperiment.BookOptimizers.Select(o => o.Text));
-            RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)), timings);
-            if (parse.GetValue(timingsOption))
-            {
-                console.WriteLine(timings.Line());
-            }
-
-            return CompareMnistCommand.ReportDivergence(console, record);
+            return RunOutput.Conclude(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)), interruption, timings, parse.GetValue(timingsOption));
         });
         return command;
     }

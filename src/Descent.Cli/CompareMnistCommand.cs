@@ -25,9 +25,9 @@ internal static class CompareMnistCommand
 
         command.SetAction(parse =>
         {
-            var record = Execute(console, parse, mnist, seeds, "compare-mnist", parse.GetValue(optimizers), LabOptions.ParseConventions(parse.GetValue(conventions)!), parse.GetValue(reproduce), parse.GetValue(check));
-            RunOutput.Finish(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)));
-            return ReportDivergence(console, record);
+            using var interruption = new Interruption(console);
+            var record = Execute(console, parse, mnist, seeds, "compare-mnist", parse.GetValue(optimizers), LabOptions.ParseConventions(parse.GetValue(conventions)!), parse.GetValue(reproduce), parse.GetValue(check), interruption.Token);
+            return RunOutput.Conclude(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)), interruption);
         });
         return command;
     }
@@ -44,8 +44,8 @@ internal static class CompareMnistCommand
         HelpName = "FILE",
     };
 
-    /// <summary>Runs the MNIST part for compare and compare-mnist and returns the record (not yet saved).</summary>
-    public static RunRecord Execute(IAnsiConsole console, ParseResult parse, MnistOptions mnist, SeedOptions? seedOptions, string command, string[]? optimizerTexts, Conventions conventions, bool reproduceBook, string? check)
+    /// <summary>Runs the MNIST part for compare and compare-mnist and returns the record (not yet saved); <paramref name="stop"/> ends the runs early (Ctrl-C).</summary>
+    public static RunRecord Execute(IAnsiConsole console, ParseResult parse, MnistOptions mnist, SeedOptions? seedOptions, string command, string[]? optimizerTexts, Conventions conventions, bool reproduceBook, string? check, CancellationToken stop = default)
     {
         var specs = optimizerTexts is { Length: > 0 }
             ? OptimizerSpec.WithUniqueLabels([.. optimizerTexts.Select(OptimizerSpec.Parse)])
@@ -77,8 +77,8 @@ internal static class CompareMnistCommand
         }
 
         var result = seeds > 1 || target is not null
-            ? SeedRepeats.Run(console, data, settings, specs, useDouble, seeds, target)
-            : MnistOptions.Run(console, data, settings, specs, useDouble);
+            ? SeedRepeats.Run(console, data, settings, specs, useDouble, seeds, target, stop)
+            : MnistOptions.Run(console, data, settings, specs, useDouble, stop);
         var record = new RunRecord
         {
             Command = command + (reproduceBook ? " --reproduce-book" : string.Empty),
@@ -100,18 +100,9 @@ internal static class CompareMnistCommand
         return record;
     }
 
-    /// <summary>Names each run that diverged (its curve is kept up to there); a run that diverged makes the command fail.</summary>
-    public static int ReportDivergence(IAnsiConsole console, RunRecord record)
-    {
-        var diverged = record.Mnist?.Runs.Where(r => r.DivergedAt is not null).ToList() ?? [];
-        foreach (var run in diverged)
-        {
-            console.MarkupLineInterpolated(
-                $"[red]{run.Label}: the loss became {run.DivergedLoss?.ToString(CultureInfo.InvariantCulture)} at iteration {run.DivergedAt}; the learning rate is probably too large.[/] The other runs completed.");
-        }
-
-        return diverged.Count == 0 ? 0 : Program.RunFailure;
-    }
+    /// <summary>Names each run that diverged (its curve is kept up to there); 1 when every run of a part diverged, else 0.</summary>
+    public static int ReportDivergence(IAnsiConsole console, RunRecord record) =>
+        RunOutput.NoteDivergences(console, record) ? Program.RunFailure : 0;
 
     private static void RejectWithBook(ParseResult parse, MnistOptions mnist, string[]? optimizerTexts, Conventions conventions)
     {

@@ -91,10 +91,10 @@ internal static class MnistExperiment
         OptimizerSpec.Parse("adam:lr=0.001,label=Adam"),
     ];
 
-    public static MnistRecord Run<T>(LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, Action<IReadOnlyList<ProgressWork>> runWork)
+    public static MnistRecord Run<T>(LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, Action<IReadOnlyList<ProgressWork>> runWork, CancellationToken stop = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (work, collect) = Prepare(ScaledData<T>.From(data), settings, specs);
+        var (work, collect) = Prepare(ScaledData<T>.From(data), settings, specs, stop);
         runWork(work);
         return collect();
     }
@@ -102,8 +102,10 @@ internal static class MnistExperiment
     /// <summary>
     /// Builds the networks and draws the batches of one comparison, without training: the work items train, and
     /// <c>Collect</c> (after they ran) returns the record. Several comparisons (seeds) can then share one pool of threads.
+    /// A run that diverges stops there and the others go on; <paramref name="stop"/> (Ctrl-C) ends every run at its next
+    /// step. Neither kind of run is evaluated on the test set: its curve is what it computed.
     /// </summary>
-    public static (IReadOnlyList<ProgressWork> Work, Func<MnistRecord> Collect) Prepare<T>(ScaledData<T> scaled, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs)
+    public static (IReadOnlyList<ProgressWork> Work, Func<MnistRecord> Collect) Prepare<T>(ScaledData<T> scaled, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, CancellationToken stop = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = scaled.Data;
@@ -126,6 +128,12 @@ internal static class MnistExperiment
         int[] indices = new int[checked(settings.Iterations * batch)];
         for (int i = 0; i < indices.Length; i++)
         {
+            // Millions of draws for a long run: Ctrl-C is heeded here too (the runs then stop before their first step).
+            if ((i & 0xFFFFF) == 0 && stop.IsCancellationRequested)
+            {
+                break;
+            }
+
             indices[i] = random.NextInt(data.TrainCount);
         }
 
@@ -156,7 +164,12 @@ internal static class MnistExperiment
                 using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
                 using (settings.SequentialGemm ? Gemm.SequentialOrderScope() : null)
                 {
-                    (results[index], optimizer) = Train(networks[index], specs[index], train, indices, settings, progress);
+                    (results[index], optimizer) = Train(networks[index], specs[index], train, indices, settings, progress, stop);
+                }
+
+                if (results[index].Outcome() is not null)
+                {
+                    return;
                 }
 
                 // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
@@ -249,7 +262,7 @@ internal static class MnistExperiment
 
     /// <summary>Trains one network; returns its curve and the gradient-driven optimizer (null for a closure optimizer), which evaluation asks where to evaluate.</summary>
     private static (LossCurveRecord Curve, IOptimizer<T>? Optimizer) Train<T>(
-        Network<T> network, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress)
+        Network<T> network, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress, CancellationToken stop)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var options = LoopOptions<T>(settings, new ProgressObserver(progress));
@@ -257,7 +270,7 @@ internal static class MnistExperiment
         var loop = pipeline is null
             ? new TrainingLoop<T>(network, LabOptimizers.CreateClosure(spec, network.Parameters, settings.Conventions), FixedBatch(train, settings.BatchSize), options)
             : new TrainingLoop<T>(network, pipeline, new IndexedBatches<T>(train, settings.BatchSize, indices), options);
-        var result = loop.Run(settings.Iterations);
+        var result = loop.Run(settings.Iterations, stop);
         double[] losses = [.. result.Losses];
         return (new LossCurveRecord
         {
@@ -268,6 +281,7 @@ internal static class MnistExperiment
             Seconds = result.Seconds,
             DivergedAt = result.DivergedAt,
             DivergedLoss = result.DivergedLoss,
+            InterruptedAt = result.Status == TrainingStatus.Interrupted ? result.Steps : null,
         }, pipeline?.Optimizer);
     }
 

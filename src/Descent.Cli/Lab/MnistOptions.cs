@@ -133,15 +133,15 @@ internal sealed class MnistOptions
     public bool IsDouble(ParseResult parse) => parse.GetValue(Precision) == "double";
 
     /// <summary>Runs the comparison with progress on <paramref name="console"/>, in the chosen precision.</summary>
-    public static MnistRecord Run(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, bool useDouble)
+    public static MnistRecord Run(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, bool useDouble, CancellationToken stop = default)
     {
         MemoryEstimate.Check(settings, useDouble, specs.Count, data);
         console.MarkupLineInterpolated($"MNIST: {data.Description}; {settings.NetworkDescription}; batch {settings.BatchSize}; {settings.Iterations} iterations; {(useDouble ? "float64" : "float32")}.");
         console.MarkupLineInterpolated($"Seed: [bold]{settings.Seed}[/]. {LabDenormals.Describe(settings.FlushDenormals)} {settings.Parallelism} optimizer(s) at a time.");
         void RunWork(IReadOnlyList<ProgressWork> work) => LabProgress.Run(console, work, settings.Parallelism);
         return useDouble
-            ? MnistExperiment.Run<double>(data, settings, specs, RunWork)
-            : MnistExperiment.Run<float>(data, settings, specs, RunWork);
+            ? MnistExperiment.Run<double>(data, settings, specs, RunWork, stop)
+            : MnistExperiment.Run<float>(data, settings, specs, RunWork, stop);
     }
 
     public static Dictionary<string, string> Describe(MnistSettings s, bool useDouble, IReadOnlyList<OptimizerSpec> specs, string data) => new()

@@ -81,9 +81,12 @@ internal static partial class Plots
             }
 
             string title = run.Label;
-            if (run.DivergedAt is { } k)
+            if (run.Outcome() is { } outcome)
             {
-                title += string.Create(CultureInfo.InvariantCulture, $" (diverged at step {k})");
+                // The path ends where it left the finite numbers or where Ctrl-C stopped it: mark that point.
+                title += $" ({outcome})";
+                var end = plot.Add.Marker(run.X[^1], run.Y[^1], run.DivergedAt is null ? MarkerShape.FilledSquare : MarkerShape.Eks, 13, Palette[i % Palette.Length]);
+                end.MarkerLineWidth = 3;
             }
             else
             {
@@ -104,7 +107,7 @@ internal static partial class Plots
     /// <summary>f at each step, all optimizers on one axis (log scale when f stays positive and spans decades).</summary>
     public static void DrawValues(TwoDRecord data, string pathWithoutExtension, List<string> files)
     {
-        var series = data.Runs.Select(r => (r.Label, Values: r.Value)).ToList();
+        var series = data.Runs.Select(r => new Curve(r.Label, r.Value, r.Outcome(), r.DivergedAt is not null)).ToList();
         var plot = NewPlot();
         DrawCurves(plot, series, smooth: false, "step", "f(x, y)");
         plot.Title($"f(x, y) = {data.Formula} along each path", size: 17);
@@ -114,7 +117,7 @@ internal static partial class Plots
     /// <summary>The training loss of each optimizer, smoothed as the book smooths it, raw values faint behind.</summary>
     public static void DrawLosses(MnistRecord data, string pathWithoutExtension, List<string> files)
     {
-        var series = data.Runs.Select(r => (r.Label, Values: r.Loss)).ToList();
+        var series = data.Runs.Select(r => new Curve(r.Label, r.Loss, r.Outcome(), r.DivergedAt is not null)).ToList();
         var plot = NewPlot();
         DrawCurves(plot, series, smooth: true, "iteration", "training loss");
         plot.Title($"{data.Network}, batch {data.BatchSize}, {data.Precision}", size: 17);
@@ -198,44 +201,101 @@ internal static partial class Plots
         return sum;
     }
 
-    private static void DrawCurves(Plot plot, List<(string Label, double[] Values)> series, bool smooth, string xLabel, string yLabel)
+    /// <summary>One curve to draw: <paramref name="End"/> says why it stops early (diverged or interrupted), null when it ran to the end.</summary>
+    private sealed record Curve(string Label, double[] Values, string? End, bool Diverged);
+
+    /// <summary>
+    /// The curves on one axis (log scale when positive and spanning decades). A curve that stops early ends with a
+    /// marker and its reason (× diverged, ■ interrupted); the axis is fitted to the curves that did not diverge, so a
+    /// diverging one cannot flatten the others (its marker stays inside the frame).
+    /// </summary>
+    private static void DrawCurves(Plot plot, List<Curve> series, bool smooth, string xLabel, string yLabel)
     {
-        var drawn = series.Select(s => (s.Label, Raw: s.Values, Shown: smooth ? SmoothCurve(s.Values) : s.Values)).ToList();
-        var finite = drawn.SelectMany(d => d.Shown).Where(double.IsFinite).ToArray();
+        var drawn = series.Select(s => (Curve: s, Shown: smooth ? SmoothCurve(s.Values) : s.Values)).ToList();
+        var fitted = drawn.Any(d => !d.Curve.Diverged) ? drawn.Where(d => !d.Curve.Diverged).ToList() : drawn;
+        var finite = fitted.SelectMany(d => d.Shown).Where(double.IsFinite).ToArray();
         bool log = finite.Length > 0 && finite.Min() > 0 && finite.Max() / finite.Min() > 20;
         Func<double, double> map = log ? Math.Log10 : v => v;
         double low = double.PositiveInfinity, high = double.NegativeInfinity;
+        var lines = new List<double[]>();
         for (int i = 0; i < drawn.Count; i++)
         {
             var color = Palette[i % Palette.Length];
             if (smooth)
             {
-                var raw = plot.Add.Scatter(Xs(drawn[i].Raw.Length), Map(drawn[i].Raw, map), color.WithAlpha(0.18));
+                var raw = plot.Add.Scatter(Xs(drawn[i].Curve.Values.Length), Map(drawn[i].Curve.Values, map), color.WithAlpha(0.18));
                 raw.MarkerSize = 0;
                 raw.LineWidth = 1;
             }
 
             double[] ys = Map(drawn[i].Shown, map);
+            lines.Add(ys);
             var line = plot.Add.Scatter(Xs(ys.Length), ys, color);
             line.MarkerSize = smooth ? 0 : 4;
             line.LineWidth = 2;
-            line.LegendText = drawn[i].Label;
-            foreach (double v in ys.Where(double.IsFinite))
+            line.LegendText = drawn[i].Curve.End is { } end ? $"{drawn[i].Curve.Label} ({end})" : drawn[i].Curve.Label;
+            if (fitted.Contains(drawn[i]))
             {
-                low = Math.Min(low, v);
-                high = Math.Max(high, v);
+                foreach (double v in ys.Where(double.IsFinite))
+                {
+                    low = Math.Min(low, v);
+                    high = Math.Max(high, v);
+                }
             }
         }
 
-        if (log && double.IsFinite(low))
+        if (!double.IsFinite(low))
+        {
+            (low, high) = (0, 1);
+        }
+
+        if (log)
         {
             yLabel += LogAxis(plot, low, high);
+        }
+        else if (drawn.Any(d => d.Curve.Diverged))
+        {
+            double pad = Math.Max(high - low, Math.Abs(high) * 1e-3 + 1e-12) * 0.05;
+            plot.Axes.SetLimitsY(low - pad, high + pad);
+        }
+
+        for (int i = 0; i < drawn.Count; i++)
+        {
+            if (drawn[i].Curve.End is { } end)
+            {
+                MarkEnd(plot, lines[i], drawn[i].Curve, end, (low, high), lines.Max(l => l.Length), Palette[i % Palette.Length]);
+            }
         }
 
         plot.XLabel(xLabel, size: 15);
         plot.YLabel(yLabel, size: 15);
         plot.ShowLegend(Alignment.UpperRight);
         plot.Legend.FontSize = 14;
+    }
+
+    /// <summary>The end of a curve that stopped early: a marker at its last point (kept inside the axis) and the reason beside it.</summary>
+    private static void MarkEnd(Plot plot, double[] ys, Curve curve, string end, (double Low, double High) range, int longest, Color color)
+    {
+        var (low, high) = range;
+        double x = Math.Max(0, ys.Length - 1);
+        double y = ys.Length > 0 && double.IsFinite(ys[^1]) ? Math.Clamp(ys[^1], low, high) : high;
+        var marker = plot.Add.Marker(x, y, curve.Diverged ? MarkerShape.Eks : MarkerShape.FilledSquare, 12, color);
+        marker.MarkerLineWidth = 3;
+        var text = plot.Add.Text($"{curve.Label} {end}", x, y);
+        text.LabelFontSize = 13;
+        text.LabelFontColor = color;
+        text.LabelFontName = LabFonts.Family;
+        text.LabelBackgroundColor = Colors.White.WithAlpha(0.85);
+        // The label goes towards the middle of the frame, so it is never cut at an edge.
+        bool top = y >= (low + high) / 2, right = x > longest / 2.0;
+        text.LabelAlignment = (top, right) switch
+        {
+            (true, false) => Alignment.UpperLeft,
+            (true, true) => Alignment.UpperRight,
+            (false, false) => Alignment.LowerLeft,
+            _ => Alignment.LowerRight,
+        };
+        text.OffsetX = right ? -8 : 8;
     }
 
     /// <summary>Ticks at 1, 2, 5 × 10ⁿ for data already mapped to log10, limits padded by 5 %; returns the label suffix.</summary>

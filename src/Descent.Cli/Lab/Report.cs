@@ -20,6 +20,12 @@ internal static class Report
         html.Append("<p>Created ").Append(Encode(record.Created)).Append(". Seed: <b>")
             .Append(record.Seed is { } seed ? seed.ToString(CultureInfo.InvariantCulture) : "none (nothing random)")
             .Append("</b>. Flush denormals: ").Append(record.FlushDenormals ? "on" : "off").Append(".</p>\n");
+        if (record.Interrupted)
+        {
+            html.Append("<p><b>Interrupted by Ctrl-C.</b> Each run stopped at a step boundary; the tables say where, and the figures end each partial curve there.</p>\n");
+        }
+
+        Divergences(html, record);
 
         html.Append("<h2>Settings</h2>\n<table>");
         foreach (var (key, value) in record.Settings)
@@ -38,7 +44,7 @@ internal static class Report
                 html.Append("<tr><td>").Append(Encode(run.Label)).Append("</td><td><code>").Append(Encode(run.Optimizer)).Append("</code></td>")
                     .Append("<td class=n>").Append(Number(run.X[^1])).Append("</td><td class=n>").Append(Number(run.Y[^1]))
                     .Append("</td><td class=n>").Append(Number(run.Value[^1])).Append("</td><td>")
-                    .Append(run.DivergedAt is { } k ? string.Create(CultureInfo.InvariantCulture, $"diverged at step {k}") : string.Empty)
+                    .Append(Encode(run.Outcome() ?? string.Empty))
                     .Append("</td></tr>");
             }
 
@@ -62,7 +68,7 @@ internal static class Report
             foreach (var run in mnist.Runs)
             {
                 html.Append("<tr><td>").Append(Encode(run.Label)).Append("</td><td><code>").Append(Encode(run.Optimizer)).Append("</code></td>")
-                    .Append("<td class=n>").Append(run.FinalLoss.ToString("F4", CultureInfo.InvariantCulture))
+                    .Append("<td class=n>").Append(Encode(RunOutput.FinalLoss(run)))
                     .Append("</td><td class=n>").Append(run.TestAccuracy is { } a ? a.ToString("P2", CultureInfo.InvariantCulture) + (run.EvaluatedAt is null ? string.Empty : " (at x)") : "–")
                     .Append("</td><td class=n>").Append(run.Seconds.ToString("F2", CultureInfo.InvariantCulture)).Append(" s</td></tr>");
             }
@@ -94,6 +100,22 @@ internal static class Report
         string path = folder.File("report.html");
         RunFolder.WriteAtomically(path, html.ToString());
         return path;
+    }
+
+    /// <summary>Names each optimizer that diverged: its curve or path is kept up to there, the others completed.</summary>
+    private static void Divergences(StringBuilder html, RunRecord record)
+    {
+        var notes = (record.TwoD?.Runs.Where(r => r.DivergedAt is not null).Select(r => (r.Label, Note: r.Outcome()!)) ?? [])
+            .Concat(record.Mnist?.Runs.Where(r => r.DivergedAt is not null).Select(r => (r.Label, Note: r.Outcome()!)) ?? [])
+            .ToList();
+        if (notes.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<p><b>Diverged:</b> ");
+        html.AppendJoin("; ", notes.Select(n => Encode($"{n.Label} {n.Note}")));
+        html.Append(". A diverged run's loss (or f) became NaN or ∞; its curve is kept up to there and ends with a marker in the figures. The other runs completed.</p>\n");
     }
 
     private static void Figure(StringBuilder html, RunFolder folder, string name)

@@ -17,6 +17,15 @@ internal sealed class RunRecord
 
     public bool FlushDenormals { get; set; }
 
+    /// <summary>Whether Ctrl-C stopped the run: some curves or paths are partial (each says where it stopped).</summary>
+    public bool Interrupted { get; set; }
+
+    /// <summary>The command line as typed (after <c>descent</c>), for the report; empty for runs saved before it was recorded.</summary>
+    public string CommandLine { get; set; } = string.Empty;
+
+    /// <summary>The version of Descent that computed the run.</summary>
+    public string Version { get; set; } = string.Empty;
+
     /// <summary>The settings as the user gave them or as defaulted, for the report.</summary>
     public Dictionary<string, string> Settings { get; set; } = [];
 
@@ -59,8 +68,14 @@ internal sealed class TrajectoryRecord
 
     public double[] Value { get; set; } = [];
 
-    /// <summary>The first step whose position was not finite, when the run diverged.</summary>
+    /// <summary>The first step whose position (or value of f) was not finite, when the run diverged.</summary>
     public int? DivergedAt { get; set; }
+
+    /// <summary>When Ctrl-C stopped the run: the steps it had done (the path holds the start and those); null otherwise.</summary>
+    public int? InterruptedAt { get; set; }
+
+    /// <summary>"diverged at step k", "interrupted at step k", or null for a path that ran all its steps.</summary>
+    public string? Outcome() => RunOutcome.Describe(DivergedAt, InterruptedAt, "step");
 }
 
 /// <summary>Loss curves of several optimizers training the same network on the same batches.</summary>
@@ -127,6 +142,15 @@ internal sealed class LossCurveRecord
     [System.Text.Json.Serialization.JsonIgnore]
     public double? DivergedLoss { get; set; }
 
+    /// <summary>When Ctrl-C stopped the run: the iterations it had done (its curve's length); null otherwise.</summary>
+    public long? InterruptedAt { get; set; }
+
+    /// <summary>
+    /// "diverged at iteration k" (k numbered from 0 as in losses.csv: the first iteration whose loss was not finite),
+    /// "interrupted at iteration k" (k iterations done), or null for a run that completed.
+    /// </summary>
+    public string? Outcome() => RunOutcome.Describe(DivergedAt, InterruptedAt, "iteration");
+
     public static double MeanOfLast(double[] values, int count)
     {
         int n = Math.Min(count, values.Length);
@@ -138,6 +162,16 @@ internal sealed class LossCurveRecord
 
         return n == 0 ? double.NaN : sum / n;
     }
+}
+
+/// <summary>How the tables, files, figures and report name a run that stopped early.</summary>
+internal static class RunOutcome
+{
+    /// <summary>"diverged at UNIT k", "interrupted at UNIT k", or null for a run that did all its steps.</summary>
+    public static string? Describe(long? divergedAt, long? interruptedAt, string unit) =>
+        divergedAt is { } k ? string.Create(CultureInfo.InvariantCulture, $"diverged at {unit} {k}")
+        : interruptedAt is { } s ? string.Create(CultureInfo.InvariantCulture, $"interrupted at {unit} {s}")
+        : null;
 }
 
 /// <summary>A run folder: where a run's data, plots and report live.</summary>
@@ -254,10 +288,10 @@ internal sealed class RunFolder
             }
 
             WriteAtomically(File("losses.csv"), csv.ToString(), files);
-            var summary = new StringBuilder("optimizer,spec,final_loss_mean_last_100,test_accuracy,seconds\n");
+            var summary = new StringBuilder("optimizer,spec,final_loss_mean_last_100,test_accuracy,seconds,outcome\n");
             foreach (var run in mnist.Runs)
             {
-                summary.Append(CultureInfo.InvariantCulture, $"{Csv(run.Label)},{Csv(run.Optimizer)},{R(run.FinalLoss)},{(run.TestAccuracy is { } a ? R(a) : string.Empty)},{R(run.Seconds)}\n");
+                summary.Append(CultureInfo.InvariantCulture, $"{Csv(run.Label)},{Csv(run.Optimizer)},{R(run.FinalLoss)},{(run.TestAccuracy is { } a ? R(a) : string.Empty)},{R(run.Seconds)},{run.Outcome() ?? "completed"}\n");
             }
 
             WriteAtomically(File("summary.csv"), summary.ToString(), files);

@@ -39,16 +39,16 @@ internal sealed class SeedOptions
 /// <summary>Runs one MNIST comparison per seed, all optimizers of all seeds sharing the thread pool.</summary>
 internal static class SeedRepeats
 {
-    public static MnistRecord Run(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, bool useDouble, int seeds, double? target)
+    public static MnistRecord Run(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, bool useDouble, int seeds, double? target, CancellationToken stop = default)
     {
         console.MarkupLineInterpolated($"MNIST: {data.Description}; {settings.NetworkDescription}; batch {settings.BatchSize}; {settings.Iterations} iterations; {(useDouble ? "float64" : "float32")}.");
         console.MarkupLineInterpolated($"Seeds: [bold]{settings.Seed}..{settings.Seed + seeds - 1}[/] ({seeds} runs per optimizer). {LabDenormals.Describe(settings.FlushDenormals)} {settings.Parallelism} run(s) at a time.");
         return useDouble
-            ? Run<double>(console, data, settings, specs, seeds, target)
-            : Run<float>(console, data, settings, specs, seeds, target);
+            ? Run<double>(console, data, settings, specs, seeds, target, stop)
+            : Run<float>(console, data, settings, specs, seeds, target, stop);
     }
 
-    private static MnistRecord Run<T>(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, int seeds, double? target)
+    private static MnistRecord Run<T>(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, int seeds, double? target, CancellationToken stop)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var scaled = ScaledData<T>.From(data);
@@ -56,7 +56,7 @@ internal static class SeedRepeats
         for (int s = 0; s < seeds; s++)
         {
             long seed = settings.Seed + s;
-            var (work, collect) = MnistExperiment.Prepare(scaled, settings with { Seed = seed }, specs);
+            var (work, collect) = MnistExperiment.Prepare(scaled, settings with { Seed = seed }, specs, stop);
             prepared.Add((seed, work, collect));
         }
 

@@ -19,8 +19,10 @@ internal static class TwoDExperiment
     /// <summary>
     /// Runs each optimizer for <paramref name="steps"/> updates from <paramref name="start"/>, as the book's loop
     /// does: the gradient at the current point, then one update of x and y (two named one-element parameters).
+    /// A path that leaves the finite numbers stops there, marked diverged; <paramref name="stop"/> (Ctrl-C) ends every
+    /// path at the next step, marked interrupted.
     /// </summary>
-    public static TwoDRecord Run(TestFunction function, (double X, double Y) start, int steps, IReadOnlyList<OptimizerSpec> specs, Conventions conventions)
+    public static TwoDRecord Run(TestFunction function, (double X, double Y) start, int steps, IReadOnlyList<OptimizerSpec> specs, Conventions conventions, CancellationToken stop = default)
     {
         var record = new TwoDRecord
         {
@@ -46,21 +48,28 @@ internal static class TwoDExperiment
             var xs = new List<double>(steps + 1) { start.X };
             var ys = new List<double>(steps + 1) { start.Y };
             var fs = new List<double>(steps + 1) { function.Value(start.X, start.Y) };
-            int? diverged = null;
+            int? diverged = null, interrupted = null;
             for (int k = 1; k <= steps; k++)
             {
+                if (stop.IsCancellationRequested)
+                {
+                    interrupted = k - 1;
+                    break;
+                }
+
                 (gradient[0], gradient[1]) = function.Gradient(value[0], value[1]);
                 optimizer.Step();
-                if (!double.IsFinite(value[0]) || !double.IsFinite(value[1]))
+                double f = function.Value(value[0], value[1]);
+                if (!double.IsFinite(value[0]) || !double.IsFinite(value[1]) || !double.IsFinite(f))
                 {
-                    // A diverged path stops here; the plot shows where it left.
+                    // A diverged path stops here; the plot marks where it left.
                     diverged = k;
                     break;
                 }
 
                 xs.Add(value[0]);
                 ys.Add(value[1]);
-                fs.Add(function.Value(value[0], value[1]));
+                fs.Add(f);
             }
 
             record.Runs.Add(new TrajectoryRecord
@@ -71,6 +80,7 @@ internal static class TwoDExperiment
                 Y = [.. ys],
                 Value = [.. fs],
                 DivergedAt = diverged,
+                InterruptedAt = interrupted,
             });
         }
 

@@ -38,11 +38,11 @@ public class TrainingLoopRegressionTests
     }
 
     [Fact]
-    public void DivergingOptimizer_FailsTheCommand_ButTheOthersKeepTheirCurves()
+    public void DivergingOptimizer_IsNoted_AndTheOthersKeepTheirCurves()
     {
         string folder = LabConsole.TempFolder();
         var (code, output) = LabConsole.Run("compare-mnist", "--iterations", "12", "--hidden", "16", "-o", "sgd:lr=1e20", "-o", "adam:lr=0.001", "--out", folder);
-        Assert.Equal(Program.RunFailure, code);
+        Assert.True(code == 0, output);
         Assert.Contains("sgd:lr=1e20: the loss became NaN at iteration 0", output, StringComparison.Ordinal);
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "run.json")));

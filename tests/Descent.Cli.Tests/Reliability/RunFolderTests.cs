@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Descent.Cli.Tests.Reliability;
 
 /// <summary>
@@ -21,7 +19,7 @@ public class RunFolderTests
         using var first = CliProcess.Start([.. Small, "--iterations", "20000000", "--checkpoint-every", "0", "--out", folder]);
         var firstOutput = first.StandardOutput.ReadToEndAsync();
         _ = first.StandardError.ReadToEndAsync();
-        WaitFor(() => File.Exists(Path.Combine(folder, ".descent.owner")) && File.ReadAllText(Path.Combine(folder, ".descent.owner")).Length > 0, first);
+        CliProcess.WaitFor(() => File.Exists(Path.Combine(folder, ".descent.owner")) && File.ReadAllText(Path.Combine(folder, ".descent.owner")).Length > 0, first);
 
         var (code, output) = LabConsole.Run([.. Small, "--iterations", "5", "--out", folder, "--force"]);
         Assert.Equal(Program.UsageError, code);
@@ -114,8 +112,8 @@ public class RunFolderTests
         {
             var output = run.StandardOutput.ReadToEndAsync();
             _ = run.StandardError.ReadToEndAsync();
-            WaitFor(() => File.Exists(Path.Combine(folder, "run.json")), run);
-            Signal(run.Id, "TERM");
+            CliProcess.WaitFor(() => File.Exists(Path.Combine(folder, "run.json")), run);
+            CliProcess.Signal(run, "TERM");
             Assert.True(run.WaitForExit(TimeSpan.FromMinutes(2)));
             string printed = await output;
             Assert.True(run.ExitCode == Program.Terminated, $"exit {run.ExitCode}:\n{printed}");
@@ -132,22 +130,5 @@ public class RunFolderTests
         (code, text) = CliProcess.Run([.. Small, "--iterations", total.ToString(System.Globalization.CultureInfo.InvariantCulture), "--checkpoint-every", "20", "--out", straight]);
         Assert.True(code == 0, text);
         RunFiles.AssertSameRun(straight, folder, "resumed after SIGTERM");
-    }
-
-    private static void WaitFor(Func<bool> condition, Process process)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.False(process.HasExited, "the run ended before the test could act on it");
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "the run did not start in 2 minutes");
-            Thread.Sleep(50);
-        }
-    }
-
-    private static void Signal(int pid, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
     }
 }

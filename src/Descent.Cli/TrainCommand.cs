@@ -70,8 +70,9 @@ internal static class TrainCommand
                     throw new UsageException($"--optimizer '{spec.Text}': train checkpoints an update pipeline, which L-BFGS does not use; run L-BFGS with compare-mnist (one fixed batch, see --help).");
                 }
 
-                data = LabDataLoader.Load(parse.GetValue(mnist.Data));
-                var settings = mnist.Settings(parse, convention, data.TrainCount) with { Parallelism = 1, DataDirectory = parse.GetValue(mnist.Data) };
+                var source = mnist.DataSource.Read(parse);
+                data = LabDataLoader.LoadFrom(source);
+                var settings = mnist.Settings(parse, convention, data) with { Parallelism = 1, DataSource = source };
                 MemoryEstimate.Check(settings, mnist.IsDouble(parse), 1, data);
                 var folder = Locked(parse.GetValue(output) ?? RunFolder.NewPath(), sameRun: false, parse.GetValue(force), parallel, ref runLock);
                 job = new TrainJob(settings, spec, mnist.IsDouble(parse), folder, parse.GetValue(every), null, data.Checksums, parallel);
@@ -94,13 +95,10 @@ internal static class TrainCommand
                 }
 
                 // The data may have moved: --data names it again, accepted when its files are the same.
-                string? moved = parse.GetValue(mnist.Data);
-                data = LabDataLoader.Load(moved ?? settings.DataDirectory);
+                var moved = mnist.DataSource.AnyGiven(parse) ? mnist.DataSource.Read(parse) : null;
+                data = LabDataLoader.LoadFrom(moved ?? settings.DataSource);
                 Trainer.CheckSameData(saved, data, resumeFrom);
-                if (moved is not null)
-                {
-                    settings = settings with { DataDirectory = moved };
-                }
+                settings = settings with { DataSource = moved ?? settings.DataSource, Inputs = data.FeatureCount, Classes = data.ClassCount };
 
                 MemoryEstimate.Check(settings, useDouble, 1, data);
                 string resumeFolder = Path.GetDirectoryName(resumeFrom)!;
@@ -203,8 +201,8 @@ internal static class TrainCommand
     /// </summary>
     private static string SameEverywhere(TrainJob job, LabData data)
     {
-        var settings = Trainer.Describe(job).Where(kv => kv.Key != "data").Select(kv => $"{kv.Key}={kv.Value}");
-        ulong pixels = ParameterHash.Of<byte>(data.TrainPixels), labels = ParameterHash.Of<int>(data.TrainLabels);
+        var settings = Trainer.Describe(job).Where(kv => kv.Key is not ("data" or "data_labels" or "test_data" or "test_labels")).Select(kv => $"{kv.Key}={kv.Value}");
+        ulong pixels = data.TrainValues is { } values ? ParameterHash.Of<double>(values) : ParameterHash.Of<byte>(data.TrainPixels), labels = ParameterHash.Of<int>(data.TrainLabels);
         return string.Create(CultureInfo.InvariantCulture, $"{string.Join("; ", settings)}; resume={job.ResumeFrom}; training data {pixels:x16}/{labels:x16}");
     }
 

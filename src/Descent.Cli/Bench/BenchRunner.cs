@@ -15,7 +15,7 @@ internal sealed record BenchSizes
     /// <summary>The full run: stable medians, as long as that takes.</summary>
     public static BenchSizes Full { get; } = new();
 
-    /// <summary>Under a minute on a two-core machine: the same sizes, fewer repetitions.</summary>
+    /// <summary>A minute or two on a quiet two-core machine: the same sizes, fewer repetitions, scaling by decades.</summary>
     public static BenchSizes Quick { get; } = new()
     {
         Name = "quick",

@@ -15,12 +15,18 @@ internal static class DataFiles
         "t10k-labels-idx1-ubyte, each optionally .gz), or the name of a dataset fetched with 'descent data download' " +
         "(mnist, fashion-mnist). Default: the bundled MNIST subset.";
 
+    /// <summary>The help text of <c>--data</c> on the commands that also read the user's CSV and .npy files.</summary>
+    public const string TabularOptionDescription =
+        OptionDescription + " Or your own data: a .csv file (a header row, numeric features, the label column named by --label) " +
+        "or a .npy features file (float32/float64/uint8/int32/int64, C order; labels with --labels).";
+
     /// <summary>Creates a <c>--data DIR</c> option for a command.</summary>
+    /// <param name="tabular">The command also reads CSV and .npy files.</param>
     /// <returns>The option.</returns>
-    public static System.CommandLine.Option<string?> CreateOption() => new("--data")
+    public static System.CommandLine.Option<string?> CreateOption(bool tabular = false) => new("--data")
     {
-        Description = OptionDescription,
-        HelpName = "DIR",
+        Description = tabular ? TabularOptionDescription : OptionDescription,
+        HelpName = tabular ? "DIR|FILE" : "DIR",
     };
 
     /// <summary>Where <c>descent data download NAME</c> puts a dataset when no <c>--to</c> is given.</summary>

@@ -2,9 +2,41 @@ using System.Numerics;
 
 namespace Descent.Cli.Lab;
 
-/// <summary>Images as raw bytes with integer labels: what the lab trains and tests on.</summary>
+/// <summary>
+/// What the lab trains and tests on: images as raw bytes (IDX), or feature rows read from CSV or .npy files
+/// (<see cref="TrainValues"/>, <see cref="TestValues"/>), with integer labels.
+/// </summary>
 internal sealed record LabData(string Description, byte[] TrainPixels, int[] TrainLabels, byte[] TestPixels, int[] TestLabels, int PixelsPerImage)
 {
+    /// <summary>Feature rows (CSV, .npy) instead of pixels: row-major <c>[TrainCount, FeatureCount]</c>, already scaled; null for images.</summary>
+    public double[]? TrainValues { get; init; }
+
+    /// <summary>The test rows of <see cref="TrainValues"/>; null for images.</summary>
+    public double[]? TestValues { get; init; }
+
+    /// <summary>The number of classes (the network's outputs).</summary>
+    public int ClassCount { get; init; } = 10;
+
+    /// <summary>Class names by index, for reports (null: the indices themselves).</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>True for MNIST-style images (the book's experiments need them), false for feature rows.</summary>
+    public bool IsImages => TrainValues is null;
+
+    /// <summary>Inputs per example: pixels per image, or features per row.</summary>
+    public int FeatureCount => PixelsPerImage;
+
+    /// <summary>The training inputs as the network takes them: pixels scaled as the book scales them, or the feature rows.</summary>
+    public T[] TrainInputs<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> => TrainValues is { } values ? Convert<T>(values) : Scale<T>(TrainPixels);
+
+    /// <summary>The test inputs, as <see cref="TrainInputs"/>.</summary>
+    public T[] TestInputs<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> => TestValues is { } values ? Convert<T>(values) : Scale<T>(TestPixels);
+
+    /// <summary>The number of stored input values (pixels or features) of both sets, for memory estimates.</summary>
+    public long StoredValues => TrainValues is { } train ? train.LongLength + TestValues!.LongLength : TrainPixels.LongLength + TestPixels.LongLength;
+
     public int TrainCount => TrainLabels.Length;
 
     public int TestCount => TestLabels.Length;
@@ -24,6 +56,18 @@ internal sealed record LabData(string Description, byte[] TrainPixels, int[] Tra
         for (int i = 0; i < pixels.Length; i++)
         {
             result[i] = T.CreateChecked(pixels[i] / 255f);
+        }
+
+        return result;
+    }
+
+    private static T[] Convert<T>(double[] values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var result = new T[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = T.CreateChecked(values[i]);
         }
 
         return result;

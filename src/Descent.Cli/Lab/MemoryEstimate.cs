@@ -19,7 +19,7 @@ internal static class MemoryEstimate
         double element = useDouble ? 8 : 4;
         double parameters = 0, activations = 0;
         double inputs = data.PixelsPerImage;
-        foreach (double width in settings.Hidden.Select(h => (double)h).Append(10))
+        foreach (double width in settings.Hidden.Select(h => (double)h).Append((double)data.ClassCount))
         {
             parameters += (inputs * width) + width;
             activations += (double)settings.BatchSize * width * (settings.BatchNorm ? 5 : 3);
@@ -27,7 +27,7 @@ internal static class MemoryEstimate
         }
 
         double perNetwork = ((4 * parameters) + activations) * element;
-        double shared = ((double)(data.TrainPixels.Length + data.TestPixels.Length) + ((double)settings.BatchSize * data.PixelsPerImage * 2)) * element;
+        double shared = ((double)data.StoredValues + ((double)settings.BatchSize * data.PixelsPerImage * 2)) * element;
         return (networks * perNetwork) + shared;
     }
 
@@ -41,7 +41,7 @@ internal static class MemoryEstimate
         {
             throw new UsageException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"This run needs about {Gigabytes(needed)} of memory (batch {settings.BatchSize}, layers 784-{string.Join("-", settings.Hidden)}-10, {(useDouble ? "float64" : "float32")}, {networks} network(s)); {Gigabytes(available)} is available. Use a smaller --batch-size or --hidden."));
+                $"This run needs about {Gigabytes(needed)} of memory (batch {settings.BatchSize}, layers {data.FeatureCount}-{string.Join("-", settings.Hidden)}-{data.ClassCount}, {(useDouble ? "float64" : "float32")}, {networks} network(s)); {Gigabytes(available)} is available. Use a smaller --batch-size or --hidden."));
         }
 
         double widest = (double)settings.BatchSize * Math.Max(data.PixelsPerImage, settings.Hidden.DefaultIfEmpty(0).Max());

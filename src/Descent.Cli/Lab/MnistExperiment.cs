@@ -54,13 +54,19 @@ internal sealed record MnistSettings
 
     public bool FlushDenormals { get; init; } = true;
 
-    /// <summary>The --data folder (null: the bundled data), recorded so a resumed run reads the same data.</summary>
-    public string? DataDirectory { get; init; }
+    /// <summary>What --data and its options named, recorded so a resumed run reads the same data.</summary>
+    public Descent.Cli.Data.DataSource DataSource { get; init; } = Descent.Cli.Data.DataSource.Bundled;
 
     public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>The network's inputs: 784 pixels for MNIST-style images, or the data's features per row.</summary>
+    public int Inputs { get; init; } = 784;
+
+    /// <summary>The network's outputs: the data's number of classes.</summary>
+    public int Classes { get; init; } = 10;
+
     public string NetworkDescription =>
-        string.Create(CultureInfo.InvariantCulture, $"784-{string.Join("-", Hidden)}-10 {ActivationName}, {Init} init")
+        string.Create(CultureInfo.InvariantCulture, $"{Inputs}-{string.Join("-", Hidden)}-{Classes} {ActivationName}, {Init} init")
         + (Schedule is null ? string.Empty : $", schedule {Schedule}")
         + (BatchNorm ? ", BatchNorm" : string.Empty)
         + (Dropout > 0 ? string.Create(CultureInfo.InvariantCulture, $", dropout {Dropout}") : string.Empty)
@@ -72,7 +78,7 @@ internal sealed record ScaledData<T>(LabData Data, TensorDataset<T> Train, T[] T
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static ScaledData<T> From(LabData data) =>
-        new(data, MnistExperiment.Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage), LabData.Scale<T>(data.TestPixels));
+        new(data, MnistExperiment.Dataset(data.TrainInputs<T>(), data.TrainLabels, data.FeatureCount, data.ClassCount), data.TestInputs<T>());
 }
 
 /// <summary>
@@ -109,9 +115,9 @@ internal static class MnistExperiment
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var data = scaled.Data;
-        if (data.PixelsPerImage != 784)
+        if (data.FeatureCount != settings.Inputs || data.ClassCount != settings.Classes)
         {
-            throw new InvalidDataException($"The MNIST networks take 28×28 images; the data has {data.PixelsPerImage} pixels per image.");
+            throw new InvalidDataException($"The network takes {settings.Inputs} inputs and {settings.Classes} classes; the data has {data.FeatureCount} and {data.ClassCount}.");
         }
 
         // Everything random comes from one NumPy-compatible stream, in the book's order: all networks, then all batches.
@@ -216,8 +222,8 @@ internal static class MnistExperiment
     {
         var init = WeightInit.Parse(settings.Init);
         return settings.BatchNorm || settings.Dropout > 0
-            ? new MultiLayerNetExtend<T>(784, settings.Hidden, 10, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random)
-            : new MultiLayerNet<T>(784, settings.Hidden, 10, settings.Activation, init, settings.WeightDecay, random);
+            ? new MultiLayerNetExtend<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random)
+            : new MultiLayerNet<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, random);
     }
 
     /// <summary>The update pipeline a spec and the settings declare over <paramref name="network"/>: the optimizer, then the schedule if any.</summary>
@@ -247,9 +253,9 @@ internal static class MnistExperiment
         Observers = observers,
     };
 
-    /// <summary>The examples the lab trains on, as the library's dataset (ten classes).</summary>
-    public static TensorDataset<T> Dataset<T>(T[] pixels, int[] labels, int width)
-        where T : unmanaged, IFloatingPointIeee754<T> => new(pixels, labels, [width], 10);
+    /// <summary>The examples the lab trains on, as the library's dataset.</summary>
+    public static TensorDataset<T> Dataset<T>(T[] inputs, int[] labels, int width, int classes)
+        where T : unmanaged, IFloatingPointIeee754<T> => new(inputs, labels, [width], classes);
 
     /// <summary>
     /// A closure-driven optimizer (L-BFGS) trains on one fixed batch, every iteration: the first --batch-size training
@@ -288,12 +294,12 @@ internal static class MnistExperiment
     /// <summary>Test-set accuracy, evaluated in chunks so the activations stay small.</summary>
     public static double Accuracy<T>(Network<T> network, T[] inputs, int[] labels)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        MeanOverChunks(labels.Length, (start, n) => network.Accuracy(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n)));
+        MeanOverChunks(labels.Length, (start, n) => network.Accuracy(inputs.AsMemory(start * network.InputSize, n * network.InputSize), n, labels.AsSpan(start, n)));
 
     /// <summary>Mean cross-entropy over a data set (evaluation mode), in chunks.</summary>
     public static double TestLoss<T>(Network<T> network, T[] inputs, int[] labels)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        MeanOverChunks(labels.Length, (start, n) => double.CreateTruncating(network.Loss(inputs.AsMemory(start * 784, n * 784), n, labels.AsSpan(start, n))));
+        MeanOverChunks(labels.Length, (start, n) => double.CreateTruncating(network.Loss(inputs.AsMemory(start * network.InputSize, n * network.InputSize), n, labels.AsSpan(start, n))));
 
     /// <summary>The example-weighted mean of a per-chunk mean over 500-example chunks; NaN for no examples.</summary>
     private static double MeanOverChunks(int count, Func<int, int, double> chunkMean)

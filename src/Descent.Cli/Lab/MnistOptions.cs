@@ -51,7 +51,10 @@ internal sealed class MnistOptions
 
     public Option<long> Seed { get; } = LabOptions.Seed();
 
-    public Option<string?> Data { get; } = Descent.Cli.Data.DataFiles.CreateOption();
+    /// <summary><c>--data</c> and the CSV/.npy options that go with it.</summary>
+    public Descent.Cli.Data.DataOptions DataSource { get; } = new();
+
+    public Option<string?> Data => DataSource.Path;
 
     public Option<string> Precision { get; } = LabOptions.Choice("--precision", "Arithmetic of the network and optimizers.", "float", ["float", "double"]);
 
@@ -59,7 +62,7 @@ internal sealed class MnistOptions
 
     public Option<bool> NoFlushDenormals { get; } = LabOptions.NoFlushDenormals();
 
-    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, Data, Precision, Threads, NoFlushDenormals];
+    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, .. DataSource.All, Precision, Threads, NoFlushDenormals];
 
     public static int[] ParseHidden(string text)
     {
@@ -77,9 +80,10 @@ internal sealed class MnistOptions
         return sizes;
     }
 
-    /// <summary>The settings from the parsed options; <paramref name="dataCount"/> turns epochs into iterations.</summary>
-    public MnistSettings Settings(ParseResult parse, Conventions conventions, int dataCount)
+    /// <summary>The settings from the parsed options; the data sets the network's inputs and classes, and its size turns epochs into iterations.</summary>
+    public MnistSettings Settings(ParseResult parse, Conventions conventions, LabData data)
     {
+        int dataCount = data.TrainCount;
         string init = parse.GetValue(Init)!;
         try
         {
@@ -127,6 +131,8 @@ internal sealed class MnistOptions
             Conventions = conventions,
             FlushDenormals = !parse.GetValue(NoFlushDenormals),
             Parallelism = parse.GetValue(Threads),
+            Inputs = data.FeatureCount,
+            Classes = data.ClassCount,
         };
     }
 
@@ -136,7 +142,7 @@ internal sealed class MnistOptions
     public static MnistRecord Run(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, bool useDouble, CancellationToken stop = default)
     {
         MemoryEstimate.Check(settings, useDouble, specs.Count, data);
-        console.MarkupLineInterpolated($"MNIST: {data.Description}; {settings.NetworkDescription}; batch {settings.BatchSize}; {settings.Iterations} iterations; {(useDouble ? "float64" : "float32")}.");
+        console.MarkupLineInterpolated($"{(data.IsImages ? "MNIST" : "Data")}: {data.Description}; {settings.NetworkDescription}; batch {settings.BatchSize}; {settings.Iterations} iterations; {(useDouble ? "float64" : "float32")}.");
         console.MarkupLineInterpolated($"Seed: [bold]{settings.Seed}[/]. {LabDenormals.Describe(settings.FlushDenormals)} {settings.Parallelism} optimizer(s) at a time.");
         void RunWork(IReadOnlyList<ProgressWork> work) => LabProgress.Run(console, work, settings.Parallelism);
         return useDouble

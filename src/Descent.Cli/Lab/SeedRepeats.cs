@@ -41,7 +41,7 @@ internal static class SeedRepeats
 {
     public static MnistRecord Run(IAnsiConsole console, LabData data, MnistSettings settings, IReadOnlyList<OptimizerSpec> specs, bool useDouble, int seeds, double? target, CancellationToken stop = default)
     {
-        console.MarkupLineInterpolated($"MNIST: {data.Description}; {settings.NetworkDescription}; batch {settings.BatchSize}; {settings.Iterations} iterations; {(useDouble ? "float64" : "float32")}.");
+        console.MarkupLineInterpolated($"{(data.IsImages ? "MNIST" : "Data")}: {data.Description}; {settings.NetworkDescription}; batch {settings.BatchSize}; {settings.Iterations} iterations; {(useDouble ? "float64" : "float32")}.");
         console.MarkupLineInterpolated($"Seeds: [bold]{settings.Seed}..{settings.Seed + seeds - 1}[/] ({seeds} runs per optimizer). {LabDenormals.Describe(settings.FlushDenormals)} {settings.Parallelism} run(s) at a time.");
         return useDouble
             ? Run<double>(console, data, settings, specs, seeds, target, stop)

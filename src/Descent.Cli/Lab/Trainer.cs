@@ -37,26 +37,34 @@ internal static class Trainer
         job.UseDouble ? Run<double>(job, data, runWork, stop) : Run<float>(job, data, runWork, stop);
 
     /// <summary>The settings a checkpoint records, so that <c>--resume</c> rebuilds the same run.</summary>
-    public static Dictionary<string, string> Describe(TrainJob job) => new()
+    public static Dictionary<string, string> Describe(TrainJob job)
     {
-        ["optimizer"] = job.Optimizer.Text,
-        ["label"] = job.Optimizer.Label,
-        ["conventions"] = job.Settings.Conventions.ToString(),
-        ["hidden"] = string.Join(",", job.Settings.Hidden),
-        ["activation"] = job.Settings.Activation.ToString(),
-        ["init"] = job.Settings.Init,
-        ["batch_size"] = job.Settings.BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["iterations"] = job.Settings.Iterations.ToString(CultureInfo.InvariantCulture),
-        ["schedule"] = job.Settings.Schedule ?? string.Empty,
-        ["weight_decay"] = job.Settings.WeightDecay.ToString("R", CultureInfo.InvariantCulture),
-        ["batch_norm"] = job.Settings.BatchNorm ? "true" : "false",
-        ["dropout"] = job.Settings.Dropout.ToString("R", CultureInfo.InvariantCulture),
-        ["seed"] = job.Settings.Seed.ToString(CultureInfo.InvariantCulture),
-        ["precision"] = job.UseDouble ? "double" : "float",
-        ["flush_denormals"] = job.Settings.FlushDenormals ? "true" : "false",
-        ["data"] = job.Settings.DataDirectory is { } dir ? (Directory.Exists(dir) ? Path.GetFullPath(dir) : dir) : string.Empty,
-        ["data_sha256"] = job.DataChecksums,
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["optimizer"] = job.Optimizer.Text,
+            ["label"] = job.Optimizer.Label,
+            ["conventions"] = job.Settings.Conventions.ToString(),
+            ["hidden"] = string.Join(",", job.Settings.Hidden),
+            ["activation"] = job.Settings.Activation.ToString(),
+            ["init"] = job.Settings.Init,
+            ["batch_size"] = job.Settings.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["iterations"] = job.Settings.Iterations.ToString(CultureInfo.InvariantCulture),
+            ["schedule"] = job.Settings.Schedule ?? string.Empty,
+            ["weight_decay"] = job.Settings.WeightDecay.ToString("R", CultureInfo.InvariantCulture),
+            ["batch_norm"] = job.Settings.BatchNorm ? "true" : "false",
+            ["dropout"] = job.Settings.Dropout.ToString("R", CultureInfo.InvariantCulture),
+            ["seed"] = job.Settings.Seed.ToString(CultureInfo.InvariantCulture),
+            ["precision"] = job.UseDouble ? "double" : "float",
+            ["flush_denormals"] = job.Settings.FlushDenormals ? "true" : "false",
+            ["data_sha256"] = job.DataChecksums,
+        };
+        foreach (var (key, value) in job.Settings.DataSource.Describe())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
 
     /// <summary>
     /// Rebuilds the job's settings from a checkpoint's record (the inverse of <see cref="Describe"/>). Every
@@ -122,7 +130,7 @@ internal static class Trainer
             Dropout = Field("dropout", "a number in [0, 1)", t => Real(t, 0, 1)),
             Seed = Field("seed", "an integer from 0 to 4294967295", t => Integer(t, 0, uint.MaxValue)),
             FlushDenormals = Field("flush_denormals", "true or false", Flag),
-            DataDirectory = s.TryGetValue("data", out var data) && data.Length > 0 ? data : null,
+            DataSource = Descent.Cli.Data.DataSource.FromSettings(s),
             Parallelism = 1,
         };
         bool useDouble = Field("precision", "float or double", text => text switch { "double" => true, "float" => false, _ => throw new FormatException() });
@@ -147,7 +155,7 @@ internal static class Trainer
         var network = MnistExperiment.Build<T>(settings, random);
         using var parallel = job.Parallel is { } p ? new DataParallelRun<T>(p, network, stop) : null;
         var pipeline = MnistExperiment.Pipeline(network, job.Optimizer, settings, parallel is null ? null : parallel.Optimizer);
-        var train = MnistExperiment.Dataset(LabData.Scale<T>(data.TrainPixels), data.TrainLabels, data.PixelsPerImage);
+        var train = MnistExperiment.Dataset(data.TrainInputs<T>(), data.TrainLabels, data.FeatureCount, data.ClassCount);
 
         // One draw per example, in order, from the stream that drew the weights: what the book's np.random.choice does.
         // Under mpiexec every rank draws the same global batch and computes its own slice of it.
@@ -194,7 +202,7 @@ internal static class Trainer
         // Evaluation runs outside the flush scope: it needs none.
         bool finished = result.Status == TrainingStatus.Completed;
         var (accuracy, evaluatedAt) = finished && job.Parallel is not { Writes: false }
-            ? MnistExperiment.Evaluate(network, pipeline.Optimizer, LabData.Scale<T>(data.TestPixels), data.TestLabels)
+            ? MnistExperiment.Evaluate(network, pipeline.Optimizer, data.TestInputs<T>(), data.TestLabels)
             : ((double?)null, (string?)null);
         var record = Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy);
         record.Mnist!.Runs[0].EvaluatedAt = evaluatedAt;

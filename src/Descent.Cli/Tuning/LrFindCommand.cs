@@ -26,7 +26,7 @@ internal static class LrFindCommand
         var conventions = LabOptions.ConventionsOption();
         var output = LabOptions.Out();
         var command = new Command("lr-find", "Learning-rate range test (Smith 2017, fastai's lr_find): one run with the rate growing exponentially from --min to --max; plots loss against rate and suggests a rate.");
-        foreach (var option in new Option[] { mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.WeightDecay, mnist.Seed, mnist.Data, mnist.Precision, mnist.NoFlushDenormals, optimizer, min, max, steps, conventions, output })
+        foreach (var option in new Option[] { mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.WeightDecay, mnist.Seed, mnist.Precision, mnist.NoFlushDenormals, optimizer, min, max, steps, conventions, output }.Concat(mnist.DataSource.All))
         {
             command.Options.Add(option);
         }
@@ -42,8 +42,8 @@ internal static class LrFindCommand
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--min {low} must be below --max {high}."));
             }
 
-            var data = LabDataLoader.Load(parse.GetValue(mnist.Data));
-            var settings = mnist.Settings(parse, convention, data.TrainCount);
+            var data = LabDataLoader.LoadFrom(mnist.DataSource.Read(parse));
+            var settings = mnist.Settings(parse, convention, data);
             int n = parse.GetValue(steps);
             var result = mnist.IsDouble(parse)
                 ? LrFinder.Run<double>(data, settings, spec, low, high, n)

@@ -27,26 +27,44 @@ internal static class TrialRunner
         var order = Descent.Data.RandomPermutation.Create(new Descent.Randomness.MersenneTwister(unchecked((uint)seed)), count);
         int[] validation = [.. order.AsSpan(0, held).ToArray().Order()];
         int[] train = [.. order.AsSpan(held).ToArray().Order()];
-        int width = data.PixelsPerImage;
-        (byte[] Pixels, int[] Labels) Take(int[] rows)
+        int width = data.FeatureCount;
+        (byte[] Pixels, double[]? Values, int[] Labels) Take(int[] rows)
         {
-            byte[] pixels = new byte[rows.Length * width];
+            byte[] pixels = data.IsImages ? new byte[rows.Length * width] : [];
+            double[]? values = data.TrainValues is null ? null : new double[rows.Length * width];
             int[] labels = new int[rows.Length];
             for (int i = 0; i < rows.Length; i++)
             {
-                data.TrainPixels.AsSpan(rows[i] * width, width).CopyTo(pixels.AsSpan(i * width));
+                if (values is null)
+                {
+                    data.TrainPixels.AsSpan(rows[i] * width, width).CopyTo(pixels.AsSpan(i * width));
+                }
+                else
+                {
+                    data.TrainValues.AsSpan(rows[i] * width, width).CopyTo(values.AsSpan(i * width));
+                }
+
                 labels[i] = data.TrainLabels[rows[i]];
             }
 
-            return (pixels, labels);
+            return (pixels, values, labels);
         }
 
-        var (trainPixels, trainLabels) = Take(train);
-        var (validationPixels, validationLabels) = Take(validation);
+        var (trainPixels, trainValues, trainLabels) = Take(train);
+        var (validationPixels, validationValues, validationLabels) = Take(validation);
         string description = $"{data.Description}, {train.Length} for training, {validation.Length} held out for validation";
         return (
-            data with { Description = description, TrainPixels = trainPixels, TrainLabels = trainLabels },
-            data with { Description = description, TrainPixels = trainPixels, TrainLabels = trainLabels, TestPixels = validationPixels, TestLabels = validationLabels });
+            data with { Description = description, TrainPixels = trainPixels, TrainValues = trainValues, TrainLabels = trainLabels },
+            data with
+            {
+                Description = description,
+                TrainPixels = trainPixels,
+                TrainValues = trainValues,
+                TrainLabels = trainLabels,
+                TestPixels = validationPixels,
+                TestValues = validationValues,
+                TestLabels = validationLabels,
+            });
     }
 
     private sealed class Silent : IProgressReporter

@@ -64,8 +64,8 @@ internal static class TuneCommand
             var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
             var names = ParseNames(parse.GetValue(optimizers)!);
             var searched = Spaces(names, parse.GetValue(spaces) ?? [], parse.GetValue(mnist.Seed), convention);
-            var data = LabDataLoader.Load(parse.GetValue(mnist.Data));
-            var settings = mnist.Settings(parse, convention, data.TrainCount);
+            var data = LabDataLoader.LoadFrom(mnist.DataSource.Read(parse));
+            var settings = mnist.Settings(parse, convention, data);
             var (train, validationSplit) = TrialRunner.Split(data, parse.GetValue(validation), settings.Seed);
             var folder = RunFolder.CreateOrDefault(parse.GetValue(output));
             string path = parse.GetValue(studyFile) ?? folder.File("study.db");

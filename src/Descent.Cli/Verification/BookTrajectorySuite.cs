@@ -16,7 +16,7 @@ internal sealed class BookTrajectorySuite : IGoldenSuite
 
     public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings)
     {
-        string label = $"Book{section} {GoldenRunner.Describe(value.GetProperty("params"))}";
+        string label = $"Book{section} {GoldenReplay.Describe(value.GetProperty("params"))}";
         double error;
         try
         {
@@ -35,7 +35,7 @@ internal sealed class BookTrajectorySuite : IGoldenSuite
         var points = value.GetProperty("points");
         var x = new Parameter<double>("x", [points[0][0].GetDouble()]);
         var y = new Parameter<double>("y", [points[0][1].GetDouble()]);
-        var options = value.GetProperty("params").EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, GoldenRunner.Text(p.Value)));
+        var options = value.GetProperty("params").EnumerateObject().Select(p => new KeyValuePair<string, string>(p.Name, GoldenReplay.Text(p.Value)));
         var optimizer = OptimizerCatalog.Create("book-" + name, [x, y], options);
         double worst = 0;
         for (int k = 1; k < points.GetArrayLength(); k++)
@@ -44,7 +44,7 @@ internal sealed class BookTrajectorySuite : IGoldenSuite
             x.Gradient.Span[0] = x.Value.Span[0] / 10.0;
             y.Gradient.Span[0] = 2.0 * y.Value.Span[0];
             optimizer.Step();
-            worst = Math.Max(worst, GoldenRunner.RelativeError<double>([x.Value.Span[0], y.Value.Span[0]], points[k]));
+            worst = Math.Max(worst, GoldenReplay.RelativeError<double>([x.Value.Span[0], y.Value.Span[0]], points[k]));
         }
 
         return worst;

@@ -39,8 +39,8 @@ internal sealed class ClipSuite : IGoldenSuite
     }
 
     private static string Label(JsonElement c) => c.TryGetProperty("clip_value", out var v)
-        ? $"clip_grad_value_ clip_value={GoldenRunner.Text(v)}"
-        : $"clip_grad_norm_ max_norm={GoldenRunner.Text(c.GetProperty("max_norm"))}, norm_type={GoldenRunner.Text(c.GetProperty("norm_type"))}";
+        ? $"clip_grad_value_ clip_value={GoldenReplay.Text(v)}"
+        : $"clip_grad_norm_ max_norm={GoldenReplay.Text(c.GetProperty("max_norm"))}, norm_type={GoldenReplay.Text(c.GetProperty("norm_type"))}";
 
     private static double Replay<T>(JsonElement c)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -68,7 +68,7 @@ internal sealed class ClipSuite : IGoldenSuite
         var clipped = c.GetProperty("clipped");
         for (int i = 0; i < parameters.Length; i++)
         {
-            error = Math.Max(error, GoldenRunner.RelativeError<T>(parameters[i].Gradient.Span, clipped[i]));
+            error = Math.Max(error, GoldenReplay.RelativeError<T>(parameters[i].Gradient.Span, clipped[i]));
         }
 
         return error;
@@ -76,7 +76,7 @@ internal sealed class ClipSuite : IGoldenSuite
 
     private static double NormType(JsonElement value)
     {
-        string text = GoldenRunner.Text(value);
+        string text = GoldenReplay.Text(value);
         return text is "inf" or "Infinity" ? double.PositiveInfinity : double.Parse(text, CultureInfo.InvariantCulture);
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Numerics;
 using System.Text.Json;
 
 namespace Descent.Cli.Verification;
@@ -108,35 +106,6 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
             : suite.Run(section.Name, section.Value, settings);
     }
 
-    /// <summary>
-    /// The relative error of <paramref name="actual"/> against <paramref name="expected"/>, per tensor:
-    /// ‖actual − expected‖∞ / ‖expected‖∞ (absolute when the expected tensor is all zero; NaN counts as infinite).
-    /// </summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="actual">The computed values.</param>
-    /// <param name="expected">The golden values, a JSON array of numbers.</param>
-    /// <returns>The error.</returns>
-    public static double RelativeError<T>(ReadOnlySpan<T> actual, JsonElement expected)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (expected.GetArrayLength() != actual.Length)
-        {
-            return double.PositiveInfinity;
-        }
-
-        double difference = 0, scale = 0;
-        int i = 0;
-        foreach (var v in expected.EnumerateArray())
-        {
-            double want = v.GetDouble();
-            double got = double.CreateTruncating(actual[i++]);
-            difference = double.IsNaN(got) ? double.PositiveInfinity : Math.Max(difference, Math.Abs(got - want));
-            scale = Math.Max(scale, Math.Abs(want));
-        }
-
-        return scale == 0 ? difference : difference / scale;
-    }
-
     /// <summary>An exception's message without the "(Parameter 'x')" suffix that ArgumentException appends.</summary>
     /// <param name="exception">The exception.</param>
     /// <returns>The message.</returns>
@@ -144,24 +113,6 @@ internal sealed class GoldenRunner(IReadOnlyList<IGoldenSuite> suites)
         exception is ArgumentException { ParamName: { } name } && exception.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
             ? exception.Message[..^$" (Parameter '{name}')".Length]
             : exception.Message;
-
-    /// <summary>Formats a key/value JSON object as <c>key=value, ...</c>.</summary>
-    /// <param name="options">The object (or null).</param>
-    /// <returns>The text.</returns>
-    public static string Describe(JsonElement options) =>
-        options.ValueKind != JsonValueKind.Object ? string.Empty
-        : string.Join(", ", options.EnumerateObject().Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name}={Text(p.Value)}")));
-
-    /// <summary>A JSON value as option text: strings unquoted, everything else as written.</summary>
-    /// <param name="value">The value.</param>
-    /// <returns>The text.</returns>
-    public static string Text(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        _ => value.GetRawText(),
-    };
 }
 
 /// <summary>One top-level section of a goldens file and the results of its cases (none when the section is empty).</summary>

@@ -29,8 +29,8 @@ internal sealed class NetworkSuite : IGoldenSuite
 
     private static GoldenResult RunCase(JsonElement c, VerifySettings settings)
     {
-        string layers = c.TryGetProperty("layers", out var l) ? string.Join("-", l.EnumerateArray().Select(GoldenRunner.Text)) : "?";
-        string optimizer = c.TryGetProperty("optimizer", out var o) ? GoldenRunner.Text(o) : "(no optimizer)";
+        string layers = c.TryGetProperty("layers", out var l) ? string.Join("-", l.EnumerateArray().Select(GoldenReplay.Text)) : "?";
+        string optimizer = c.TryGetProperty("optimizer", out var o) ? GoldenReplay.Text(o) : "(no optimizer)";
         string label = $"network {layers} {optimizer}";
         try
         {
@@ -67,7 +67,7 @@ internal sealed class NetworkSuite : IGoldenSuite
             optimizer.Step();
         }
 
-        error = Math.Max(error, GoldenRunner.RelativeError<T>(computed, losses));
+        error = Math.Max(error, GoldenReplay.RelativeError<T>(computed, losses));
         var state = net.StateDict();
         foreach (var tensor in c.GetProperty("final_state").EnumerateObject())
         {
@@ -77,11 +77,11 @@ internal sealed class NetworkSuite : IGoldenSuite
             }
 
             error = tensor.Value.ValueKind == JsonValueKind.Array
-                ? Math.Max(error, GoldenRunner.RelativeError<double>(values, tensor.Value))
+                ? Math.Max(error, GoldenReplay.RelativeError<double>(values, tensor.Value))
                 : Math.Max(error, Math.Abs(values[0] - tensor.Value.GetDouble()));
         }
 
-        return Math.Max(error, GoldenRunner.RelativeError(net.Predict(x, batch).Span, c.GetProperty("eval_logits_after")));
+        return Math.Max(error, GoldenReplay.RelativeError(net.Predict(x, batch).Span, c.GetProperty("eval_logits_after")));
     }
 
     private static Dictionary<string, double[]> State(JsonElement e) =>

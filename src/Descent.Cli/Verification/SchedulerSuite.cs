@@ -70,7 +70,7 @@ internal sealed class SchedulerSuite : IGoldenSuite
             advance();
         }
 
-        double error = GoldenRunner.RelativeError<double>(rates, expectedRates);
-        return hasMomentum ? Math.Max(error, GoldenRunner.RelativeError<double>(momenta, expectedMomenta)) : error;
+        double error = GoldenReplay.RelativeError<double>(rates, expectedRates);
+        return hasMomentum ? Math.Max(error, GoldenReplay.RelativeError<double>(momenta, expectedMomenta)) : error;
     }
 }

@@ -21,10 +21,6 @@ public static class IdxFile
     /// <summary>The most dimensions the format can express (the magic's fourth byte).</summary>
     internal const int MaxDimensions = 255;
 
-    // A compressed file's buffer starts at this size and doubles as data arrives, so a lying header
-    // costs at most twice the bytes really present.
-    private const int InitialChunk = 1 << 16;
-
     /// <summary>Reads an IDX file, raw or gzip-compressed.</summary>
     /// <param name="path">The file's path.</param>
     /// <returns>The file's contents.</returns>
@@ -48,7 +44,7 @@ public static class IdxFile
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
 
         Span<byte> sniff = stackalloc byte[2];
-        int sniffed = ReadAtMost(stream, sniff);
+        int sniffed = DataStreams.ReadAtMost(stream, sniff);
         bool compressed = sniffed == 2 && sniff[0] == 0x1F && sniff[1] == 0x8B;
         long? rawLength = !compressed && stream.CanSeek ? stream.Length - stream.Position + sniffed : null;
         Stream source = new PrefixedStream(sniff[..sniffed].ToArray(), stream);
@@ -143,7 +139,7 @@ public static class IdxFile
     private static IdxArray ReadIdx(Stream stream, string name, long? knownLength)
     {
         Span<byte> magic = stackalloc byte[4];
-        int got = ReadAtMost(stream, magic);
+        int got = DataStreams.ReadAtMost(stream, magic);
         if (got == 0)
         {
             throw new DataFormatException(name, "an IDX file (a 4-byte magic number 0x00 0x00 type dims)", "an empty file");
@@ -151,12 +147,12 @@ public static class IdxFile
 
         if (got < 4)
         {
-            throw new DataFormatException(name, "a 4-byte magic number", $"only {got} byte(s): {Hex(magic[..got])}");
+            throw new DataFormatException(name, "a 4-byte magic number", $"only {got} byte(s): {DataStreams.Hex(magic[..got])}");
         }
 
         if (magic[0] != 0 || magic[1] != 0)
         {
-            throw new DataFormatException(name, "an IDX magic number starting 0x00 0x00", $"{Hex(magic)} (not an IDX file)");
+            throw new DataFormatException(name, "an IDX magic number starting 0x00 0x00", $"{DataStreams.Hex(magic)} (not an IDX file)");
         }
 
         var type = (IdxElementType)magic[2];
@@ -172,7 +168,7 @@ public static class IdxFile
         }
 
         var sizes = new byte[4 * dimensions];
-        got = ReadAtMost(stream, sizes);
+        got = DataStreams.ReadAtMost(stream, sizes);
         if (got < sizes.Length)
         {
             throw new DataFormatException(name, $"{dimensions} dimension size(s) ({sizes.Length} bytes) after the magic number", $"the file ends after {got} of them (truncated)");
@@ -213,54 +209,12 @@ public static class IdxFile
             }
         }
 
-        byte[] data = ReadPayload(stream, (int)claimed, knownLength is not null, name, shapeText);
-        if (ReadAtMost(stream, stackalloc byte[1]) != 0)
+        byte[] data = DataStreams.ReadPayload(stream, (int)claimed, knownLength is not null, name, $"{claimed} data bytes for shape {shapeText}");
+        if (DataStreams.ReadAtMost(stream, stackalloc byte[1]) != 0)
         {
             throw new DataFormatException(name, $"the data to end after the {claimed} bytes its header declares for shape {shapeText}", "extra bytes after them");
         }
 
         return new IdxArray(type, shape, data);
     }
-
-    private static byte[] ReadPayload(Stream stream, int claimed, bool lengthVerified, string name, string shapeText)
-    {
-        byte[] buffer = new byte[lengthVerified ? claimed : Math.Min(claimed, InitialChunk)];
-        int filled = 0;
-        while (filled < claimed)
-        {
-            if (filled == buffer.Length)
-            {
-                Array.Resize(ref buffer, (int)Math.Min(claimed, 2L * buffer.Length));
-            }
-
-            int read = stream.Read(buffer, filled, buffer.Length - filled);
-            if (read == 0)
-            {
-                throw new DataFormatException(name, $"{claimed} data bytes for shape {shapeText}", $"only {filled} (truncated)");
-            }
-
-            filled += read;
-        }
-
-        return buffer;
-    }
-
-    private static int ReadAtMost(Stream stream, Span<byte> buffer)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int read = stream.Read(buffer[total..]);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
-    }
-
-    private static string Hex(ReadOnlySpan<byte> bytes) => string.Join(' ', bytes.ToArray().Select(b => $"0x{b:X2}"));
 }

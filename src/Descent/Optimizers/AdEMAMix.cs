@@ -4,21 +4,20 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="AdEMAMix{T}"/>, with Optax's defaults (<c>optax.contrib.ademamix</c>) in .NET names.</summary>
-public sealed record AdEMAMixOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record AdEMAMixOptions : MomentEstimateOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new AdEMAMix<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, b3 0.9999, alpha 5, eps 1e-8) and lr 1e-3.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-3 stands in for it. Optax's b3 and alpha schedules are constants here.</remarks>
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-3 stands in for it. Optax's b3 and alpha schedules are constants here. Here:
+    /// β₁, decay of the fast (bias-corrected) moving average (Optax <c>b1</c>); β₂, decay of the second moment (Optax
+    /// <c>b2</c>); ε added to the root, outside it (Optax <c>eps</c>); decoupled weight decay λ, added to the direction
+    /// before the learning rate (Optax <c>weight_decay</c>).
+    /// </remarks>
     public AdEMAMixOptions() => LearningRate = 1e-3;
-
-    /// <summary>β₁, decay of the fast (bias-corrected) moving average (Optax <c>b1</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂, decay of the second moment (Optax <c>b2</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
 
     /// <summary>β₃, decay of the slow moving average, never bias-corrected (Optax <c>b3</c>), in [0, 1).</summary>
     public double Beta3 { get; init; } = 0.9999;
@@ -26,35 +25,16 @@ public sealed record AdEMAMixOptions : OptimizerOptions, IMomentumOptions, IWeig
     /// <summary>α, the weight of the slow average in the step (Optax <c>alpha</c>). Must be ≥ 0.</summary>
     public double Alpha { get; init; } = 5.0;
 
-    /// <summary>ε added to the root, outside it (Optax <c>eps</c>). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-8;
-
     /// <summary>ε added to the corrected second moment under the root (Optax <c>eps_root</c>). Must be ≥ 0.</summary>
     public double EpsilonRoot { get; init; }
-
-    /// <summary>Decoupled weight decay λ, added to the direction before the learning rate (Optax <c>weight_decay</c>). Must be ≥ 0.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
         Guard.UnitInterval(Beta3, nameof(Beta3));
         Guard.NonNegative(Alpha, nameof(Alpha));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
         Guard.NonNegative(EpsilonRoot, nameof(EpsilonRoot));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
     }
 }
 
@@ -111,9 +91,9 @@ internal readonly struct AdEMAMixKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T
 {
     public T Scalar(T p, T g, ref T m1, ref T m2, ref T v)
     {
-        m1 = (c.OneMinusBeta1 * g) + (c.Beta1 * m1);
+        m1 = c.First(g, m1);
         m2 = (oneMinusBeta3 * g) + (beta3 * m2);
-        v = (c.OneMinusBeta2 * (g * g)) + (c.Beta2 * v);
+        v = c.Second(g * g, v);
         T direction = ((m1 / c.Correction1) + (alpha * m2)) / (T.Sqrt((v / c.Correction2) + epsRoot) + eps);
         return p + (negativeRate * (direction + (weightDecay * p)));
     }
@@ -121,9 +101,9 @@ internal readonly struct AdEMAMixKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T
     public TV Vector<TV>(TV p, TV g, ref TV m1, ref TV m2, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        m1 = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m1);
+        m1 = c.First(g, m1);
         m2 = (TV.Create(oneMinusBeta3) * g) + (TV.Create(beta3) * m2);
-        v = (TV.Create(c.OneMinusBeta2) * (g * g)) + (TV.Create(c.Beta2) * v);
+        v = c.Second(g * g, v);
         TV direction = ((m1 / TV.Create(c.Correction1)) + (TV.Create(alpha) * m2)) / (TV.Sqrt((v / TV.Create(c.Correction2)) + TV.Create(epsRoot)) + TV.Create(eps));
         return p + (TV.Create(negativeRate) * (direction + (TV.Create(weightDecay) * p)));
     }

@@ -4,41 +4,30 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="AdaBelief{T}"/>, with Optax's defaults (<c>optax.adabelief</c>) in .NET names.</summary>
-public sealed record AdaBeliefOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
+public sealed record AdaBeliefOptions : MomentOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new AdaBelief<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, eps 1e-16, eps_root 1e-16) and lr 1e-3.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-3 (the paper's) stands in for it.</remarks>
-    public AdaBeliefOptions() => LearningRate = 1e-3;
-
-    /// <summary>β₁, decay of the gradient's moving average (Optax <c>b1</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂, decay of the moving average of the squared prediction error (Optax <c>b2</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε added to the root of the corrected second moment (Optax <c>eps</c>). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-16;
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-3 (the paper's) stands in for it. β₂ decays the moving average of the
+    /// squared prediction error (g − m)²; ε is added to its corrected root.
+    /// </remarks>
+    public AdaBeliefOptions()
+    {
+        LearningRate = 1e-3;
+        Epsilon = 1e-16;
+    }
 
     /// <summary>ε added to the second moment itself at every step, so it accumulates in the state (Optax <c>eps_root</c>). Must be ≥ 0.</summary>
     public double EpsilonRoot { get; init; } = 1e-16;
 
     /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
         Guard.NonNegative(EpsilonRoot, nameof(EpsilonRoot));
     }
 }
@@ -86,29 +75,14 @@ public sealed class AdaBelief<T> : Optimizer<T, AdaBeliefOptions>
     }
 }
 
-/// <summary>
-/// Optax's moment constants: <c>tree_update_moment</c> is (1 − β)x + βm, <c>tree_bias_correction</c> divides by 1 − βᵗ
-/// (a division, not a multiplication by the reciprocal, to round as Optax does).
-/// </summary>
-internal readonly struct OptaxMoments<T>(double beta1, double beta2, double step)
-    where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public readonly T OneMinusBeta1 = T.CreateTruncating(1 - beta1);
-    public readonly T Beta1 = T.CreateTruncating(beta1);
-    public readonly T OneMinusBeta2 = T.CreateTruncating(1 - beta2);
-    public readonly T Beta2 = T.CreateTruncating(beta2);
-    public readonly T Correction1 = T.CreateTruncating(1 - Math.Pow(beta1, step));
-    public readonly T Correction2 = T.CreateTruncating(1 - Math.Pow(beta2, step));
-}
-
 internal readonly struct AdaBeliefKernel<T>(OptaxMoments<T> c, T epsRoot, T eps, T negativeRate) : IUpdate2<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Scalar(T p, T g, ref T m, ref T s)
     {
-        m = (c.OneMinusBeta1 * g) + (c.Beta1 * m);
+        m = c.First(g, m);
         T error = g - m;
-        s = (c.OneMinusBeta2 * (error * error)) + (c.Beta2 * s) + epsRoot;
+        s = c.Second(error * error, s) + epsRoot;
         T update = (m / c.Correction1) / (T.Sqrt(s / c.Correction2) + eps);
         return p + (negativeRate * update);
     }
@@ -116,9 +90,9 @@ internal readonly struct AdaBeliefKernel<T>(OptaxMoments<T> c, T epsRoot, T eps,
     public TV Vector<TV>(TV p, TV g, ref TV m, ref TV s)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        m = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m);
+        m = c.First(g, m);
         TV error = g - m;
-        s = (TV.Create(c.OneMinusBeta2) * (error * error)) + (TV.Create(c.Beta2) * s) + TV.Create(epsRoot);
+        s = c.Second(error * error, s) + TV.Create(epsRoot);
         TV update = (m / TV.Create(c.Correction1)) / (TV.Sqrt(s / TV.Create(c.Correction2)) + TV.Create(eps));
         return p + (TV.Create(negativeRate) * update);
     }

@@ -79,11 +79,7 @@ public class Adam<T> : Optimizer<T, AdamOptions>
         double stepSize = o.LearningRate / (1 - Math.Pow(o.Beta1, t));
         double correction2Sqrt = Math.Sqrt(1 - Math.Pow(o.Beta2, t));
         var kernel = new AdamKernel<T>(
-            new GradientTransform<T>(o.Maximize, o.DecoupledWeightDecay ? 0 : o.WeightDecay),
-            T.CreateTruncating(o.DecoupledWeightDecay ? 1 - (o.LearningRate * o.WeightDecay) : 1),
-            T.CreateTruncating(1 - o.Beta1),
-            T.CreateTruncating(o.Beta2),
-            T.CreateTruncating(1 - o.Beta2),
+            new AdamMoments<T>(o, o.Maximize, o.DecoupledWeightDecay),
             T.CreateTruncating(correction2Sqrt),
             T.CreateTruncating(o.Epsilon),
             T.CreateTruncating(stepSize));
@@ -134,13 +130,15 @@ public sealed class AdamW<T> : Adam<T>
 }
 
 /// <summary>One Adam step; the AMSGrad variant wraps it.</summary>
-internal readonly struct AdamKernel<T>(GradientTransform<T> grad, T shrink, T oneMinusBeta1, T beta2, T oneMinusBeta2, T correction2Sqrt, T eps, T stepSize) : IUpdate2<T>
+internal readonly struct AdamKernel<T>(AdamMoments<T> moments, T correction2Sqrt, T eps, T stepSize) : IUpdate2<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public T Scalar(T p, T g, ref T m, ref T v) => Finish(Moments(p, ref g, ref m, ref v), m, v);
+    public AdamMoments<T> Moments => moments;
+
+    public T Scalar(T p, T g, ref T m, ref T v) => Finish(moments.Update(p, ref g, ref m, ref v), m, v);
 
     public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
-        where TV : unmanaged, ISimdVector<TV, T> => Finish(Moments(p, ref g, ref m, ref v), m, v);
+        where TV : unmanaged, ISimdVector<TV, T> => Finish(moments.Update(p, ref g, ref m, ref v), m, v);
 
     /// <summary>θ − s · m / (√v / √(1 − β₂ᵗ) + ε) for the (possibly max-) second moment <paramref name="v"/>.</summary>
     public T Finish(T p, T m, T v) => p - (stepSize * m / ((T.Sqrt(v) / correction2Sqrt) + eps));
@@ -148,26 +146,6 @@ internal readonly struct AdamKernel<T>(GradientTransform<T> grad, T shrink, T on
     public TV Finish<TV>(TV p, TV m, TV v)
         where TV : unmanaged, ISimdVector<TV, T> =>
         p - (TV.Create(stepSize) * m / ((TV.Sqrt(v) / TV.Create(correction2Sqrt)) + TV.Create(eps)));
-
-    /// <summary>Decoupled decay, gradient transform and both moments; returns the decayed θ.</summary>
-    public T Moments(T p, ref T g, ref T m, ref T v)
-    {
-        p *= shrink;
-        g = grad.Apply(p, g);
-        m += oneMinusBeta1 * (g - m);
-        v = (v * beta2) + (oneMinusBeta2 * g * g);
-        return p;
-    }
-
-    public TV Moments<TV>(TV p, ref TV g, ref TV m, ref TV v)
-        where TV : unmanaged, ISimdVector<TV, T>
-    {
-        p *= TV.Create(shrink);
-        g = grad.Apply(p, g);
-        m += TV.Create(oneMinusBeta1) * (g - m);
-        v = (v * TV.Create(beta2)) + (TV.Create(oneMinusBeta2) * g * g);
-        return p;
-    }
 }
 
 /// <summary>Adam with AMSGrad: the denominator uses max(v̂, v).</summary>
@@ -176,7 +154,7 @@ internal readonly struct AmsGradKernel<T>(AdamKernel<T> adam) : IUpdate3<T>
 {
     public T Scalar(T p, T g, ref T m, ref T v, ref T vMax)
     {
-        p = adam.Moments(p, ref g, ref m, ref v);
+        p = adam.Moments.Update(p, ref g, ref m, ref v);
         vMax = T.Max(vMax, v);
         return adam.Finish(p, m, vMax);
     }
@@ -184,7 +162,7 @@ internal readonly struct AmsGradKernel<T>(AdamKernel<T> adam) : IUpdate3<T>
     public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v, ref TV vMax)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        p = adam.Moments(p, ref g, ref m, ref v);
+        p = adam.Moments.Update(p, ref g, ref m, ref v);
         vMax = TV.Max(vMax, v);
         return adam.Finish(p, m, vMax);
     }

@@ -4,53 +4,38 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adan{T}"/>, with Optax's defaults (<c>optax.adan</c>) in .NET names.</summary>
-public sealed record AdanOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record AdanOptions : MomentEstimateOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Adan<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (b1 0.98, b2 0.92, b3 0.99, eps 1e-8, eps_root 1e-8) and lr 1e-3.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-3 stands in for it.</remarks>
-    public AdanOptions() => LearningRate = 1e-3;
-
-    /// <summary>β₁, decay of the gradient's moving average (Optax <c>b1</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.98;
-
-    /// <summary>β₂, decay of the moving average of gradient differences (Optax <c>b2</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.92;
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-3 stands in for it. Here: β₁, decay of the gradient's moving average (Optax
+    /// <c>b1</c>); β₂, decay of the moving average of gradient differences (Optax <c>b2</c>); ε added to the root,
+    /// outside it (Optax <c>eps</c>); decoupled weight decay λ, added to the direction before the learning rate (Optax
+    /// <c>weight_decay</c>).
+    /// </remarks>
+    public AdanOptions()
+    {
+        LearningRate = 1e-3;
+        Beta1 = 0.98;
+        Beta2 = 0.92;
+    }
 
     /// <summary>β₃, decay of the second moment of g + (1 − β₂)(g − g_prev) (Optax <c>b3</c>), in [0, 1).</summary>
     public double Beta3 { get; init; } = 0.99;
 
-    /// <summary>ε added to the root, outside it (Optax <c>eps</c>). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-8;
-
     /// <summary>ε added to the corrected second moment under the root (Optax <c>eps_root</c>; 1e-8 in <c>optax.adan</c>). Must be ≥ 0.</summary>
     public double EpsilonRoot { get; init; } = 1e-8;
-
-    /// <summary>Decoupled weight decay λ, added to the direction before the learning rate (Optax <c>weight_decay</c>). Must be ≥ 0.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
         Guard.UnitInterval(Beta3, nameof(Beta3));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
         Guard.NonNegative(EpsilonRoot, nameof(EpsilonRoot));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
     }
 }
 
@@ -116,8 +101,8 @@ internal readonly struct AdanKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T bet
     public T Scalar(T p, T g, ref T m, ref T v, ref T n, ref T previous)
     {
         T difference = hasPrevious * (g - previous);
-        m = (c.OneMinusBeta1 * g) + (c.Beta1 * m);
-        v = (c.OneMinusBeta2 * difference) + (c.Beta2 * v);
+        m = c.First(g, m);
+        v = c.Second(difference, v);
         T square = g + (c.OneMinusBeta2 * difference);
         n = (oneMinusBeta3 * (square * square)) + (beta3 * n);
         previous = g;
@@ -129,8 +114,8 @@ internal readonly struct AdanKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T bet
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV difference = TV.Create(hasPrevious) * (g - previous);
-        m = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m);
-        v = (TV.Create(c.OneMinusBeta2) * difference) + (TV.Create(c.Beta2) * v);
+        m = c.First(g, m);
+        v = c.Second(difference, v);
         TV square = g + (TV.Create(c.OneMinusBeta2) * difference);
         n = (TV.Create(oneMinusBeta3) * (square * square)) + (TV.Create(beta3) * n);
         previous = g;

@@ -4,24 +4,24 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Adopt{T}"/>, with Optax's defaults (<c>optax.contrib.adopt</c>) in .NET names.</summary>
-public sealed record AdoptOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
+public sealed record AdoptOptions : MomentOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Adopt<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.9999, eps 1e-6, clipping on) and lr 1e-3.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-3 (the paper's) stands in for it.</remarks>
-    public AdoptOptions() => LearningRate = 1e-3;
-
-    /// <summary>β₁, decay of the moving average of the normalised gradients (Optax <c>b1</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂, decay of the second moment (Optax <c>b2</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.9999;
-
-    /// <summary>ε, the floor of √v in the normalisation g / max(√v, ε) (Optax <c>eps</c>). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-6;
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-3 (the paper's) stands in for it. Here: β₁, decay of the moving average of
+    /// the normalised gradients (Optax <c>b1</c>); β₂, decay of the second moment (Optax <c>b2</c>); ε, the floor of √v
+    /// in the normalisation g / max(√v, ε) (Optax <c>eps</c>).
+    /// </remarks>
+    public AdoptOptions()
+    {
+        LearningRate = 1e-3;
+        Beta2 = 0.9999;
+        Epsilon = 1e-6;
+    }
 
     /// <summary>Nesterov momentum: step along (1 − β₁)ĝ + β₁m with the updated m (Optax <c>nesterov</c>).</summary>
     public bool Nesterov { get; init; }
@@ -33,18 +33,9 @@ public sealed record AdoptOptions : OptimizerOptions, IMomentumOptions, IOptimiz
     public bool UseClipping { get; init; } = true;
 
     /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
     }
 }
 

@@ -5,48 +5,28 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="DAdaptAdamW{T}"/>, with Optax's defaults (<c>optax.contrib.dadapt_adamw</c>) in .NET names.</summary>
-public sealed record DAdaptAdamWOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record DAdaptAdamWOptions : MomentEstimateOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new DAdaptAdamW<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (lr 1 — a multiplier of the estimated rate — betas (0.9, 0.999), eps 1e-8, d₀ 1e-6).</summary>
+    /// <remarks>
+    /// Here: β₁ of the underlying AdamW (Optax <c>betas[0]</c>); β₂ of the underlying AdamW (Optax <c>betas[1]</c>);
+    /// √β₂ also decays the d-estimate's sums; ε of the underlying AdamW (Optax <c>eps</c>); AdamW-style decoupled
+    /// weight decay λ, scaled by d_lr (Optax <c>weight_decay</c>).
+    /// </remarks>
     public DAdaptAdamWOptions() => LearningRate = 1.0;
-
-    /// <summary>β₁ of the underlying AdamW (Optax <c>betas[0]</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂ of the underlying AdamW (Optax <c>betas[1]</c>); √β₂ also decays the d-estimate's sums. In [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε of the underlying AdamW (Optax <c>eps</c>). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-8;
 
     /// <summary>d₀, the initial under-estimate of the distance to the solution (Optax <c>estim_lr0</c>). Must be &gt; 0.</summary>
     public double InitialDistance { get; init; } = 1e-6;
-
-    /// <summary>AdamW-style decoupled weight decay λ, scaled by d_lr (Optax <c>weight_decay</c>). Must be ≥ 0.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
         Guard.Positive(InitialDistance, nameof(InitialDistance));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
     }
 }
 

@@ -104,16 +104,16 @@ internal readonly struct LambKernel<T>(OptaxMoments<T> c, T epsRoot, T eps, T we
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Moments(T g, ref T m, ref T v)
     {
-        m = (c.OneMinusBeta1 * g) + (c.Beta1 * m);
-        v = (c.OneMinusBeta2 * (g * g)) + (c.Beta2 * v);
+        m = c.First(g, m);
+        v = c.Second(g * g, v);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Moments<TV>(TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        m = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m);
-        v = (TV.Create(c.OneMinusBeta2) * (g * g)) + (TV.Create(c.Beta2) * v);
+        m = c.First(g, m);
+        v = c.Second(g * g, v);
     }
 
     /// <summary>u = Adam's direction + λθ, from the already updated moments.</summary>

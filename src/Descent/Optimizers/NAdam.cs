@@ -61,11 +61,7 @@ public sealed class NAdam<T> : Optimizer<T, NAdamOptions>
         double product = Scalar(group, "mu_product", 1.0) * mu;
         SetScalar(group, "mu_product", product);
         var kernel = new NAdamKernel<T>(
-            new GradientTransform<T>(o.Maximize, o.DecoupledWeightDecay ? 0 : o.WeightDecay),
-            T.CreateTruncating(o.DecoupledWeightDecay ? 1 - (o.LearningRate * o.WeightDecay) : 1),
-            T.CreateTruncating(1 - o.Beta1),
-            T.CreateTruncating(o.Beta2),
-            T.CreateTruncating(1 - o.Beta2),
+            new AdamMoments<T>(o, o.Maximize, o.DecoupledWeightDecay),
             T.CreateTruncating(1 - Math.Pow(o.Beta2, t)),
             T.CreateTruncating(o.Epsilon),
             T.CreateTruncating(-o.LearningRate * (1.0 - mu) / (1.0 - product)),
@@ -79,15 +75,12 @@ public sealed class NAdam<T> : Optimizer<T, NAdamOptions>
     }
 }
 
-internal readonly struct NAdamKernel<T>(GradientTransform<T> grad, T shrink, T oneMinusBeta1, T beta2, T oneMinusBeta2, T correction2, T eps, T gradientRate, T momentumRate) : IUpdate2<T>
+internal readonly struct NAdamKernel<T>(AdamMoments<T> moments, T correction2, T eps, T gradientRate, T momentumRate) : IUpdate2<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Scalar(T p, T g, ref T m, ref T v)
     {
-        p *= shrink;
-        g = grad.Apply(p, g);
-        m += oneMinusBeta1 * (g - m);
-        v = (v * beta2) + (oneMinusBeta2 * g * g);
+        p = moments.Update(p, ref g, ref m, ref v);
         T d = T.Sqrt(v / correction2) + eps;
         p += gradientRate * g / d;
         return p + (momentumRate * m / d);
@@ -96,10 +89,7 @@ internal readonly struct NAdamKernel<T>(GradientTransform<T> grad, T shrink, T o
     public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        p *= TV.Create(shrink);
-        g = grad.Apply(p, g);
-        m += TV.Create(oneMinusBeta1) * (g - m);
-        v = (v * TV.Create(beta2)) + (TV.Create(oneMinusBeta2) * g * g);
+        p = moments.Update(p, ref g, ref m, ref v);
         TV d = TV.Sqrt(v / TV.Create(correction2)) + TV.Create(eps);
         p += TV.Create(gradientRate) * g / d;
         return p + (TV.Create(momentumRate) * m / d);

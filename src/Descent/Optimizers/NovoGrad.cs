@@ -4,49 +4,33 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="NovoGrad{T}"/>, with Optax's defaults (<c>optax.novograd</c>) in .NET names.</summary>
-public sealed record NovoGradOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record NovoGradOptions : MomentEstimateOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new NovoGrad<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.25, eps 1e-6, eps_root 0, no decay) and lr 1e-2.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-2 stands in for it.</remarks>
-    public NovoGradOptions() => LearningRate = 1e-2;
-
-    /// <summary>β₁, the momentum of m ← β₁m + u (Optax <c>b1</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂, decay of the per-tensor second moment of ‖g‖ (Optax <c>b2</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.25;
-
-    /// <summary>ε added to the root, outside it (Optax <c>eps</c>). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-6;
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-2 stands in for it. Here: β₁, the momentum of m ← β₁m + u (Optax <c>b1</c>);
+    /// β₂, decay of the per-tensor second moment of ‖g‖ (Optax <c>b2</c>); ε added to the root, outside it (Optax
+    /// <c>eps</c>); weight decay λ, added to the normalised gradient (Optax <c>weight_decay</c>).
+    /// </remarks>
+    public NovoGradOptions()
+    {
+        LearningRate = 1e-2;
+        Beta2 = 0.25;
+        Epsilon = 1e-6;
+    }
 
     /// <summary>ε added to v under the root (Optax <c>eps_root</c>). Must be ≥ 0.</summary>
     public double EpsilonRoot { get; init; }
-
-    /// <summary>Weight decay λ, added to the normalised gradient (Optax <c>weight_decay</c>). Must be ≥ 0.</summary>
-    public double WeightDecay { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
         Guard.NonNegative(EpsilonRoot, nameof(EpsilonRoot));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
     }
 }
 

@@ -4,41 +4,26 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="OptaxAmsGrad{T}"/>, with Optax's defaults (<c>optax.amsgrad</c>) in .NET names.</summary>
-public sealed record OptaxAmsGradOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
+public sealed record OptaxAmsGradOptions : MomentOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new OptaxAmsGrad<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, eps 1e-8, eps_root 0) and lr 1e-3.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-3 stands in for it.</remarks>
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-3 stands in for it. Here: β₁ (Optax <c>b1</c>); β₂ (Optax <c>b2</c>); ε added
+    /// to the root, outside it (Optax <c>eps</c>).
+    /// </remarks>
     public OptaxAmsGradOptions() => LearningRate = 1e-3;
-
-    /// <summary>β₁ (Optax <c>b1</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂ (Optax <c>b2</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε added to the root, outside it (Optax <c>eps</c>). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-8;
 
     /// <summary>ε added to the running maximum under the root (Optax <c>eps_root</c>). Must be ≥ 0.</summary>
     public double EpsilonRoot { get; init; }
 
     /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
         Guard.NonNegative(EpsilonRoot, nameof(EpsilonRoot));
     }
 }
@@ -91,8 +76,8 @@ internal readonly struct OptaxAmsGradKernel<T>(OptaxMoments<T> c, T epsRoot, T e
 {
     public T Scalar(T p, T g, ref T m, ref T v, ref T vMax)
     {
-        m = (c.OneMinusBeta1 * g) + (c.Beta1 * m);
-        v = (c.OneMinusBeta2 * (g * g)) + (c.Beta2 * v);
+        m = c.First(g, m);
+        v = c.Second(g * g, v);
         vMax = T.Max(vMax, v / c.Correction2);
         return p + (negativeRate * ((m / c.Correction1) / (T.Sqrt(vMax + epsRoot) + eps)));
     }
@@ -100,8 +85,8 @@ internal readonly struct OptaxAmsGradKernel<T>(OptaxMoments<T> c, T epsRoot, T e
     public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v, ref TV vMax)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        m = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m);
-        v = (TV.Create(c.OneMinusBeta2) * (g * g)) + (TV.Create(c.Beta2) * v);
+        m = c.First(g, m);
+        v = c.Second(g * g, v);
         vMax = TV.Max(vMax, v / TV.Create(c.Correction2));
         return p + (TV.Create(negativeRate) * ((m / TV.Create(c.Correction1)) / (TV.Sqrt(vMax + TV.Create(epsRoot)) + TV.Create(eps))));
     }

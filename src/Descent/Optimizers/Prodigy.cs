@@ -5,26 +5,22 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Prodigy{T}"/>, with Optax's defaults (<c>optax.contrib.prodigy</c>) in .NET names.</summary>
-public sealed record ProdigyOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record ProdigyOptions : MomentEstimateOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Prodigy<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (lr 1 — a multiplier of the estimated rate — betas (0.9, 0.999), eps 1e-8, d₀ 1e-6).</summary>
+    /// <remarks>
+    /// Here: β₁ of the underlying AdamW (Optax <c>betas[0]</c>); β₂ of the underlying AdamW (Optax <c>betas[1]</c>); ε
+    /// of the underlying AdamW, scaled by d (Optax <c>eps</c>); AdamW-style decoupled weight decay λ, scaled by d·η
+    /// (Optax <c>weight_decay</c>).
+    /// </remarks>
     public ProdigyOptions() => LearningRate = 1.0;
-
-    /// <summary>β₁ of the underlying AdamW (Optax <c>betas[0]</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂ of the underlying AdamW (Optax <c>betas[1]</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
 
     /// <summary>β₃, decay of the running sums that estimate d (Optax <c>beta3</c>); <see langword="null"/> means √β₂. In [0, 1).</summary>
     public double? Beta3 { get; init; }
-
-    /// <summary>ε of the underlying AdamW, scaled by d (Optax <c>eps</c>). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-8;
 
     /// <summary>d₀, the initial under-estimate of the distance to the solution (Optax <c>estim_lr0</c>). Must be &gt; 0.</summary>
     public double InitialDistance { get; init; } = 1e-6;
@@ -32,36 +28,20 @@ public sealed record ProdigyOptions : OptimizerOptions, IMomentumOptions, IWeigh
     /// <summary>Multiplier of every new estimate of d (Optax <c>estim_lr_coef</c>). Must be &gt; 0.</summary>
     public double DistanceCoefficient { get; init; } = 1.0;
 
-    /// <summary>AdamW-style decoupled weight decay λ, scaled by d·η (Optax <c>weight_decay</c>). Must be ≥ 0.</summary>
-    public double WeightDecay { get; init; }
-
     /// <summary>Leave the learning rate out of the d-estimate's denominator during warm-up (Optax <c>safeguard_warmup</c>).</summary>
     public bool SafeguardWarmup { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
         if (Beta3 is double beta3)
         {
             Guard.UnitInterval(beta3, nameof(Beta3));
         }
 
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
         Guard.Positive(InitialDistance, nameof(InitialDistance));
         Guard.Positive(DistanceCoefficient, nameof(DistanceCoefficient));
-        Guard.NonNegative(WeightDecay, nameof(WeightDecay));
     }
 }
 

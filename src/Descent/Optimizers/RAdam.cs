@@ -57,11 +57,7 @@ public sealed class RAdam<T> : Optimizer<T, RAdamOptions>
             ? Math.Sqrt((rho - 4) * (rho - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rho))
             : 0;
         var kernel = new RAdamKernel<T>(
-            new GradientTransform<T>(o.Maximize, o.DecoupledWeightDecay ? 0 : o.WeightDecay),
-            T.CreateTruncating(o.DecoupledWeightDecay ? 1 - (o.LearningRate * o.WeightDecay) : 1),
-            T.CreateTruncating(1 - o.Beta1),
-            T.CreateTruncating(o.Beta2),
-            T.CreateTruncating(1 - o.Beta2),
+            new AdamMoments<T>(o, o.Maximize, o.DecoupledWeightDecay),
             T.CreateTruncating(correction1),
             T.CreateTruncating(Math.Sqrt(correction2)),
             T.CreateTruncating(o.Epsilon),
@@ -77,15 +73,12 @@ public sealed class RAdam<T> : Optimizer<T, RAdamOptions>
     }
 }
 
-internal readonly struct RAdamKernel<T>(GradientTransform<T> grad, T shrink, T oneMinusBeta1, T beta2, T oneMinusBeta2, T correction1, T correction2Sqrt, T eps, T lr, T rectification, bool rectified) : IUpdate2<T>
+internal readonly struct RAdamKernel<T>(AdamMoments<T> moments, T correction1, T correction2Sqrt, T eps, T lr, T rectification, bool rectified) : IUpdate2<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Scalar(T p, T g, ref T m, ref T v)
     {
-        p *= shrink;
-        g = grad.Apply(p, g);
-        m += oneMinusBeta1 * (g - m);
-        v = (v * beta2) + (oneMinusBeta2 * g * g);
+        p = moments.Update(p, ref g, ref m, ref v);
         T step = m / correction1 * lr;
         return rectified ? p - (step * (correction2Sqrt / (T.Sqrt(v) + eps)) * rectification) : p - step;
     }
@@ -93,10 +86,7 @@ internal readonly struct RAdamKernel<T>(GradientTransform<T> grad, T shrink, T o
     public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        p *= TV.Create(shrink);
-        g = grad.Apply(p, g);
-        m += TV.Create(oneMinusBeta1) * (g - m);
-        v = (v * TV.Create(beta2)) + (TV.Create(oneMinusBeta2) * g * g);
+        p = moments.Update(p, ref g, ref m, ref v);
         TV step = m / TV.Create(correction1) * TV.Create(lr);
         return rectified ? p - (step * (TV.Create(correction2Sqrt) / (TV.Sqrt(v) + TV.Create(eps))) * TV.Create(rectification)) : p - step;
     }

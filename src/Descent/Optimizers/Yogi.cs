@@ -4,24 +4,22 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Yogi{T}"/>, with Optax's defaults (<c>optax.yogi</c>) in .NET names.</summary>
-public sealed record YogiOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
+public sealed record YogiOptions : MomentOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Yogi<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (b1 0.9, b2 0.999, eps 1e-3, accumulators from 1e-6) and lr 1e-2.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-2 (the paper's) stands in for it.</remarks>
-    public YogiOptions() => LearningRate = 1e-2;
-
-    /// <summary>β₁, decay of the gradient's moving average (Optax <c>b1</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂, rate of the additive second-moment update (Optax <c>b2</c>), in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε added to the root, outside it (Optax <c>eps</c>; 1e-3 by default, far larger than Adam's). Must be ≥ 0.</summary>
-    public double Epsilon { get; init; } = 1e-3;
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-2 (the paper's) stands in for it. β₂ is the rate of the additive
+    /// second-moment update; ε (1e-3, far larger than Adam's) is added outside the root.
+    /// </remarks>
+    public YogiOptions()
+    {
+        LearningRate = 1e-2;
+        Epsilon = 1e-3;
+    }
 
     /// <summary>ε added to the corrected second moment under the root (Optax <c>eps_root</c>). Must be ≥ 0.</summary>
     public double EpsilonRoot { get; init; }
@@ -30,18 +28,9 @@ public sealed record YogiOptions : OptimizerOptions, IMomentumOptions, IOptimize
     public double InitialAccumulatorValue { get; init; } = 1e-6;
 
     /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
     public override void Validate()
     {
         base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
         Guard.NonNegative(EpsilonRoot, nameof(EpsilonRoot));
         Guard.Positive(InitialAccumulatorValue, nameof(InitialAccumulatorValue));
     }
@@ -95,7 +84,7 @@ internal readonly struct YogiKernel<T>(OptaxMoments<T> c, T epsRoot, T eps, T ne
 {
     public T Scalar(T p, T g, ref T m, ref T v)
     {
-        m = (c.OneMinusBeta1 * g) + (c.Beta1 * m);
+        m = c.First(g, m);
         T square = g * g;
         v -= c.OneMinusBeta2 * OptaxMath.Sign(v - square) * square;
         T update = (m / c.Correction1) / (T.Sqrt((v / c.Correction2) + epsRoot) + eps);
@@ -105,7 +94,7 @@ internal readonly struct YogiKernel<T>(OptaxMoments<T> c, T epsRoot, T eps, T ne
     public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        m = (TV.Create(c.OneMinusBeta1) * g) + (TV.Create(c.Beta1) * m);
+        m = c.First(g, m);
         TV square = g * g;
         v -= TV.Create(c.OneMinusBeta2) * OptaxMath.Sign<T, TV>(v - square) * square;
         TV update = (m / TV.Create(c.Correction1)) / (TV.Sqrt((v / TV.Create(c.Correction2)) + TV.Create(epsRoot)) + TV.Create(eps));

@@ -13,9 +13,6 @@ public class LbfgsTests(ITestOutputHelper output)
         return [.. doc.RootElement.GetProperty("lbfgs").EnumerateArray().Select(r => r.Clone())];
     }
 
-    private static LbfgsOptions Options(JsonElement run) =>
-        (LbfgsOptions)OptimizerCatalog.Lbfgs.Options(GoldenRun.Pairs(run.GetProperty("kwargs")));
-
     [Fact]
     public void Catalog_TakesPyTorchsOptionNames()
     {
@@ -29,45 +26,12 @@ public class LbfgsTests(ITestOutputHelper output)
         Assert.DoesNotContain(OptimizerCatalog.All, e => e.Name == "LBFGS");
     }
 
-    // Rosenbrock (1 − x)² + 100 (y − x²)², with the gradient rounded the way PyTorch's autograd computes it:
-    // pow(u, 2) backpropagates 2·u, so ∂/∂y = 100·(2c) and ∂/∂x = −2(1 − x) + (−100·(2c))·(2x) with c = y − x².
-    private static double Rosenbrock(Parameter<double> p)
-    {
-        var v = p.Value.Span;
-        var g = p.Gradient.Span;
-        double x = v[0];
-        double y = v[1];
-        double c = y - (x * x);
-        double gc = 100 * (2 * c);
-        g[0] = -(2 * (1 - x)) + (-gc * (2 * x));
-        g[1] = gc;
-        return ((1 - x) * (1 - x)) + (100 * (c * c));
-    }
-
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
     public void Golden_Rosenbrock_MatchesPyTorch(int run)
     {
-        var golden = GoldenRuns()[run];
-        var start = golden.GetProperty("start").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        var p = new Parameter<double>("xy", start);
-        var optimizer = new Lbfgs<double>([p], Options(golden));
-        double worst = 0;
-        foreach (var step in golden.GetProperty("steps").EnumerateArray())
-        {
-            double loss = optimizer.Step(() => Rosenbrock(p));
-            var x = step.GetProperty("x").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-            for (int i = 0; i < 2; i++)
-            {
-                worst = Math.Max(worst, Math.Abs(p.Value.Span[i] - x[i]) / Math.Max(Math.Abs(x[i]), 1e-12));
-            }
-
-            double expectedLoss = step.GetProperty("loss").GetDouble();
-            Assert.Equal(step.GetProperty("evals").GetInt64(), optimizer.FunctionEvaluations);
-            worst = Math.Max(worst, Math.Abs(loss - expectedLoss) / Math.Max(Math.Abs(expectedLoss), 1e-300));
-        }
-
+        double worst = GoldenReplay.ReplayLbfgs(GoldenRuns()[run]);
         output.WriteLine($"run {run}: max relative error {worst:E3}");
         Assert.True(worst <= 1e-10, $"max relative error {worst:E3}");
     }
@@ -82,14 +46,14 @@ public class LbfgsTests(ITestOutputHelper output)
         var straight = new Lbfgs<double>([straightP], options);
         for (int s = 0; s < 6; s++)
         {
-            straight.Step(() => Rosenbrock(straightP));
+            straight.Step(() => GoldenReplay.Rosenbrock(straightP));
         }
 
         var firstP = new Parameter<double>("xy", [-1.5, 2.0]);
         var first = new Lbfgs<double>([firstP], options);
         for (int s = 0; s < 3; s++)
         {
-            first.Step(() => Rosenbrock(firstP));
+            first.Step(() => GoldenReplay.Rosenbrock(firstP));
         }
 
         var resumedP = new Parameter<double>("xy", firstP.Value.ToArray());
@@ -98,7 +62,7 @@ public class LbfgsTests(ITestOutputHelper output)
         Assert.Equal(options, resumed.Group.Options);
         for (int s = 3; s < 6; s++)
         {
-            resumed.Step(() => Rosenbrock(resumedP));
+            resumed.Step(() => GoldenReplay.Rosenbrock(resumedP));
         }
 
         Assert.Equal(straightP.Value.ToArray(), resumedP.Value.ToArray());

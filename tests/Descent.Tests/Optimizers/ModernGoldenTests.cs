@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using Descent.Optimizers;
@@ -9,7 +8,7 @@ namespace Descent.Tests.Optimizers;
 
 /// <summary>
 /// Every case of tests/goldens/optax/modern.json (the repository copy of the Optax recording) (Schedule-Free AdamW, Prodigy, ADOPT, AdEMAMix, Adan, MADGRAD),
-/// replayed step by step, built directly from the optimizers' classes with the arguments the case's call names.
+/// replayed step by step by the shared replayer, built directly from the optimizers' classes with the arguments the case's call names.
 /// </summary>
 public class ModernGoldenTests
 {
@@ -36,14 +35,14 @@ public class ModernGoldenTests
         var (optimizer, parameters) = Build<double>(c);
         foreach (var step in c.GetProperty("steps").EnumerateArray())
         {
-            GoldenRun.Feed(parameters, step.GetProperty("grads"));
+            GoldenReplay.Feed(parameters, step.GetProperty("grads"));
             optimizer.Step();
         }
 
         double[][] training = [.. parameters.Select(p => p.Value.ToArray())];
         using (((IEvaluationPoint<double>)optimizer).UseEvaluationPoint())
         {
-            double error = GoldenRun.Compare(parameters, c.GetProperty("eval_params"));
+            double error = GoldenReplay.RelativeError(parameters, c.GetProperty("eval_params"));
             Assert.True(error <= 1e-10, $"eval_params: max relative error {error:E3}");
         }
 
@@ -59,30 +58,14 @@ public class ModernGoldenTests
         var c = File.Value.RootElement.GetProperty("cases")[index];
         var (optimizer, parameters) = Build<T>(c);
         PyTorchGoldenTests.Pin(optimizer, path);
-        double worst = 0;
-        foreach (var step in c.GetProperty("steps").EnumerateArray())
-        {
-            GoldenRun.Feed(parameters, step.GetProperty("grads"));
-            optimizer.Step();
-            worst = Math.Max(worst, GoldenRun.Compare(parameters, step.GetProperty("params")));
-        }
-
+        double worst = GoldenReplay.Replay(c, optimizer, parameters);
         Assert.True(worst <= tolerance, $"{c.GetProperty("optimizer").GetString()} ({typeof(T).Name}): max relative error {worst:E3}");
     }
 
     private static (IOptimizer<T> Optimizer, Parameter<T>[] Parameters) Build<T>(JsonElement c)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var init = c.GetProperty("init");
-        var shapes = c.GetProperty("shapes");
-        var parameters = new Parameter<T>[init.GetArrayLength()];
-        for (int k = 0; k < parameters.Length; k++)
-        {
-            T[] values = [.. init[k].EnumerateArray().Select(v => T.CreateTruncating(v.GetDouble()))];
-            int[] shape = [.. shapes[k].EnumerateArray().Select(d => d.GetInt32())];
-            parameters[k] = new Parameter<T>(string.Create(CultureInfo.InvariantCulture, $"p{k}"), values, shape);
-        }
-
+        var parameters = GoldenReplay.Parameters<T>(c);
         string call = c.GetProperty("optimizer").GetString()!;
         IOptimizer<T> optimizer = call switch
         {

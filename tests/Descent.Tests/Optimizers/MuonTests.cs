@@ -177,24 +177,9 @@ public class MuonTests
         Assert.Equal("Muon", c.GetProperty("optimizer").GetString());
         var kwargs = c.GetProperty("kwargs");
         Assert.Equal(["lr"], kwargs.EnumerateObject().Select(p => p.Name));
-        var init = c.GetProperty("init");
-        var shapes = c.GetProperty("shapes");
-        var parameters = new Parameter<T>[init.GetArrayLength()];
-        for (int k = 0; k < parameters.Length; k++)
-        {
-            T[] values = [.. init[k].EnumerateArray().Select(v => T.CreateTruncating(v.GetDouble()))];
-            parameters[k] = new Parameter<T>($"p{k}", values, [.. shapes[k].EnumerateArray().Select(d => d.GetInt32())]);
-        }
-
+        var parameters = GoldenReplay.Parameters<T>(c);
         var muon = new Muon<T>(parameters, new MuonOptions { LearningRate = kwargs.GetProperty("lr").GetDouble() });
-        double worst = 0;
-        foreach (var step in c.GetProperty("steps").EnumerateArray())
-        {
-            GoldenRun.Feed(parameters, step.GetProperty("grads"));
-            muon.Step();
-            worst = Math.Max(worst, GoldenRun.Compare(parameters, step.GetProperty("params")));
-        }
-
+        double worst = GoldenReplay.Replay(c, muon, parameters);
         Assert.True(worst <= tolerance, $"Muon ({typeof(T).Name}): max relative error {worst:E3}");
     }
 }

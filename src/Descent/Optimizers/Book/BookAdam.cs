@@ -4,37 +4,18 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers.Book;
 
 /// <summary>Options of <see cref="BookAdam{T}"/> (the book's defaults lr 1e-3, β₁ 0.9, β₂ 0.999, ε 1e-7).</summary>
-public sealed record BookAdamOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
+public sealed record BookAdamOptions : MomentOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new BookAdam<T>(parameters, this);
 
     /// <summary>Creates the options with the book's defaults.</summary>
-    public BookAdamOptions() => LearningRate = 1e-3;
-
-    /// <summary>β₁, in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
-
-    /// <summary>β₂, in [0, 1).</summary>
-    public double Beta2 { get; init; } = 0.999;
-
-    /// <summary>ε̂ added to √v, the uncorrected root ("epsilon hat" in Kingma and Ba, §2).</summary>
-    public double Epsilon { get; init; } = 1e-7;
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Beta1;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
-
-    /// <inheritdoc/>
-    public override void Validate()
+    /// <remarks>Here ε is ε̂, added to √v, the uncorrected root ("epsilon hat" in Kingma and Ba, §2).</remarks>
+    public BookAdamOptions()
     {
-        base.Validate();
-        Guard.UnitInterval(Beta1, nameof(Beta1));
-        Guard.UnitInterval(Beta2, nameof(Beta2));
-        Guard.NonNegative(Epsilon, nameof(Epsilon));
+        LearningRate = 1e-3;
+        Epsilon = 1e-7;
     }
 }
 

@@ -191,7 +191,7 @@ public sealed class ZeroRedundancyOptimizer<T> : IOptimizer<T>
             parameters[_parameters[i].Name] = new ParameterSnapshot<T>(first.Step, buffers, first.Scalars);
         }
 
-        return new OptimizerState<T>(local.Optimizer, [new GroupSnapshot(group.Options, [.. _parameters.Select(p => p.Name)])], parameters);
+        return new OptimizerState<T>(local.Optimizer, [new GroupSnapshot(group.Options.Snapshot(), [.. _parameters.Select(p => p.Name)])], parameters);
     }
 
     /// <summary>Loads a state in the unsharded layout (from <see cref="SaveState"/> with any number of ranks, or from the plain optimizer), keeping this rank's shard.</summary>

@@ -6,6 +6,19 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Descent.Numerics;
 
+/// <summary>How a micro-kernel stores its accumulated tile into C.</summary>
+internal enum GemmStore
+{
+    /// <summary>The first depth block with β = 0: overwrite, so NaN already in C is ignored.</summary>
+    Overwrite,
+
+    /// <summary>A later depth block: add to C.</summary>
+    Accumulate,
+
+    /// <summary>The first depth block with β ≠ 0: add β·C.</summary>
+    ScaleAndAdd,
+}
+
 /// <summary>The vector width a GEMM call runs with (tests force the narrower one).</summary>
 internal enum GemmIsa
 {
@@ -31,13 +44,13 @@ internal static unsafe partial class GemmKernel<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Depth of a packed block: KC·NR·sizeof(T) = 32 KiB (NR = 32 floats or 16 doubles) keeps a B micro-panel in L1.</summary>
-    internal static int Kc = 256;
+    internal const int Kc = 256;
 
     /// <summary>Rows of an A block: MC·KC·sizeof(T) = 192 KiB stays in L2 (1 MiB per core here).</summary>
-    internal static int Mc = 192;
+    internal const int Mc = 192;
 
     /// <summary>Columns of a B block: KC·NC·sizeof(T) = 4 MiB, shared L3 is 32 MiB.</summary>
-    internal static int Nc = 4096;
+    internal const int Nc = 4096;
 
     /// <summary>
     /// Depth of the packed blocks for a product of depth k: at most KC, and equal blocks, so that k = 784
@@ -190,7 +203,7 @@ internal static unsafe partial class GemmKernel<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroKernel(GemmIsa isa, bool wide, T* a, T* b, int kc, T* c, nint ldc, bool first, T beta)
     {
-        int mode = !first ? 1 : beta == T.Zero ? 0 : 2;
+        var mode = !first ? GemmStore.Accumulate : beta == T.Zero ? GemmStore.Overwrite : GemmStore.ScaleAndAdd;
         if (isa == GemmIsa.Vector512)
         {
             if (wide)
@@ -269,15 +282,15 @@ internal static unsafe partial class GemmKernel<T>
         return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
     }
 
-    /// <summary>Stores one accumulator: mode 0 overwrites (β = 0, so NaN in C is ignored), 1 adds, 2 adds β·C.</summary>
+    /// <summary>Stores one accumulator as <paramref name="mode"/> says.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(T* c, Vector512<T> acc, int mode, Vector512<T> beta)
+    private static void Store(T* c, Vector512<T> acc, GemmStore mode, Vector512<T> beta)
     {
-        if (mode == 1)
+        if (mode == GemmStore.Accumulate)
         {
             acc += Vector512.Load(c);
         }
-        else if (mode == 2)
+        else if (mode == GemmStore.ScaleAndAdd)
         {
             acc = Fma(beta, Vector512.Load(c), acc);
         }
@@ -286,13 +299,13 @@ internal static unsafe partial class GemmKernel<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(T* c, Vector256<T> acc, int mode, Vector256<T> beta)
+    private static void Store(T* c, Vector256<T> acc, GemmStore mode, Vector256<T> beta)
     {
-        if (mode == 1)
+        if (mode == GemmStore.Accumulate)
         {
             acc += Vector256.Load(c);
         }
-        else if (mode == 2)
+        else if (mode == GemmStore.ScaleAndAdd)
         {
             acc = Fma(beta, Vector256.Load(c), acc);
         }
@@ -321,7 +334,7 @@ internal static unsafe partial class GemmKernel<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Kernel512x2(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
+    internal static void Kernel512x2(T* a, T* b, int kc, T* c, nint ldc, GemmStore mode, T beta)
     {
         int w = Vector512<T>.Count;
         PrefetchTile(c, ldc, 8, 2 * w);
@@ -388,7 +401,7 @@ internal static unsafe partial class GemmKernel<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel512x1(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
+    private static void Kernel512x1(T* a, T* b, int kc, T* c, nint ldc, GemmStore mode, T beta)
     {
         int w = Vector512<T>.Count;
         PrefetchTile(c, ldc, 8, w);
@@ -421,7 +434,7 @@ internal static unsafe partial class GemmKernel<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel256x2(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
+    private static void Kernel256x2(T* a, T* b, int kc, T* c, nint ldc, GemmStore mode, T beta)
     {
         int w = Vector256<T>.Count;
         PrefetchTile(c, ldc, 6, 2 * w);
@@ -475,7 +488,7 @@ internal static unsafe partial class GemmKernel<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel256x1(T* a, T* b, int kc, T* c, nint ldc, int mode, T beta)
+    private static void Kernel256x1(T* a, T* b, int kc, T* c, nint ldc, GemmStore mode, T beta)
     {
         int w = Vector256<T>.Count;
         PrefetchTile(c, ldc, 6, w);

@@ -306,7 +306,7 @@ public sealed class Lbfgs<T> : IClosureOptimizer<T>
                 : new ParameterSnapshot<T>(group.StepCount, new Dictionary<string, T[]>(), new Dictionary<string, double>());
         }
 
-        return new OptimizerState<T>(GetType().Name, [new GroupSnapshot(group.Options, [.. group.ParameterNames])], parameters);
+        return new OptimizerState<T>(GetType().Name, [new GroupSnapshot(group.Options.Snapshot(), [.. group.ParameterNames])], parameters);
     }
 
     /// <inheritdoc/>

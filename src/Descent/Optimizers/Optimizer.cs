@@ -273,7 +273,7 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
         var parameters = new Dictionary<string, ParameterSnapshot<T>>(StringComparer.Ordinal);
         foreach (var group in _groups)
         {
-            groups.Add(new GroupSnapshot(group.Options, [.. group.ParameterNames]));
+            groups.Add(new GroupSnapshot(group.Options.Snapshot(), [.. group.ParameterNames]));
             for (int i = 0; i < group.Parameters.Count; i++)
             {
                 var buffers = new Dictionary<string, T[]>(StringComparer.Ordinal);

@@ -30,6 +30,9 @@ public sealed class ParameterGroup<T, TOptions> : IParameterGroup
 {
     private TOptions _options;
 
+    // Whether _options is this group's own copy, whose rate LearningRate may change in place.
+    private bool _ownsOptions;
+
     internal ParameterGroup(Parameter<T>[] parameters, TOptions options)
     {
         options.Validate();
@@ -57,6 +60,7 @@ public sealed class ParameterGroup<T, TOptions> : IParameterGroup
             ArgumentNullException.ThrowIfNull(value);
             value.Validate();
             _options = value;
+            _ownsOptions = false;
         }
     }
 
@@ -67,11 +71,27 @@ public sealed class ParameterGroup<T, TOptions> : IParameterGroup
             $"Options of type {value?.GetType().Name ?? "null"} do not fit a group of {typeof(TOptions).Name}.", nameof(value));
     }
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// The group's learning rate. The first change gives the group its own copy of the options; later changes (a
+    /// schedule's, every step) set that copy's rate in place, so scheduling allocates nothing. Keep a snapshot of
+    /// <see cref="Options"/> with <c>with { }</c> where a scheduled rate must not change under it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The rate is negative or not finite; the group is unchanged.</exception>
     public double LearningRate
     {
         get => _options.LearningRate;
-        set => Options = (TOptions)_options.WithLearningRate(value);
+        set
+        {
+            if (!_ownsOptions)
+            {
+                Options = (TOptions)_options.WithLearningRate(value);
+                _ownsOptions = true;
+                return;
+            }
+
+            Guard.NonNegative(value, nameof(OptimizerOptions.LearningRate));
+            _options.SetOwnedLearningRate(value);
+        }
     }
 
     /// <summary>The group's parameters, in order.</summary>

@@ -107,12 +107,11 @@ public sealed class Prodigy<T> : Optimizer<T, ProdigyOptions>
         double next = Math.Max(d, estimate);
         SetScalar(group, "numerator_weighted", weighted);
         SetScalar(group, "estim_lr", next);
+        var apply = new ProdigyApply<T>(T.CreateTruncating(-dlr), T.CreateTruncating(next * o.Epsilon), T.CreateTruncating(o.WeightDecay * dlr));
         foreach (var run in group.Runs)
         {
             int at = run.Offset, length = run.Length;
-            var pass = new ProdigyApplyPass<T>(T.CreateTruncating(-dlr), T.CreateTruncating(next * o.Epsilon), T.CreateTruncating(o.WeightDecay * dlr),
-                run.Value.Span, m.AsSpan(at, length), v.AsSpan(at, length));
-            Reduction.Run<T, ProdigyApplyPass<T>>(ref pass, KernelPath);
+            Elementwise.Apply(apply, run.Value.Span, m.AsSpan(at, length), v.AsSpan(at, length), KernelPath);
         }
     }
 }
@@ -174,32 +173,15 @@ internal ref struct ProdigyMomentPass<T>(ProdigyMoments<T> c, ReadOnlySpan<T> p,
     }
 }
 
-/// <summary>Pass two: θ ← θ + (−d_lr·m/(√v + d'ε) − λd_lr·θ); returns no sums.</summary>
-internal ref struct ProdigyApplyPass<T>(T negativeRate, T eps, T decay, Span<T> p, ReadOnlySpan<T> m, ReadOnlySpan<T> v) : IReduction<T>
+/// <summary>Pass two: θ ← θ + (−d_lr·m/(√v + d'ε) − λd_lr·θ).</summary>
+internal readonly struct ProdigyApply<T>(T negativeRate, T eps, T decay) : IApply2<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Span<T> _p = p;
-    private readonly ReadOnlySpan<T> _m = m;
-    private readonly ReadOnlySpan<T> _v = v;
-
-    public readonly int Length => _p.Length;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T Scalar(T p, T m, T v) => p + (((negativeRate * m) / (T.Sqrt(v) + eps)) - (decay * p));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly (T First, T Second) Scalar(int i)
-    {
-        T p = _p[i];
-        T update = ((negativeRate * _m[i]) / (T.Sqrt(_v[i]) + eps)) - (decay * p);
-        _p[i] = p + update;
-        return (T.Zero, T.Zero);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly (TV First, TV Second) Vector<TV>(int i)
-        where TV : unmanaged, ISimdVector<TV, T>
-    {
-        TV p = TV.Load(in _p[i]);
-        TV update = ((TV.Create(negativeRate) * TV.Load(in _m[i])) / (TV.Sqrt(TV.Load(in _v[i])) + TV.Create(eps))) - (TV.Create(decay) * p);
-        TV.Store(p + update, ref _p[i]);
-        return (TV.Create(T.Zero), TV.Create(T.Zero));
-    }
+    public TV Vector<TV>(TV p, TV m, TV v)
+        where TV : unmanaged, ISimdVector<TV, T> =>
+        p + (((TV.Create(negativeRate) * m) / (TV.Sqrt(v) + TV.Create(eps))) - (TV.Create(decay) * p));
 }

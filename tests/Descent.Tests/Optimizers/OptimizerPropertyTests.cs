@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Descent.Optimizers;
+using Descent.Schedules;
 
 namespace Descent.Tests.Optimizers;
 
@@ -106,6 +107,62 @@ public class OptimizerPropertyTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    /// <summary>Every row of the catalog, Muon included (the parameters here are matrices).</summary>
+    public static TheoryData<string> All => [.. OptimizerCatalog.All.Select(e => e.Name)];
+
+    [Theory]
+    [MemberData(nameof(All))]
+    public void Step_WithAScheduleChangingTheRateEveryStep_AllocatesNothing(string name)
+    {
+        var values = new float[1037];
+        var gradients = new float[1037];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = MathF.Sin(i);
+            gradients[i] = 1e-2f * MathF.Cos(i);
+        }
+
+        var info = OptimizerCatalog.Find(name);
+        var optimizer = info.Create<float>([
+            new Parameter<float>("a", values.AsMemory(0, 300), gradients.AsMemory(0, 300), 10, 30),
+            new Parameter<float>("b", values.AsMemory(300, 700), gradients.AsMemory(300, 700), 20, 35)]);
+        optimizer.AddGroup([new Parameter<float>("c", values.AsMemory(1000, 37), gradients.AsMemory(1000, 37), 1, 37)], null);
+        var scheduler = new LearningRateScheduler(optimizer, new CosineAnnealingSchedule(period: 100));
+        for (int t = 0; t < 3; t++)
+        {
+            optimizer.Step();
+            scheduler.Step();
+        }
+
+        double rate = optimizer.ParameterGroups[1].LearningRate;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 10; t++)
+        {
+            optimizer.Step();
+            scheduler.Step();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.NotEqual(rate, optimizer.ParameterGroups[1].LearningRate);
+    }
+
+    [Fact]
+    public void ScheduledRate_LeavesSavedStateAndSharedDefaultsAsTheyWere()
+    {
+        var optimizer = OptimizerCatalog.Create<double>("adam:lr=0.1", [new Parameter<double>("w", [1.0, 2.0])]);
+        optimizer.AddGroup([new Parameter<double>("v", [3.0])], null);
+        var scheduler = new LearningRateScheduler(optimizer, new CosineAnnealingSchedule(period: 10));
+        optimizer.Step();
+        scheduler.Step();
+        var saved = optimizer.SaveState();
+        var rates = saved.Groups.Select(g => g.Options.LearningRate).ToArray();
+        optimizer.Step();
+        scheduler.Step();
+        Assert.Equal(rates, saved.Groups.Select(g => g.Options.LearningRate));
+        Assert.Equal(0.1, optimizer.DefaultOptions.LearningRate);
+        Assert.NotEqual(rates[0], optimizer.ParameterGroups[0].LearningRate);
     }
 
     [Theory]

@@ -68,6 +68,14 @@ internal interface IUpdate4<T> where T : unmanaged, IFloatingPointIeee754<T>
     TV Vector<TV>(TV p, TV g, ref TV a, ref TV b, ref TV c, ref TV d) where TV : unmanaged, ISimdVector<TV, T>;
 }
 
+/// <summary>A pass that updates θ alone from two read-only tensors (a second pass over the moments a first pass wrote).</summary>
+internal interface IApply2<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    T Scalar(T p, T a, T b);
+
+    TV Vector<TV>(TV p, TV a, TV b) where TV : unmanaged, ISimdVector<TV, T>;
+}
+
 /// <summary>
 /// The loops: one pass over parameters, gradients and state, vector bodies first, then the scalar
 /// reference for the remainder. Generic over the kernel struct, so each optimizer gets its own
@@ -168,6 +176,42 @@ internal static class Elementwise
         {
             p[i] = kernel.Scalar(p[i], g[i], ref a[i], ref b[i], ref c[i], ref d[i]);
         }
+    }
+
+    /// <summary>θ ← f(θ, a, b) with a and b only read.</summary>
+    public static void Apply<T, TKernel>(TKernel kernel, Span<T> p, ReadOnlySpan<T> a, ReadOnlySpan<T> b, KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IApply2<T>
+    {
+        int i = Resolve(path) switch
+        {
+            KernelPath.Vector512 => ApplyLoop<T, TKernel, Simd512<T>>(kernel, p, a, b),
+            KernelPath.Vector256 => ApplyLoop<T, TKernel, Simd256<T>>(kernel, p, a, b),
+            KernelPath.Vector128 => ApplyLoop<T, TKernel, Simd128<T>>(kernel, p, a, b),
+            _ => 0,
+        };
+        for (; i < p.Length; i++)
+        {
+            p[i] = kernel.Scalar(p[i], a[i], b[i]);
+        }
+    }
+
+    private static int ApplyLoop<T, TKernel, TV>(TKernel kernel, Span<T> p, ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IApply2<T>
+        where TV : unmanaged, ISimdVector<TV, T>
+    {
+        ref T rp = ref MemoryMarshal.GetReference(p);
+        ref T ra = ref MemoryMarshal.GetReference(a);
+        ref T rb = ref MemoryMarshal.GetReference(b);
+        int i = 0;
+        for (; i <= p.Length - TV.Count; i += TV.Count)
+        {
+            TV vp = kernel.Vector(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref ra, i)), TV.Load(ref Unsafe.Add(ref rb, i)));
+            TV.Store(vp, ref Unsafe.Add(ref rp, i));
+        }
+
+        return i;
     }
 
     private static int Loop<T, TKernel, TV>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g)

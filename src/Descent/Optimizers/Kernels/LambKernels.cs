@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Descent.Optimizers.Kernels;
 
@@ -21,38 +20,17 @@ internal static class LambKernels<T>
     }
 
     /// <summary>Pass two: θ ← θ + (−η)·(u·r), with u recomputed from the stored moments exactly as in pass one.</summary>
-    public static void Apply(in LambKernel<T> kernel, T ratio, T negativeRate, Span<T> p, ReadOnlySpan<T> m, ReadOnlySpan<T> v, KernelPath path)
-    {
-        int i = Elementwise.Resolve(path) switch
-        {
-            KernelPath.Vector512 => ApplyLoop<Simd512<T>>(kernel, ratio, negativeRate, p, m, v),
-            KernelPath.Vector256 => ApplyLoop<Simd256<T>>(kernel, ratio, negativeRate, p, m, v),
-            KernelPath.Vector128 => ApplyLoop<Simd128<T>>(kernel, ratio, negativeRate, p, m, v),
-            _ => 0,
-        };
-        for (; i < p.Length; i++)
-        {
-            p[i] += negativeRate * (kernel.Direction(p[i], m[i], v[i]) * ratio);
-        }
-    }
+    public static void Apply(in LambKernel<T> kernel, T ratio, T negativeRate, Span<T> p, ReadOnlySpan<T> m, ReadOnlySpan<T> v, KernelPath path) =>
+        Elementwise.Apply(new ApplyPass(kernel, ratio, negativeRate), p, m, v, path);
 
-    private static int ApplyLoop<TV>(in LambKernel<T> kernel, T ratio, T negativeRate, Span<T> p, ReadOnlySpan<T> m, ReadOnlySpan<T> v)
-        where TV : unmanaged, ISimdVector<TV, T>
+    private readonly struct ApplyPass(LambKernel<T> kernel, T ratio, T negativeRate) : IApply2<T>
     {
-        ref T rp = ref MemoryMarshal.GetReference(p);
-        ref T rm = ref MemoryMarshal.GetReference(m);
-        ref T rv = ref MemoryMarshal.GetReference(v);
-        TV r = TV.Create(ratio);
-        TV rate = TV.Create(negativeRate);
-        int i = 0;
-        for (; i <= p.Length - TV.Count; i += TV.Count)
-        {
-            TV vp = TV.Load(ref Unsafe.Add(ref rp, i));
-            TV u = kernel.Direction(vp, TV.Load(ref Unsafe.Add(ref rm, i)), TV.Load(ref Unsafe.Add(ref rv, i)));
-            TV.Store(vp + (rate * (u * r)), ref Unsafe.Add(ref rp, i));
-        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T Scalar(T p, T m, T v) => p + (negativeRate * (kernel.Direction(p, m, v) * ratio));
 
-        return i;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Vector<TV>(TV p, TV m, TV v)
+            where TV : unmanaged, ISimdVector<TV, T> => p + (TV.Create(negativeRate) * (kernel.Direction(p, m, v) * TV.Create(ratio)));
     }
 
     /// <summary>Pass one as a reduction: element i updates its moments and contributes θᵢ² and uᵢ².</summary>

@@ -235,6 +235,10 @@ internal static class BenchCommand
         console.WriteLine(report.CompareSeconds is double seconds && report.CompareBreakdown is { } b
             ? Invariant($"descent compare end to end ({report.CompareIterations} iterations × 4 optimizers): {seconds:F1} s — start-up {b.StartupMs:F0} ms, 2-D {b.TwoDMs:F0} ms, data and training {b.TrainMs:F0} ms, data files {b.SaveMs:F0} ms, plots {b.PlotsMs:F0} ms, report {b.ReportMs:F0} ms; peak memory {b.RssMb:F0} MB")
             : "descent compare: not measured");
+        foreach (string warning in report.Warnings)
+        {
+            console.WriteLine("warning: " + warning);
+        }
     }
 
     private static void PrintBook(List<Book.BookBenchRow> rows, TextWriter output, bool asJson)

@@ -48,6 +48,9 @@ internal sealed class BenchReport
     /// <summary>Where that run's time went, and its peak memory; null when it was not run.</summary>
     public CompareBreakdownReport? CompareBreakdown { get; set; }
 
+    /// <summary>Measured rates above their measured limits: a disturbed probe (see <c>BenchRunner.Disturbed</c>); empty on a clean run.</summary>
+    public List<string> Warnings { get; } = [];
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 }
 

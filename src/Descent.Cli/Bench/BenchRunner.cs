@@ -160,7 +160,40 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
             Say(FormattableString.Invariant($"compare: {report.CompareSeconds:F1} s"));
         }
 
+        report.Warnings.AddRange(Disturbed(report));
+        foreach (string warning in report.Warnings)
+        {
+            Say("warning: " + warning);
+        }
+
         return report;
+    }
+
+    /// <summary>
+    /// A measured rate above the limit measured for it means the limit's probe was disturbed (another process had
+    /// the memory bus or a core while it ran), so every fraction of that run is suspect: say which, and how far.
+    /// </summary>
+    internal static IEnumerable<string> Disturbed(BenchReport report)
+    {
+        var m = report.Machine;
+        var overBandwidth = report.Optimizers.Where(o => o.FractionOfBandwidth > 1 || o.FractionOfPassBound > 1).ToList();
+        if (overBandwidth.Count > 0)
+        {
+            var worst = overBandwidth.MaxBy(o => Math.Max(o.FractionOfBandwidth, o.FractionOfPassBound))!;
+            yield return FormattableString.Invariant(
+                $"{overBandwidth.Count} optimizer step(s) moved memory faster than the all-core triad measured ({m.TriadGbps:F1} GB/s; {worst.Name} reached {worst.Gbps:F1}): the triad probe was disturbed, so the bandwidth fractions are too high. Rerun on a quiet machine.");
+        }
+
+        var overPeak = report.Gemm.Where(g => g.FractionOfPeak > 1).Select(g => g.Label)
+            .Concat(report.Muon.Where(u => u.FractionOfPeak > 1).Select(u => FormattableString.Invariant($"muon {u.Rows} × {u.Columns}")))
+            .Concat(report.TrainStep.Where(t => t.FractionOfPeak > 1).Select(t => "train step " + t.Optimizer))
+            .Concat(report.Scaling.TrainStep.Where(t => t.FractionOfPeak > 1).Select(t => FormattableString.Invariant($"train step batch {t.Batch}")))
+            .ToList();
+        if (overPeak.Count > 0)
+        {
+            yield return FormattableString.Invariant(
+                $"{string.Join(", ", overPeak)} ran above the FMA peak measured ({m.FmaGflopsAll:F0} GFLOP/s all cores, {m.FmaGflops1T:F0} one core): the peak probe was disturbed, so the peak fractions are too high. Rerun on a quiet machine.");
+        }
     }
 
     private void Say(string line) => progress.WriteLine("bench: " + line);

@@ -20,6 +20,11 @@ internal static class Report
         html.Append("<p>Created ").Append(Encode(record.Created)).Append(". Seed: <b>")
             .Append(record.Seed is { } seed ? seed.ToString(CultureInfo.InvariantCulture) : "none (nothing random)")
             .Append("</b>. Flush denormals: ").Append(record.FlushDenormals ? "on" : "off").Append(".</p>\n");
+        if (record.CommandLine.Length > 0)
+        {
+            html.Append("<p>Command line: <code>").Append(Encode(record.CommandLine)).Append("</code>. Descent ")
+                .Append(Encode(record.Version)).Append(".</p>\n");
+        }
         if (record.Interrupted)
         {
             html.Append("<p><b>Interrupted by Ctrl-C.</b> Each run stopped at a step boundary; the tables say where, and the figures end each partial curve there.</p>\n");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using Spectre.Console;
 
 namespace Descent.Cli.Lab;
@@ -69,6 +70,16 @@ internal static class RunOutput
     public static void Finish(IAnsiConsole console, RunRecord record, RunFolder folder, PhaseTimings? timings = null)
     {
         timings ??= new PhaseTimings();
+        if (record.CommandLine.Length == 0)
+        {
+            record.CommandLine = TypedCommandLine(record.Command);
+        }
+
+        if (record.Version.Length == 0)
+        {
+            record.Version = DescentVersion;
+        }
+
         timings.Time("save", () => folder.SaveData(record));
         timings.Time("plots", () => Plots.DrawAll(record, folder));
         string report = timings.Time("report", () => Report.Write(record, folder));
@@ -133,6 +144,25 @@ internal static class RunOutput
                 console.Write(SeedReport.Table(mnist));
             }
         }
+    }
+
+    /// <summary>This build's version, with the commit it was built from (<c>0.1.0+sha</c>).</summary>
+    public static string DescentVersion { get; } =
+        typeof(RunOutput).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>
+    /// The command line as typed, from the process's arguments when this is the <c>descent</c> process; a host that
+    /// calls the commands in-process (the tests) gets the command's name instead of its own arguments.
+    /// </summary>
+    private static string TypedCommandLine(string command)
+    {
+        if (Assembly.GetEntryAssembly() != typeof(RunOutput).Assembly)
+        {
+            return "descent " + command;
+        }
+
+        string[] args = Environment.GetCommandLineArgs();
+        return string.Join(' ', ["descent", .. args.Skip(1).Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_=:.,/+[]@%".Contains(c)) ? a : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'")]);
     }
 
     public static string Now() => DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);

@@ -36,6 +36,7 @@ public class BenchCommandTests
             Assert.True(machine.GetProperty(field).GetDouble() > 0, field);
         }
 
+        Assert.Equal(JsonValueKind.Array, root.GetProperty("warnings").ValueKind);
         var optimizers = root.GetProperty("optimizers").EnumerateArray().ToArray();
         Assert.Equal(OptimizerCatalog.All.Select(o => o.Name), optimizers.Select(o => o.GetProperty("name").GetString()));
         foreach (var o in optimizers)
@@ -122,6 +123,23 @@ public class BenchCommandTests
         Assert.True(breakdown.GetProperty("startup_ms").GetDouble() > 0 && breakdown.GetProperty("train_ms").GetDouble() > 0 && breakdown.GetProperty("plots_ms").GetDouble() > 0);
         Assert.InRange(phases.Sum(key => breakdown.GetProperty(key).GetDouble()), 0, (compareSeconds * 1e3) + phases.Length);   // each phase rounded to 1 ms
         Assert.InRange(breakdown.GetProperty("rss_mb").GetDouble(), 10, 100_000);
+    }
+
+    [Fact]
+    public void RatesAboveTheirMeasuredLimits_AreReportedAsADisturbedProbe()
+    {
+        var report = new Descent.Cli.Bench.BenchReport { Machine = new Descent.Cli.Bench.MachineReport { TriadGbps = 40, FmaGflopsAll = 200, FmaGflops1T = 100 } };
+        report.Optimizers.Add(new Descent.Cli.Bench.OptimizerReport { Name = "Adam", Gbps = 36, FractionOfBandwidth = 0.9, FractionOfPassBound = 0.9 });
+        report.Gemm.Add(new Descent.Cli.Bench.GemmReport { Label = "1024³", FractionOfPeak = 0.8 });
+        Assert.Empty(Descent.Cli.Bench.BenchRunner.Disturbed(report));
+
+        report.Optimizers.Add(new Descent.Cli.Bench.OptimizerReport { Name = "SGD", Gbps = 52, FractionOfBandwidth = 1.3, FractionOfPassBound = 1.3 });
+        report.Gemm.Add(new Descent.Cli.Bench.GemmReport { Label = "book forward 784→100", FractionOfPeak = 1.1 });
+        var warnings = Descent.Cli.Bench.BenchRunner.Disturbed(report).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains("SGD reached 52.0", warnings[0], StringComparison.Ordinal);
+        Assert.Contains("triad probe was disturbed", warnings[0], StringComparison.Ordinal);
+        Assert.StartsWith("book forward 784→100 ran above the FMA peak", warnings[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,6 +29,11 @@ public class Compare2dTests
         Assert.Contains("<svg", report, StringComparison.Ordinal);
         Assert.Contains("heavy ball", report, StringComparison.Ordinal);
 
+        // The report says what computed it: the command line (in-process, the command's name) and this build's version.
+        Assert.Contains("Command line: <code>descent compare-2d</code>", report, StringComparison.Ordinal);
+        Assert.StartsWith("0.", json.RootElement.GetProperty("Version").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Descent " + json.RootElement.GetProperty("Version").GetString(), report, StringComparison.Ordinal);
+
         // Redraw from data alone: remove the figures, plot, and they are back.
         File.Delete(Path.Combine(folder, "trajectories.png"));
         File.Delete(Path.Combine(folder, "report.html"));
@@ -36,6 +41,7 @@ public class Compare2dTests
         Assert.True(plotCode == 0, plotOutput);
         Assert.True(File.Exists(Path.Combine(folder, "trajectories.png")));
         Assert.True(File.Exists(Path.Combine(folder, "report.html")));
+        Assert.Contains("Command line: <code>descent compare-2d</code>", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
         Assert.True(new FileInfo(Path.Combine(folder, "trajectories.png")).Length > 10_000);
     }
 

@@ -17,9 +17,14 @@ internal static class Compare2dCommand
             "bowl",
             LabOptions.FunctionNames,
             "-f");
-        var optimizers = LabOptions.Optimizers("--optimizer adam:lr=0.3 --optimizer sgd:lr=0.95 (default: the book's four)");
+        var optimizers = LabOptions.Optimizers("--optimizer adam:lr=0.3 --optimizer sgd:lr=0.95 (default: SGD, Momentum, AdaGrad and Adam at rates measured to converge on the function; the book's on the bowl)");
         var start = new Option<string?>("--start") { Description = "Start point X,Y (default: the function's customary start, (-7, 2) for the bowl).", HelpName = "X,Y" };
-        var steps = LabOptions.Positive("--steps", "Number of updates.", TwoDExperiment.BookSteps);
+        var steps = LabOptions.OptionalNumber<int>(
+            "--steps",
+            "Number of updates (default: the function's: 30 on the bowl as in the book, "
+                + string.Join(", ", TestFunction.All.Skip(1).Select(f => string.Create(CultureInfo.InvariantCulture, $"{TwoDDefaults.For(f).Steps} on {f.Name}"))) + ").",
+            v => v > 0,
+            "a positive integer");
         var conventions = LabOptions.ConventionsOption();
         var output = LabOptions.Out();
 
@@ -33,8 +38,10 @@ internal static class Compare2dCommand
             var f = TestFunction.Get(parse.GetValue(function)!);
             var (x, y) = parse.GetValue(start) is { } s ? LabOptions.ParsePoint(s, "--start") : f.Start;
             var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
-            var specs = Specs(parse.GetValue(optimizers), convention);
-            int n = parse.GetValue(steps);
+            var defaults = TwoDDefaults.For(f);
+            var texts = parse.GetValue(optimizers);
+            var specs = texts is { Length: > 0 } ? OptimizerSpec.WithUniqueLabels([.. texts.Select(OptimizerSpec.Parse)]) : defaults.Specs(convention);
+            int n = parse.GetValue(steps) ?? defaults.Steps;
             var record = new RunRecord
             {
                 Command = "compare-2d",
@@ -52,23 +59,5 @@ internal static class Compare2dCommand
             return RunOutput.Conclude(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)), interruption);
         });
         return command;
-    }
-
-    /// <summary>The user's specs, or the book's four (in PyTorch conventions, the torch.optim equivalents).</summary>
-    public static IReadOnlyList<OptimizerSpec> Specs(string[]? texts, Conventions conventions)
-    {
-        if (texts is { Length: > 0 })
-        {
-            return OptimizerSpec.WithUniqueLabels([.. texts.Select(OptimizerSpec.Parse)]);
-        }
-
-        return conventions == Conventions.Book
-            ? TwoDExperiment.BookOptimizers
-            : [
-                OptimizerSpec.Parse("sgd:lr=0.95,label=SGD"),
-                OptimizerSpec.Parse("sgd:lr=0.1,momentum=0.9,label=Momentum"),
-                OptimizerSpec.Parse("adagrad:lr=1.5,label=AdaGrad"),
-                OptimizerSpec.Parse("adam:lr=0.3,label=Adam"),
-            ];
     }
 }

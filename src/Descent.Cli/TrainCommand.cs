@@ -38,8 +38,9 @@ internal static class TrainCommand
         {
             Description = "Write into an --out folder that holds another run: that run's files are deleted first.",
         };
-        var command = new Command("train", "Train the MNIST network with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly.");
-        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, shard, force]))
+        var seeds = new SeedOptions();
+        var command = new Command("train", "Train the MNIST network (or an MLP on your CSV or .npy data) with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly. With --seeds K: K seeds, median and band, mean ± std (no checkpoints).");
+        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, shard, force]).Concat(seeds.All))
         {
             command.Options.Add(option);
         }
@@ -49,8 +50,32 @@ internal static class TrainCommand
             ? DistributedJob.Run(world => Train(parse, new ParallelTraining(world, parse.GetValue(shard))))
             : parse.GetValue(shard)
                 ? throw new UsageException("--shard-optimizer-state splits the optimizer state over MPI processes: start the run with mpiexec, e.g. mpiexec -n 2 descent train --shard-optimizer-state.")
-                : Train(parse, null));
+                : parse.GetValue(seeds.Seeds) > 1 || parse.GetValue(seeds.Target) is not null
+                    ? Repeated(parse)
+                    : Train(parse, null));
         return command;
+
+        // K seeds of the one optimizer: the comparison's path (seeds share the cores; median and band, mean ± std), without checkpoints.
+        int Repeated(ParseResult parse)
+        {
+            var conflicting = new Option[] { resume, every, force }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (conflicting.Count > 0 || MpiCommunicator.IsLaunchedByMpi)
+            {
+                throw new UsageException($"--seeds/--target repeat the run over seeds without checkpoints; they cannot be combined with {(conflicting.Count > 0 ? string.Join(", ", conflicting) : "mpiexec")}.");
+            }
+
+            using var interruption = new Interruption(console);
+            var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
+            var spec = OptimizerSpec.Parse(parse.GetValue(optimizer)!);
+            LabOptimizers.Validate([spec], convention);
+            if (LabOptimizers.NeedsClosure(spec, convention))
+            {
+                throw new UsageException($"--optimizer '{spec.Text}': train runs an update pipeline, which L-BFGS does not use; run L-BFGS with compare-mnist (one fixed batch, see --help).");
+            }
+
+            var record = CompareMnistCommand.Execute(console, parse, mnist, seeds, "train", [spec.Text], convention, reproduceBook: false, check: null, interruption.Token);
+            return RunOutput.Conclude(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)), interruption);
+        }
 
         int Train(ParseResult parse, ParallelTraining? parallel)
         {

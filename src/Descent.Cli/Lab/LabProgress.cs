@@ -25,6 +25,8 @@ internal static class LabProgress
     public static void Run(IAnsiConsole console, IReadOnlyList<ProgressWork> work, int parallelism)
     {
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) };
+        // Every label padded to the longest, so the counts and losses of all items line up.
+        int width = work.Count == 0 ? 0 : work.Max(w => w.Name.Length);
         try
         {
             if (IsLive(console))
@@ -35,11 +37,11 @@ internal static class LabProgress
                     .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                     .Start(context =>
                     {
-                        var tasks = work.Select(w => context.AddTask(Describe(w.Name, double.NaN), autoStart: false, maxValue: w.Total)).ToArray();
+                        var tasks = work.Select(w => context.AddTask(Describe(w.Name, width, double.NaN), autoStart: false, maxValue: w.Total)).ToArray();
                         Parallel.For(0, work.Count, options, i =>
                         {
                             tasks[i].StartTask();
-                            work[i].Work(new LiveReporter(tasks[i], work[i].Name));
+                            work[i].Work(new LiveReporter(tasks[i], work[i].Name, width));
                             tasks[i].Value = tasks[i].MaxValue;
                             tasks[i].StopTask();
                         });
@@ -48,7 +50,7 @@ internal static class LabProgress
             else
             {
                 var gate = new object();
-                Parallel.For(0, work.Count, options, i => work[i].Work(new PlainReporter(console, gate, work[i].Name, work[i].Total)));
+                Parallel.For(0, work.Count, options, i => work[i].Work(new PlainReporter(console, gate, work[i].Name.PadRight(width), work[i].Total)));
             }
         }
         catch (AggregateException e) when (e.InnerExceptions.Count == 1)
@@ -57,12 +59,13 @@ internal static class LabProgress
         }
     }
 
-    private static string Describe(string name, double loss) =>
-        Markup.Escape(double.IsNaN(loss)
-            ? string.Create(CultureInfo.InvariantCulture, $"{name,-10} loss {"–",8}")
-            : string.Create(CultureInfo.InvariantCulture, $"{name,-10} loss {loss,8:F4}"));
+    private static string Describe(string name, int width, double loss) =>
+        Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{name.PadRight(width)} loss {Loss(loss),9}"));
 
-    private sealed class LiveReporter(ProgressTask task, string name) : IProgressReporter
+    /// <summary>A loss in four significant digits (never 0.0000 for a small one, never 22608132.0000 for a huge one).</summary>
+    internal static string Loss(double loss) => double.IsNaN(loss) ? "–" : Numbers.Format(loss, 4);
+
+    private sealed class LiveReporter(ProgressTask task, string name, int width) : IProgressReporter
     {
         private long _lastDescribed = -1;
 
@@ -72,7 +75,7 @@ internal static class LabProgress
             if (done - _lastDescribed >= Math.Max(1, (long)task.MaxValue / 200) || done == (long)task.MaxValue)
             {
                 _lastDescribed = done;
-                task.Description = Describe(name, loss);
+                task.Description = Describe(name, width, loss);
             }
         }
     }
@@ -99,7 +102,7 @@ internal static class LabProgress
 
             _lastPrinted = elapsed;
             double left = done == 0 ? double.NaN : elapsed * (total - done) / done;
-            string line = string.Create(CultureInfo.InvariantCulture, $"  {name,-12} {done,7}/{total}  loss {loss,8:F4}  {elapsed,6:F1} s  ~{left,5:F1} s left");
+            string line = string.Create(CultureInfo.InvariantCulture, $"  {name} {done.ToString(CultureInfo.InvariantCulture).PadLeft(total.ToString(CultureInfo.InvariantCulture).Length)}/{total}  loss {Loss(loss),9}  {elapsed,6:F1} s  ~{left,5:F1} s left");
             lock (gate)
             {
                 console.WriteLine(line);

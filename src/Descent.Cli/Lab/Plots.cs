@@ -406,7 +406,7 @@ internal static partial class Plots
         return levels;
     }
 
-    private static string Short(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+    private static string Short(double v) => Numbers.Format(v, 4);
 
     internal static void Save(Plot plot, int width, int height, string pathWithoutExtension, List<string> files)
     {

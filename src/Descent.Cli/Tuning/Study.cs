@@ -217,6 +217,14 @@ internal sealed class Study : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Gives back a trial this owner could not finish (Ctrl-C): pending again, so the next <c>tune</c> on the study
+    /// trains it from scratch, exactly as if it had never started.
+    /// </summary>
+    /// <returns>False when the trial was no longer this owner's.</returns>
+    public bool Release(Trial trial, string owner) =>
+        Execute(_connection, null, "UPDATE trials SET state = 'pending', owner = NULL, heartbeat = NULL WHERE id = $id AND owner = $o AND state = 'running';", ("$id", trial.Id), ("$o", owner)) > 0;
+
     public IReadOnlyList<Trial> Trials()
     {
         using var transaction = _connection.BeginTransaction(deferred: true);

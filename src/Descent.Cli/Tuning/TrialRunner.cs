@@ -11,10 +11,11 @@ internal static class TrialRunner
     /// <param name="settings">The study's network, batch size and seed.</param>
     /// <param name="spec">The configuration.</param>
     /// <param name="iterations">The rung's iterations.</param>
-    public static LossCurveRecord Train<T>(ScaledData<T> split, MnistSettings settings, OptimizerSpec spec, int iterations)
+    /// <param name="stop">Ctrl-C: the run ends at its next step, and the record says where (<see cref="LossCurveRecord.InterruptedAt"/>).</param>
+    public static LossCurveRecord Train<T>(ScaledData<T> split, MnistSettings settings, OptimizerSpec spec, int iterations, CancellationToken stop = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (work, collect) = MnistExperiment.Prepare(split, settings with { Iterations = iterations, Parallelism = 1 }, [spec]);
+        var (work, collect) = MnistExperiment.Prepare(split, settings with { Iterations = iterations, Parallelism = 1 }, [spec], stop);
         work[0].Work(Silent.Instance);
         return collect().Runs[0];
     }

@@ -61,6 +61,7 @@ internal static class TuneCommand
 
         command.SetAction(parse =>
         {
+            using var interruption = new Interruption(console);
             var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
             var names = ParseNames(parse.GetValue(optimizers)!);
             var searched = Spaces(names, parse.GetValue(spaces) ?? [], parse.GetValue(mnist.Seed), convention);
@@ -73,7 +74,15 @@ internal static class TuneCommand
             var setup = Setup(console, path, budgetText, settings, mnist.IsDouble(parse), searched, parse.GetValue(eta), parse.GetValue(rungs), parse.GetValue(validation), validationSplit);
             console.MarkupLineInterpolated($"Study [bold]{path}[/]: {validationSplit.Description}.");
             console.MarkupLineInterpolated($"Per optimizer: {setup.Plan}. {settings.Parallelism} trial(s) at a time.");
-            Tuner.Work(console, path, setup, validationSplit, settings.Parallelism, CancellationToken.None);
+            Tuner.Work(console, path, setup, validationSplit, settings.Parallelism, interruption.Token);
+            if (interruption.Requested)
+            {
+                using var study = Study.Open(path);
+                var trials = study.Trials();
+                console.MarkupLineInterpolated(
+                    $"Interrupted: the study keeps {trials.Count(t => t.State is TrialState.Complete or TrialState.Diverged)} finished trial(s) of {trials.Count} so far; the ones cut short are pending again. Continue with the same command and --study {path}.");
+                return Program.Interrupted;
+            }
             var record = Report(console, path, setup, train, parse.GetValue(seeds), budgetText);
             RunOutput.Finish(console, record, folder);
             // A default that diverges in the final comparison is a finding of the study, not a failed tune.

@@ -103,7 +103,14 @@ internal static class Tuner
                     LossCurveRecord result;
                     using (setup.Settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
                     {
-                        result = TrialRunner.Train(split, setup.Settings, OptimizerSpec.Parse(trial.Spec), trial.Iterations);
+                        result = TrialRunner.Train(split, setup.Settings, OptimizerSpec.Parse(trial.Spec), trial.Iterations, cancel);
+                    }
+
+                    if (cancel.IsCancellationRequested)
+                    {
+                        // A trial cut short by Ctrl-C is not a result: it goes back to pending, and a later tune trains it whole.
+                        study.Release(trial, owner);
+                        return;
                     }
 
                     bool diverged = result.DivergedAt is not null || result.TestLoss is not double l || !double.IsFinite(l);

@@ -78,10 +78,15 @@ public class TuneTests
         Assert.True(resumed == 0, resumedOutput);
         Assert.Equal(expected, Outcome(killed));
 
-        // Two processes at once on one file: every trial runs once, both take some, and the study is the same.
+        // Two processes at once on one file: every trial runs once, both take some, and the study is the same. Trials four
+        // times longer than above, so that on a loaded machine the first process cannot finish them all while the second starts.
+        string[] longer = [.. Small.Select((a, i) => i == 0 ? a : Small[i - 1] == "--budget" ? "1440" : Small[i - 1] == "--iterations" ? "240" : a), "--threads", "1"];
+        string alone = Path.Combine(LabConsole.TempFolder(), "study.db");
+        (code, output) = LabConsole.Run([.. longer, "--study", alone, "--out", LabConsole.TempFolder()]);
+        Assert.True(code == 0, output);
         string shared = Path.Combine(LabConsole.TempFolder(), "study.db");
-        using var first = CliProcess.Start([.. Small, "--threads", "1", "--study", shared, "--out", LabConsole.TempFolder()]);
-        using var second = CliProcess.Start([.. Small, "--threads", "1", "--study", shared, "--out", LabConsole.TempFolder()]);
+        using var first = CliProcess.Start([.. longer, "--study", shared, "--out", LabConsole.TempFolder()]);
+        using var second = CliProcess.Start([.. longer, "--study", shared, "--out", LabConsole.TempFolder()]);
         var outputs = new[] { first, second }.Select(p => (p, Text: p.StandardOutput.ReadToEndAsync(), Errors: p.StandardError.ReadToEndAsync())).ToList();
         foreach (var (p, text, errors) in outputs)
         {
@@ -89,11 +94,44 @@ public class TuneTests
             Assert.True(p.ExitCode == 0, await text + await errors);
         }
 
-        Assert.Equal(expected, Outcome(shared));
+        Assert.Equal(Outcome(alone), Outcome(shared));
         using var study = Study.Open(shared);
         var trials = study.Trials();
         Assert.All(trials, t => Assert.Equal(1, t.Attempts));
         Assert.Equal(2, trials.Select(t => t.Owner).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ATuneStoppedByCtrlC_Exits130_LeavesNoTrialRunning_AndResumesToTheSameStudy()
+    {
+        string reference = Path.Combine(LabConsole.TempFolder(), "study.db");
+        var (code, output) = LabConsole.Run([.. Small, "--threads", "1", "--study", reference, "--out", LabConsole.TempFolder()]);
+        Assert.True(code == 0, output);
+
+        string interrupted = Path.Combine(LabConsole.TempFolder(), "study.db");
+        string[] args = [.. Small, "--threads", "1", "--study", interrupted, "--out", LabConsole.TempFolder()];
+        using (var process = CliProcess.Start(args))
+        {
+            var text = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            CliProcess.WaitFor(() => CompletedTrials(interrupted) >= 2, process);
+            CliProcess.Signal(process, "INT");
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the tune did not stop after Ctrl-C");
+            string printed = await text;
+            Assert.True(process.ExitCode == Program.Interrupted, printed + await errors);
+            Assert.Contains("Interrupted: the study keeps", printed, StringComparison.Ordinal);
+        }
+
+        using (var study = Study.Open(interrupted))
+        {
+            var trials = study.Trials();
+            Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
+            Assert.InRange(trials.Count(t => t.State is TrialState.Complete or TrialState.Diverged), 2, 23);
+        }
+
+        var (resumed, resumedOutput) = CliProcess.Run(args);
+        Assert.True(resumed == 0, resumedOutput);
+        Assert.Equal(Outcome(reference), Outcome(interrupted));
     }
 
     private static List<string> Outcome(string path)

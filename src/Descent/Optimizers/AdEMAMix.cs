@@ -98,7 +98,7 @@ internal readonly struct AdEMAMixKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T
         return p + (negativeRate * (direction + (weightDecay * p)));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m1, ref TV m2, ref TV v)
+    public TV Simd<TV>(TV p, TV g, ref TV m1, ref TV m2, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         m1 = c.First(g, m1);

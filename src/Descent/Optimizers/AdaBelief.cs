@@ -87,7 +87,7 @@ internal readonly struct AdaBeliefKernel<T>(OptaxMoments<T> c, T epsRoot, T eps,
         return p + (negativeRate * update);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV s)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV s)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         m = c.First(g, m);

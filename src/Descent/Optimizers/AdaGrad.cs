@@ -89,7 +89,7 @@ internal readonly struct AdaGradKernel<T>(GradientTransform<T> grad, T lr, T eps
         return p - (lr * g / (T.Sqrt(s) + eps));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV s)
+    public TV Simd<TV>(TV p, TV g, ref TV s)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g = grad.Apply(p, g);

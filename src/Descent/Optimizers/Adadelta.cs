@@ -89,7 +89,7 @@ internal readonly struct AdadeltaKernel<T>(GradientTransform<T> grad, T lr, T rh
         return p - (lr * delta);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV s, ref TV a)
+    public TV Simd<TV>(TV p, TV g, ref TV s, ref TV a)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g = grad.Apply(p, g);

@@ -137,7 +137,7 @@ internal readonly struct AdamKernel<T>(AdamMoments<T> moments, T correction2Sqrt
 
     public T Scalar(T p, T g, ref T m, ref T v) => Finish(moments.Update(p, ref g, ref m, ref v), m, v);
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T> => Finish(moments.Update(p, ref g, ref m, ref v), m, v);
 
     /// <summary>θ − s · m / (√v / √(1 − β₂ᵗ) + ε) for the (possibly max-) second moment <paramref name="v"/>.</summary>
@@ -159,7 +159,7 @@ internal readonly struct AmsGradKernel<T>(AdamKernel<T> adam) : IUpdate3<T>
         return adam.Finish(p, m, vMax);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v, ref TV vMax)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV v, ref TV vMax)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         p = adam.Moments.Update(p, ref g, ref m, ref v);

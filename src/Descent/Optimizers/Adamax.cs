@@ -67,7 +67,7 @@ internal readonly struct AdamaxKernel<T>(GradientTransform<T> grad, T oneMinusBe
         return p - (stepSize * m / u);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV u)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV u)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g = grad.Apply(p, g);

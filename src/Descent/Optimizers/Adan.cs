@@ -110,7 +110,7 @@ internal readonly struct AdanKernel<T>(OptaxMoments<T> c, T oneMinusBeta3, T bet
         return p + (negativeRate * (direction + (weightDecay * p)));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v, ref TV n, ref TV previous)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV v, ref TV n, ref TV previous)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV difference = TV.Create(hasPrevious) * (g - previous);

@@ -101,7 +101,7 @@ internal readonly struct AdoptKernel<T>(T oneMinusBeta1, T beta1, T oneMinusBeta
         return p + (negativeRate * step);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV normalised = TV.Min(TV.Max(g / TV.Max(TV.Sqrt(v), TV.Create(eps)), TV.Create(-clip)), TV.Create(clip));

@@ -99,7 +99,7 @@ internal readonly struct AsgdKernel<T>(GradientTransform<T> grad, T shrink, T et
         return p;
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV average)
+    public TV Simd<TV>(TV p, TV g, ref TV average)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g = grad.Apply(p, g);

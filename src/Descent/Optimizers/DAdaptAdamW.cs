@@ -136,7 +136,7 @@ internal ref struct DAdaptPass<T>(DAdaptConstants<T> c, Span<T> p, ReadOnlySpan<
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly (TV First, TV Second) Vector<TV>(int i)
+    public readonly (TV First, TV Second) Simd<TV>(int i)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV g = TV.Load(in _g[i]), p = TV.Load(in _p[i]), v0 = TV.Load(in _v[i]), s0 = TV.Load(in _s[i]);

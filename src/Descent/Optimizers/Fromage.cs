@@ -76,7 +76,7 @@ internal readonly struct FromageKernel<T>(T ratio, T negativeRate, T decay) : IU
 {
     public T Scalar(T p, T g) => p + ((negativeRate * (g * ratio)) + (decay * p));
 
-    public TV Vector<TV>(TV p, TV g)
+    public TV Simd<TV>(TV p, TV g)
         where TV : unmanaged, ISimdVector<TV, T> =>
         p + ((TV.Create(negativeRate) * (g * TV.Create(ratio))) + (TV.Create(decay) * p));
 }

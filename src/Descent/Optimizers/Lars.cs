@@ -112,7 +112,7 @@ internal readonly struct LarsKernel<T>(T weightDecay, T ratio, T negativeRate, T
         return p + (nesterov ? u + (momentum * trace) : trace);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV trace)
+    public TV Simd<TV>(TV p, TV g, ref TV trace)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV u = TV.Create(negativeRate) * ((g + (TV.Create(weightDecay) * p)) * TV.Create(ratio));

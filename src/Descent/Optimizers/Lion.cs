@@ -90,7 +90,7 @@ internal readonly struct LionKernel<T>(T oneMinusBeta1, T beta1, T oneMinusBeta2
         return p + (negativeRate * (direction + (weightDecay * p)));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m)
+    public TV Simd<TV>(TV p, TV g, ref TV m)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV direction = OptaxMath.Sign<T, TV>((TV.Create(oneMinusBeta1) * g) + (TV.Create(beta1) * m));

@@ -108,7 +108,7 @@ internal readonly struct MadgradKernel<T>(T weightDecay, T lambda, T eps, T oneM
         return p + (((oneMinusMomentum * z) + (momentum * p)) - p);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV sumOfSquares, ref TV sum, ref TV x0)
+    public TV Simd<TV>(TV p, TV g, ref TV sumOfSquares, ref TV sum, ref TV x0)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g += TV.Create(weightDecay) * p;

@@ -86,7 +86,7 @@ internal readonly struct NAdamKernel<T>(AdamMoments<T> moments, T correction2, T
         return p + (momentumRate * m / d);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         p = moments.Update(p, ref g, ref m, ref v);

@@ -89,7 +89,7 @@ internal readonly struct NovoGradKernel<T>(T denominator, T weightDecay, T beta1
         return p + (negativeRate * m);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m)
+    public TV Simd<TV>(TV p, TV g, ref TV m)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         m = (TV.Create(beta1) * m) + ((g / TV.Create(denominator)) + (TV.Create(weightDecay) * p));

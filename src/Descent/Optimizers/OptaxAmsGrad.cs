@@ -82,7 +82,7 @@ internal readonly struct OptaxAmsGradKernel<T>(OptaxMoments<T> c, T epsRoot, T e
         return p + (negativeRate * ((m / c.Correction1) / (T.Sqrt(vMax + epsRoot) + eps)));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v, ref TV vMax)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV v, ref TV vMax)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         m = c.First(g, m);

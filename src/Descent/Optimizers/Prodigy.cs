@@ -158,7 +158,7 @@ internal ref struct ProdigyMomentPass<T>(ProdigyMoments<T> c, ReadOnlySpan<T> p,
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly (TV First, TV Second) Vector<TV>(int i)
+    public readonly (TV First, TV Second) Simd<TV>(int i)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV g = TV.Load(in _g[i]);
@@ -181,7 +181,7 @@ internal readonly struct ProdigyApply<T>(T negativeRate, T eps, T decay) : IAppl
     public T Scalar(T p, T m, T v) => p + (((negativeRate * m) / (T.Sqrt(v) + eps)) - (decay * p));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public TV Vector<TV>(TV p, TV m, TV v)
+    public TV Simd<TV>(TV p, TV m, TV v)
         where TV : unmanaged, ISimdVector<TV, T> =>
         p + (((TV.Create(negativeRate) * m) / (TV.Sqrt(v) + TV.Create(eps))) - (TV.Create(decay) * p));
 }

@@ -83,7 +83,7 @@ internal readonly struct RAdamKernel<T>(AdamMoments<T> moments, T correction1, T
         return rectified ? p - (step * (correction2Sqrt / (T.Sqrt(v) + eps)) * rectification) : p - step;
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         p = moments.Update(p, ref g, ref m, ref v);

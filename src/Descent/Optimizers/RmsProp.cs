@@ -123,7 +123,7 @@ internal readonly struct RmsPropKernel<T>(GradientTransform<T> grad, T lr, T alp
         return p - (lr * g / (T.Sqrt(s) + eps));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV s)
+    public TV Simd<TV>(TV p, TV g, ref TV s)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g = Square(p, g, ref s);
@@ -189,7 +189,7 @@ internal readonly struct RmsPropCenteredKernel<T>(RmsPropKernel<T> k) : IUpdate2
         return k.Plain(p, g, k.Centered(g, s, ref mean));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV s, ref TV mean)
+    public TV Simd<TV>(TV p, TV g, ref TV s, ref TV mean)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g = k.Square(p, g, ref s);
@@ -206,7 +206,7 @@ internal readonly struct RmsPropMomentumKernel<T>(RmsPropKernel<T> k) : IUpdate2
         return k.Momentum(p, g, T.Sqrt(s) + k.Epsilon, ref b);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV s, ref TV b)
+    public TV Simd<TV>(TV p, TV g, ref TV s, ref TV b)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g = k.Square(p, g, ref s);
@@ -223,7 +223,7 @@ internal readonly struct RmsPropCenteredMomentumKernel<T>(RmsPropKernel<T> k) : 
         return k.Momentum(p, g, k.Centered(g, s, ref mean), ref b);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV s, ref TV mean, ref TV b)
+    public TV Simd<TV>(TV p, TV g, ref TV s, ref TV mean, ref TV b)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g = k.Square(p, g, ref s);

@@ -105,7 +105,7 @@ internal readonly struct RpropKernel<T>(GradientTransform<T> grad, T decrease, T
         return p - (sign * step);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV previous, ref TV step)
+    public TV Simd<TV>(TV p, TV g, ref TV previous, ref TV step)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV zero = TV.Create(T.Zero);

@@ -340,7 +340,7 @@ internal readonly struct ScheduleFreeAdamWKernel<T>(ScheduleFreeAverage<T> avera
         return average.Apply(y, ref z, negativeRate * direction);
     }
 
-    public TV Vector<TV>(TV y, TV g, ref TV z, ref TV v)
+    public TV Simd<TV>(TV y, TV g, ref TV z, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         v = (TV.Create(oneMinusBeta2) * (g * g)) + (TV.Create(beta2) * v);
@@ -354,7 +354,7 @@ internal readonly struct ScheduleFreeSgdKernel<T>(ScheduleFreeAverage<T> average
 {
     public T Scalar(T y, T g, ref T z) => average.Apply(y, ref z, negativeRate * (g + (weightDecay * y)));
 
-    public TV Vector<TV>(TV y, TV g, ref TV z)
+    public TV Simd<TV>(TV y, TV g, ref TV z)
         where TV : unmanaged, ISimdVector<TV, T> =>
         average.Apply(y, ref z, TV.Create(negativeRate) * (g + (TV.Create(weightDecay) * y)));
 }

@@ -118,7 +118,7 @@ internal readonly struct SgdKernel<T>(GradientTransform<T> grad, T lr) : IUpdate
 {
     public T Scalar(T p, T g) => p - (lr * grad.Apply(p, g));
 
-    public TV Vector<TV>(TV p, TV g)
+    public TV Simd<TV>(TV p, TV g)
         where TV : unmanaged, ISimdVector<TV, T> => p - (TV.Create(lr) * grad.Apply(p, g));
 }
 
@@ -134,7 +134,7 @@ internal readonly struct SgdMomentumKernel<T>(GradientTransform<T> grad, T lr, T
         return p - (lr * g);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV b)
+    public TV Simd<TV>(TV p, TV g, ref TV b)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         g = grad.Apply(p, g);

@@ -150,7 +150,7 @@ internal readonly struct Sm3Kernel<T>(T oneMinusMomentum, T momentum, T negative
         return Step(p, g, mu, ref m);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV mu, ref TV m)
+    public TV Simd<TV>(TV p, TV g, ref TV mu, ref TV m)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         mu = (TV.Create(T.One) * (g * g)) + (TV.Create(T.One) * mu);

@@ -91,7 +91,7 @@ internal readonly struct YogiKernel<T>(OptaxMoments<T> c, T epsRoot, T eps, T ne
         return p + (negativeRate * update);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         m = c.First(g, m);

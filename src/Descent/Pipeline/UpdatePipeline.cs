@@ -359,7 +359,7 @@ public sealed class UpdatePipeline<T>
 
         public (T First, T Second) Scalar(int i) => (_x[i] - _x[i], T.Zero);
 
-        public (TV First, TV Second) Vector<TV>(int i)
+        public (TV First, TV Second) Simd<TV>(int i)
             where TV : unmanaged, ISimdVector<TV, T>
         {
             TV v = TV.Load(in _x[i]);

@@ -168,7 +168,7 @@ public sealed class WeightAverage<T>
 
         public T Scalar(T a, T b) => _small ? a + (w * (b - a)) : b - ((b - a) * _keep);
 
-        public TV Vector<TV>(TV a, TV b)
+        public TV Simd<TV>(TV a, TV b)
             where TV : unmanaged, ISimdVector<TV, T> =>
             _small ? a + (TV.Create(w) * (b - a)) : b - ((b - a) * TV.Create(_keep));
     }

@@ -166,8 +166,20 @@ public sealed class DownloadCommandTests : IAsyncDisposable
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var downloader = new DatasetDownloader(http, TimeSpan.FromSeconds(30), _ => { });
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => downloader.DownloadAsync(Dataset("stall"), _dir, cancel.Token));
+        using var cancel = new CancellationTokenSource();
+        var download = downloader.DownloadAsync(Dataset("stall"), _dir, cancel.Token);
+
+        // Cancel mid-file: once the server has the request (it sends half, then goes silent), however long a busy
+        // machine takes to get there — a fixed timer could fire before the request was even sent.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (_server.Requests.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(200);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
         Assert.Single(_server.Requests);
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
     }

@@ -192,7 +192,7 @@ public class KernelPathTests
             return p;
         }
 
-        public TV Vector<TV>(TV p, TV g)
+        public TV Simd<TV>(TV p, TV g)
             where TV : unmanaged, ISimdVector<TV, T>
         {
             lanes.Value = TV.Count;

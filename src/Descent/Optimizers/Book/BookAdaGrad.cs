@@ -61,7 +61,7 @@ internal readonly struct BookAdaGradKernel<T>(T lr, T eps) : IUpdate1<T>
         return p - (lr * g / (T.Sqrt(h) + eps));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV h)
+    public TV Simd<TV>(TV p, TV g, ref TV h)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         h += g * g;

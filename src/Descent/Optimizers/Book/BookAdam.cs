@@ -62,7 +62,7 @@ internal readonly struct BookAdamKernel<T>(T rate, T oneMinusBeta1, T oneMinusBe
         return p - (rate * m / (T.Sqrt(v) + eps));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV m, ref TV v)
+    public TV Simd<TV>(TV p, TV g, ref TV m, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         m += TV.Create(oneMinusBeta1) * (g - m);

@@ -72,7 +72,7 @@ internal readonly struct BookMomentumKernel<T>(T lr, T momentum) : IUpdate1<T>
         return p + v;
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV v)
+    public TV Simd<TV>(TV p, TV g, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         v = (TV.Create(momentum) * v) - (TV.Create(lr) * g);

@@ -48,7 +48,7 @@ internal readonly struct BookNesterovKernel<T>(T lr, T momentum, T momentumSquar
         return p - (gradientRate * g);
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV v)
+    public TV Simd<TV>(TV p, TV g, ref TV v)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         v *= TV.Create(momentum);

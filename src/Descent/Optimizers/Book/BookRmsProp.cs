@@ -66,7 +66,7 @@ internal readonly struct BookRmsPropKernel<T>(T lr, T decay, T oneMinusDecay, T 
         return p - (lr * g / (T.Sqrt(h) + eps));
     }
 
-    public TV Vector<TV>(TV p, TV g, ref TV h)
+    public TV Simd<TV>(TV p, TV g, ref TV h)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         h *= TV.Create(decay);

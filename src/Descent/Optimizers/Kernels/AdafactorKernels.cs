@@ -159,7 +159,7 @@ internal static class AdafactorKernels<T>
 
         public T Scalar(int i) => _x[i];
 
-        public TV Vector<TV>(int i)
+        public TV Simd<TV>(int i)
             where TV : unmanaged, ISimdVector<TV, T> => TV.Load(in _x[i]);
     }
 
@@ -179,7 +179,7 @@ internal static class AdafactorKernels<T>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Vector<TV>(int i)
+        public TV Simd<TV>(int i)
             where TV : unmanaged, ISimdVector<TV, T>
         {
             TV x = TV.Load(in _row[i]);
@@ -199,7 +199,7 @@ internal static class AdafactorKernels<T>
         public T Scalar(int i) => Update(s.Sign * _g[i], _variance.At(i), s.Eps1Squared);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Vector<TV>(int i)
+        public TV Simd<TV>(int i)
             where TV : unmanaged, ISimdVector<TV, T> =>
             Update(TV.Create(s.Sign) * TV.Load(in _g[i]), _variance.At<TV>(i), TV.Create(s.Eps1Squared));
     }
@@ -220,7 +220,7 @@ internal static class AdafactorKernels<T>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Vector<TV>(int i)
+        public TV Simd<TV>(int i)
             where TV : unmanaged, ISimdVector<TV, T>
         {
             TV grad = TV.Create(s.Sign) * TV.Load(in _g[i]);

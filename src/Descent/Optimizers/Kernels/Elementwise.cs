@@ -24,8 +24,8 @@ internal enum KernelPath
 }
 
 // An update kernel is a small struct holding the step's scalars (computed once per step, outside the loop)
-// with two bodies: the scalar reference, written like the paper, and one vector body written once against
-// ISimdVector. The two must agree to the last bit (tests sweep lengths 0..257), so vector bodies use the
+// with two bodies: the scalar reference, written like the paper, and one vector body (`Simd`) written once
+// against ISimdVector. The two must agree to the last bit (tests sweep lengths 0..257), so vector bodies use the
 // same operations in the same order and never fuse multiply-adds. The arity is the number of state tensors.
 
 /// <summary>An update with no state: θ ← f(θ, g).</summary>
@@ -33,7 +33,7 @@ internal interface IUpdate0<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     T Scalar(T p, T g);
 
-    TV Vector<TV>(TV p, TV g) where TV : unmanaged, ISimdVector<TV, T>;
+    TV Simd<TV>(TV p, TV g) where TV : unmanaged, ISimdVector<TV, T>;
 }
 
 /// <summary>An update with one state tensor.</summary>
@@ -41,7 +41,7 @@ internal interface IUpdate1<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     T Scalar(T p, T g, ref T a);
 
-    TV Vector<TV>(TV p, TV g, ref TV a) where TV : unmanaged, ISimdVector<TV, T>;
+    TV Simd<TV>(TV p, TV g, ref TV a) where TV : unmanaged, ISimdVector<TV, T>;
 }
 
 /// <summary>An update with two state tensors.</summary>
@@ -49,7 +49,7 @@ internal interface IUpdate2<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     T Scalar(T p, T g, ref T a, ref T b);
 
-    TV Vector<TV>(TV p, TV g, ref TV a, ref TV b) where TV : unmanaged, ISimdVector<TV, T>;
+    TV Simd<TV>(TV p, TV g, ref TV a, ref TV b) where TV : unmanaged, ISimdVector<TV, T>;
 }
 
 /// <summary>An update with three state tensors.</summary>
@@ -57,7 +57,7 @@ internal interface IUpdate3<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     T Scalar(T p, T g, ref T a, ref T b, ref T c);
 
-    TV Vector<TV>(TV p, TV g, ref TV a, ref TV b, ref TV c) where TV : unmanaged, ISimdVector<TV, T>;
+    TV Simd<TV>(TV p, TV g, ref TV a, ref TV b, ref TV c) where TV : unmanaged, ISimdVector<TV, T>;
 }
 
 /// <summary>An update with four state tensors (Adan keeps three moments and the previous gradient).</summary>
@@ -65,7 +65,7 @@ internal interface IUpdate4<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     T Scalar(T p, T g, ref T a, ref T b, ref T c, ref T d);
 
-    TV Vector<TV>(TV p, TV g, ref TV a, ref TV b, ref TV c, ref TV d) where TV : unmanaged, ISimdVector<TV, T>;
+    TV Simd<TV>(TV p, TV g, ref TV a, ref TV b, ref TV c, ref TV d) where TV : unmanaged, ISimdVector<TV, T>;
 }
 
 /// <summary>A pass that updates θ alone from two read-only tensors (a second pass over the moments a first pass wrote).</summary>
@@ -73,7 +73,7 @@ internal interface IApply2<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     T Scalar(T p, T a, T b);
 
-    TV Vector<TV>(TV p, TV a, TV b) where TV : unmanaged, ISimdVector<TV, T>;
+    TV Simd<TV>(TV p, TV a, TV b) where TV : unmanaged, ISimdVector<TV, T>;
 }
 
 /// <summary>
@@ -207,7 +207,7 @@ internal static class Elementwise
         int i = 0;
         for (; i <= p.Length - TV.Count; i += TV.Count)
         {
-            TV vp = kernel.Vector(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref ra, i)), TV.Load(ref Unsafe.Add(ref rb, i)));
+            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref ra, i)), TV.Load(ref Unsafe.Add(ref rb, i)));
             TV.Store(vp, ref Unsafe.Add(ref rp, i));
         }
 
@@ -224,7 +224,7 @@ internal static class Elementwise
         int i = 0;
         for (; i <= p.Length - TV.Count; i += TV.Count)
         {
-            TV.Store(kernel.Vector(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i))), ref Unsafe.Add(ref rp, i));
+            TV.Store(kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i))), ref Unsafe.Add(ref rp, i));
         }
 
         return i;
@@ -242,7 +242,7 @@ internal static class Elementwise
         for (; i <= p.Length - TV.Count; i += TV.Count)
         {
             TV va = TV.Load(ref Unsafe.Add(ref ra, i));
-            TV vp = kernel.Vector(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va);
+            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va);
             TV.Store(va, ref Unsafe.Add(ref ra, i));
             TV.Store(vp, ref Unsafe.Add(ref rp, i));
         }
@@ -264,7 +264,7 @@ internal static class Elementwise
         {
             TV va = TV.Load(ref Unsafe.Add(ref ra, i));
             TV vb = TV.Load(ref Unsafe.Add(ref rb, i));
-            TV vp = kernel.Vector(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb);
+            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb);
             TV.Store(va, ref Unsafe.Add(ref ra, i));
             TV.Store(vb, ref Unsafe.Add(ref rb, i));
             TV.Store(vp, ref Unsafe.Add(ref rp, i));
@@ -289,7 +289,7 @@ internal static class Elementwise
             TV va = TV.Load(ref Unsafe.Add(ref ra, i));
             TV vb = TV.Load(ref Unsafe.Add(ref rb, i));
             TV vc = TV.Load(ref Unsafe.Add(ref rc, i));
-            TV vp = kernel.Vector(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb, ref vc);
+            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb, ref vc);
             TV.Store(va, ref Unsafe.Add(ref ra, i));
             TV.Store(vb, ref Unsafe.Add(ref rb, i));
             TV.Store(vc, ref Unsafe.Add(ref rc, i));
@@ -317,7 +317,7 @@ internal static class Elementwise
             TV vb = TV.Load(ref Unsafe.Add(ref rb, i));
             TV vc = TV.Load(ref Unsafe.Add(ref rc, i));
             TV vd = TV.Load(ref Unsafe.Add(ref rd, i));
-            TV vp = kernel.Vector(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb, ref vc, ref vd);
+            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb, ref vc, ref vd);
             TV.Store(va, ref Unsafe.Add(ref ra, i));
             TV.Store(vb, ref Unsafe.Add(ref rb, i));
             TV.Store(vc, ref Unsafe.Add(ref rc, i));

@@ -29,7 +29,7 @@ internal static class LambKernels<T>
         public T Scalar(T p, T m, T v) => p + (negativeRate * (kernel.Direction(p, m, v) * ratio));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TV Vector<TV>(TV p, TV m, TV v)
+        public TV Simd<TV>(TV p, TV m, TV v)
             where TV : unmanaged, ISimdVector<TV, T> => p + (TV.Create(negativeRate) * (kernel.Direction(p, m, v) * TV.Create(ratio)));
     }
 
@@ -52,7 +52,7 @@ internal static class LambKernels<T>
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly (TV First, TV Second) Vector<TV>(int i)
+        public readonly (TV First, TV Second) Simd<TV>(int i)
             where TV : unmanaged, ISimdVector<TV, T>
         {
             TV vp = TV.Load(in _p[i]);

@@ -15,7 +15,7 @@ internal interface IReduction<T>
 
     (T First, T Second) Scalar(int i);
 
-    (TV First, TV Second) Vector<TV>(int i)
+    (TV First, TV Second) Simd<TV>(int i)
         where TV : unmanaged, ISimdVector<TV, T>;
 }
 
@@ -31,7 +31,7 @@ internal interface ISquaresReduction<T>
 
     T Scalar(int i);
 
-    TV Vector<TV>(int i)
+    TV Simd<TV>(int i)
         where TV : unmanaged, ISimdVector<TV, T>;
 }
 
@@ -110,7 +110,7 @@ internal static class Reduction
         {
             for (int k = 0; k < blocks; k++)
             {
-                var (x, y) = kernel.Vector<TV>(i + (k * TV.Count));
+                var (x, y) = kernel.Simd<TV>(i + (k * TV.Count));
                 a[k] += x;
                 b[k] += y;
             }
@@ -135,7 +135,7 @@ internal static class Reduction
         {
             for (int k = 0; k < Partials; k += TV.Count)
             {
-                TV.AddSquaresInDouble(kernel.Vector<TV>(i + k), ref partials[k]);
+                TV.AddSquaresInDouble(kernel.Simd<TV>(i + k), ref partials[k]);
             }
         }
 

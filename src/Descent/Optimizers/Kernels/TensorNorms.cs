@@ -32,7 +32,7 @@ internal ref struct TensorNorms<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> g, T weigh
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly (TV First, TV Second) Vector<TV>(int i)
+    public readonly (TV First, TV Second) Simd<TV>(int i)
         where TV : unmanaged, ISimdVector<TV, T>
     {
         TV p = TV.Load(in _p[i]);

@@ -158,7 +158,8 @@ internal static class BenchCommand
         // Redirected output has no terminal width to honour; 80 columns would wrap every table row.
         if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
         {
-            console.Profile.Width = Math.Max(console.Profile.Width, 140);
+            // Nor should long lines (the compare breakdown, warnings) break mid-record: one record per line.
+            console.Profile.Width = Math.Max(console.Profile.Width, 1000);
         }
 
         return console;
@@ -220,7 +221,7 @@ internal static class BenchCommand
         var scaling = new Table().Title("Scaling: one optimizer step by parameter count").AddColumns("optimizer", "params", "ms", "ns/param", "GB/s");
         foreach (var p in report.Scaling.Optimizer)
         {
-            scaling.AddRow(p.Name, p.Params.ToString("N0", CultureInfo.InvariantCulture), Invariant($"{p.Ms:G4}"), Invariant($"{p.NsPerParam:G3}"), Invariant($"{p.Gbps:F1}"));
+            scaling.AddRow(p.Name, p.Params.ToString("N0", CultureInfo.InvariantCulture), Numbers.Format(p.Ms, 4), Numbers.Format(p.NsPerParam, 3), Invariant($"{p.Gbps:F1}"));
         }
 
         console.Write(scaling);

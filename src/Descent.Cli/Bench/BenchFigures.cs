@@ -140,7 +140,7 @@ internal static class BenchFigures
         foreach (var p in report.Scaling.Optimizer)
         {
             html.Append("<tr><td>").Append(Encode(p.Name)).Append("</td>")
-                .Append(Invariant($"<td class=n>{p.Params:N0}</td><td class=n>{Bytes(p.WorkingSetBytes)}</td><td class=n>{p.Ms:G4}</td><td class=n>{p.NsPerParam:G3}</td><td class=n>{p.Gbps:F1}</td></tr>"));
+                .Append(Invariant($"<td class=n>{p.Params:N0}</td><td class=n>{Bytes(p.WorkingSetBytes)}</td><td class=n>{Numbers.Format(p.Ms, 4)}</td><td class=n>{Numbers.Format(p.NsPerParam, 3)}</td><td class=n>{p.Gbps:F1}</td></tr>"));
         }
 
         html.Append("</table>\n<table><tr><th>batch</th><th>optimizer</th><th>ms</th><th>GFLOP/s (necessary)</th><th>of FMA peak</th></tr>");

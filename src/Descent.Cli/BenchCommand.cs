@@ -60,6 +60,12 @@ internal static class BenchCommand
                 return RunDistributed(sizes, asJson, output, error);
             }
 
+            // A folder that cannot be written is a usage error now, not after minutes of measuring.
+            if (parse.GetValue(outDir) is { } target)
+            {
+                BenchFigures.CheckWritable(target.FullName);
+            }
+
             // Progress goes to stderr always, so stdout carries only the result (the table, or the one JSON object).
             var runner = new BenchRunner(sizes, error, iterations => CompareTimer.Run(iterations, error));
             var report = runner.Run();
@@ -159,7 +165,7 @@ internal static class BenchCommand
         if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
         {
             // Nor should long lines (the compare breakdown, warnings) break mid-record: one record per line.
-            console.Profile.Width = Math.Max(console.Profile.Width, 1000);
+            console.Profile.Width = Program.RedirectedWidth;
         }
 
         return console;

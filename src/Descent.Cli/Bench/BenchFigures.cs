@@ -27,6 +27,23 @@ internal static class BenchFigures
         return files;
     }
 
+    /// <summary>Creates <paramref name="directory"/> if needed and checks a file can be written there.</summary>
+    /// <exception cref="UsageException">It cannot.</exception>
+    public static void CheckWritable(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            string probe = Path.Combine(directory, $".descent-write-check-{Environment.ProcessId}");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--out {directory}: cannot write there ({e.Message}); give a folder you can write to.");
+        }
+    }
+
     private static string Header(BenchReport report) => string.Create(
         CultureInfo.InvariantCulture,
         $"descent bench ({report.Mode}) on {report.Machine.Processor}, {report.Machine.ProcessorCount} logical processors, {report.Date}");

@@ -143,6 +143,18 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void UnwritableOutFolder_IsAUsageError_BeforeMeasuring()
+    {
+        string file = Path.GetTempFileName();   // a file where a folder is wanted
+        var (code, text) = LabConsole.Run("bench", "--tiny-sizes", "--out", Path.Combine(file, "sub"));
+        File.Delete(file);
+        Assert.Equal(Program.UsageError, code);
+        Assert.StartsWith("error: --out ", text, StringComparison.Ordinal);
+        Assert.Contains("cannot write there", text, StringComparison.Ordinal);
+        Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public void Table_GoesToStdout_AndRestoresFlushToZero()
     {
         bool before = Denormals.FlushToZero;

@@ -17,7 +17,7 @@ internal enum BookKind
 
 /// <summary>
 /// Compares a run's data with a reference file of the chapter-6 goldens' schema, curve by curve, with the tolerances
-/// of <c>../shared/goldens/book/ch6/README.md</c>: accuracies, histogram counts, random draws and batch masks exact;
+/// of <c>tests/goldens/book/ch6/README.md</c>: accuracies, histogram counts, random draws and batch masks exact;
 /// losses within 1e-10 relative; histogram means and standard deviations within 1e-12 relative.
 /// </summary>
 internal static class BookCheck

@@ -63,7 +63,7 @@ internal static class BookCommand
         }
 
         console.Write(table);
-        console.MarkupLine("Each command: the book's settings by default (float32, fast kernels); [bold]--reproduce-book[/] for the book's exact numbers (NumPy's stream, float64, reference-BLAS order); [bold]--check FILE[/] to compare with a reference such as ../shared/goldens/book/ch6/*.json.");
+        console.MarkupLine("Each command: the book's settings by default (float32, fast kernels); [bold]--reproduce-book[/] for the book's exact numbers (NumPy's stream, float64, reference-BLAS order); [bold]--check FILE[/] to compare with a reference such as tests/goldens/book/ch6/*.json.");
     }
 
     private static Command Experiment(IAnsiConsole console, string name, BookKind kind, string description)

@@ -6,7 +6,7 @@ using Descent.NeuralNetworks;
 
 namespace Descent.Cli.Book;
 
-/// <summary>Writing and reading the goldens' chapter-6 schema (<c>../shared/goldens/book/ch6/README.md</c>).</summary>
+/// <summary>Writing and reading the goldens' chapter-6 schema (<c>tests/goldens/book/ch6/README.md</c>).</summary>
 internal static class BookJson
 {
     /// <summary>Floats as shortest round-trip numbers; non-finite ones as the strings "NaN", "Infinity", "-Infinity", as the goldens write them.</summary>

@@ -263,14 +263,23 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
 
             // The one-pass bound: θ read and written, g read, each state tensor read and written. Methods that need
             // more than one pass are also judged against what their passes must move (the table below).
-            long stateElements = optimizer.SaveState().Parameters.Values.Sum(p => p.Buffers.Values.Sum(b => (long)b.Length));
-            double onePass = 3.0 + (2.0 * stateElements / length);
+            var (_, onePass) = OnePass(optimizer, length);
             var (passes, elements) = Passes.TryGetValue(info.Name, out var known) ? known : (1, onePass);
             var row = Row(info, machine, length, sizeof(float) * onePass, passes, sizeof(float) * elements, timing);
             Say(FormattableString.Invariant($"optimizer {row.Name}: {row.Ms:F2} ms, {row.Gbps:F1} GB/s ({row.FractionOfBandwidth:P0} of the one-pass bound{(passes > 1 ? FormattableString.Invariant($", {row.FractionOfPassBound:P0} of its {passes}-pass bound") : string.Empty)})"));
             yield return row;
             GC.Collect();
         }
+    }
+
+    /// <summary>
+    /// The state elements an optimizer keeps (measured from its saved state) and the one-pass bound in elements per
+    /// parameter: θ read and written, g read, each state tensor read and written.
+    /// </summary>
+    private static (long StateElements, double ElementsPerParameter) OnePass(IOptimizer<float> optimizer, long parameters)
+    {
+        long state = optimizer.SaveState().Parameters.Values.Sum(p => p.Buffers.Values.Sum(b => (long)b.Length));
+        return (state, 3.0 + (2.0 * state / parameters));
     }
 
     /// <summary>
@@ -511,8 +520,8 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
                 var parameter = new Parameter<float>("w", values, gradients, [checked((int)n)]);
                 var optimizer = info.Create<float>([parameter]);
                 var timing = Measure(optimizer.Step, calls: 0, large: n >= 10_000_000);
-                long stateElements = optimizer.SaveState().Parameters.Values.Sum(p => p.Buffers.Values.Sum(b => (long)b.Length));
-                double bytes = sizeof(float) * (3.0 + (2.0 * stateElements / n));
+                var (stateElements, onePass) = OnePass(optimizer, n);
+                double bytes = sizeof(float) * onePass;
                 var point = new ScalingOptimizerPoint
                 {
                     Name = name,

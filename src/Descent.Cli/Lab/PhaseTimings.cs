@@ -26,9 +26,6 @@ internal sealed class PhaseTimings
     /// <summary>Milliseconds from process start to this object's creation.</summary>
     public double StartupMs { get; }
 
-    /// <summary>The phases timed so far, in order.</summary>
-    public IReadOnlyList<(string Phase, double Ms)> Phases => _phases;
-
     /// <summary>Runs <paramref name="body"/> as phase <paramref name="phase"/> (times add up if a phase repeats).</summary>
     public T Time<T>(string phase, Func<T> body)
     {

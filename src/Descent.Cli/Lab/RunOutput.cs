@@ -69,7 +69,6 @@ internal static class RunOutput
 
     public static void Finish(IAnsiConsole console, RunRecord record, RunFolder folder, PhaseTimings? timings = null)
     {
-        timings ??= new PhaseTimings();
         if (record.CommandLine.Length == 0)
         {
             record.CommandLine = TypedCommandLine(record.Command);
@@ -80,9 +79,15 @@ internal static class RunOutput
             record.Version = DescentVersion;
         }
 
-        timings.Time("save", () => folder.SaveData(record));
-        timings.Time("plots", () => Plots.DrawAll(record, folder));
-        string report = timings.Time("report", () => Report.Write(record, folder));
+        // Timed only when the command keeps timings (compare's --timings); no clock is started otherwise.
+        T Phase<T>(string name, Func<T> body) => timings is null ? body() : timings.Time(name, body);
+        Phase("save", () =>
+        {
+            folder.SaveData(record);
+            return 0;
+        });
+        Phase("plots", () => Plots.DrawAll(record, folder));
+        string report = Phase("report", () => Report.Write(record, folder));
         PrintSummary(console, record);
         console.MarkupLineInterpolated($"Run folder: [bold]{folder.Path}[/]");
         console.MarkupLineInterpolated($"Report:     [bold]{report}[/]");

@@ -92,11 +92,7 @@ internal static class CompareMnistCommand
         };
         if (check is not null)
         {
-            foreach (var (label, line) in GoldenCheck.Compare(result, check))
-            {
-                console.MarkupLineInterpolated($"  check {label}: {line}");
-                record.Settings["check " + label] = line;
-            }
+            record.Check = GoldenCheck.Compare(result, check);
         }
 
         return record;

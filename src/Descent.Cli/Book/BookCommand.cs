@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using Descent.Cli.Lab;
 using Spectre.Console;
 
@@ -143,16 +141,16 @@ internal static class BookCommand
     }
 
     /// <summary>Prints one line per curve of a comparison and returns whether all passed.</summary>
-    public static bool PrintCheck(IAnsiConsole console, string file, JsonElement run, bool prefix)
+    public static bool PrintCheck(IAnsiConsole console, BookCheckResult check)
     {
-        using var reference = JsonDocument.Parse(File.ReadAllText(file));
-        var results = BookCheck.Compare(run, reference.RootElement, prefix);
-        console.MarkupLineInterpolated($"check against {file}:");
+        var results = check.Results;
+        console.MarkupLineInterpolated($"check against {check.File}:");
         foreach (var r in results)
         {
-            string difference = double.IsNaN(r.MaxRelativeError) ? "-" : r.MaxRelativeError.ToString("0.0E+00", CultureInfo.InvariantCulture);
+            string difference = double.IsNaN(r.MaxRelativeError) ? "-" : Numbers.Format(r.MaxRelativeError, 2);
             string verdict = r.Passed ? "[green]PASS[/]" : "[red]FAIL[/]";
-            console.MarkupLine($"  {verdict}  {Markup.Escape(r.Case),-56} {difference,8} (tolerance {r.Tolerance.ToString("0E+00", CultureInfo.InvariantCulture)}){Markup.Escape(r.Reason is null ? string.Empty : "  " + r.Reason)}");
+            string tolerance = r.Tolerance == 0 ? "exact" : Numbers.Format(r.Tolerance, 1);
+            console.MarkupLine($"  {verdict}  {Markup.Escape(r.Case),-56} {difference,8} (tolerance {tolerance}){Markup.Escape(r.Reason is null ? string.Empty : "  " + r.Reason)}");
         }
 
         int failed = results.Count(r => !r.Passed);

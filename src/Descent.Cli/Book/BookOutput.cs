@@ -15,7 +15,14 @@ internal static class BookOutput
         RunFolder.WriteAtomically(folder.File(Chapter6.FileName(kind)), text, files);
         using var document = JsonDocument.Parse(text);
         BookPlots.Draw(kind, document.RootElement, folder, files);
-        string report = BookReport.Write(kind, document.RootElement, folder, settings);
+        BookCheckResult? check = null;
+        if (checkFile is not null)
+        {
+            using var reference = JsonDocument.Parse(File.ReadAllText(checkFile));
+            check = new BookCheckResult(checkFile, BookCheck.Compare(document.RootElement, reference.RootElement, settings.Prefix is not null));
+        }
+
+        string report = BookReport.Write(kind, document.RootElement, folder, settings, files, check);
         files.Add(report);
         console.MarkupLineInterpolated($"Run folder: [bold]{folder.Path}[/]");
         foreach (string file in files)
@@ -24,11 +31,14 @@ internal static class BookOutput
         }
 
         console.WriteLine(BookReport.Summary(kind, document.RootElement));
-        if (checkFile is not null)
+        if (check is not null)
         {
-            return BookCommand.PrintCheck(console, checkFile, document.RootElement, settings.Prefix is not null) ? 0 : Program.RunFailure;
+            return BookCommand.PrintCheck(console, check) ? 0 : Program.RunFailure;
         }
 
         return 0;
     }
 }
+
+/// <summary>A chapter-6 run's <c>--check</c>: the reference file and one result per curve.</summary>
+internal sealed record BookCheckResult(string File, List<Verification.GoldenResult> Results);

@@ -8,7 +8,11 @@ namespace Descent.Cli.Book;
 /// <summary>The report of a chapter-6 run: what the figure shows and what to take from it, with the run's own numbers.</summary>
 internal static class BookReport
 {
-    public static string Write(BookKind kind, JsonElement data, RunFolder folder, BookSettings settings)
+    /// <summary>
+    /// Writes <c>report.md</c>: the mode, what the figure shows with this run's numbers, each figure with its caption
+    /// (what it shows, how it relates to the book's figure) and, with <c>--check</c>, each curve's PASS or FAIL.
+    /// </summary>
+    public static string Write(BookKind kind, JsonElement data, RunFolder folder, BookSettings settings, IEnumerable<string> figures, BookCheckResult? check = null)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# {Title(kind)}\n\n");
@@ -20,6 +24,12 @@ internal static class BookReport
 
         text.Append("\n\n").Append(Summary(kind, data)).Append("\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Data: `{Chapter6.FileName(kind)}` (the schema of the goldens' `book/ch6/README.md`, so `--check` and `descent verify` read it).\n");
+        Figures(text, figures, settings);
+        if (check is not null)
+        {
+            Check(text, check);
+        }
+
         string path = folder.File("report.md");
         RunFolder.WriteAtomically(path, text.ToString());
         return path;
@@ -47,6 +57,34 @@ internal static class BookReport
         BookKind.OverfitDropout => Overfit(data, "no_dropout", "dropout_0.2", "dropout 0.2"),
         _ => Search(data),
     };
+
+    private static void Figures(StringBuilder text, IEnumerable<string> files, BookSettings settings)
+    {
+        var pngs = files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)).Select(Path.GetFileNameWithoutExtension).OfType<string>().ToList();
+        if (pngs.Count == 0)
+        {
+            return;
+        }
+
+        text.Append("\n## Figures\n");
+        foreach (string name in pngs)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n![{name}]({name}.png)\n\n**{name}.png** ([svg]({name}.svg)): {BookFigureCaptions.For(name, settings)}\n");
+        }
+    }
+
+    private static void Check(StringBuilder text, BookCheckResult check)
+    {
+        int failed = check.Results.Count(r => !r.Passed);
+        text.Append(CultureInfo.InvariantCulture, $"\n## Check against `{check.File}`\n\n{check.Results.Count - failed} of {check.Results.Count} curves passed.\n\n");
+        text.Append("| result | curve | largest difference | tolerance | note |\n| --- | --- | ---: | ---: | --- |\n");
+        foreach (var r in check.Results)
+        {
+            string difference = double.IsNaN(r.MaxRelativeError) ? "–" : Numbers.Format(r.MaxRelativeError, 2);
+            string tolerance = r.Tolerance == 0 ? "exact" : "≤ " + Numbers.Format(r.Tolerance, 1);
+            text.Append(CultureInfo.InvariantCulture, $"| {(r.Passed ? "PASS" : "**FAIL**")} | {r.Case.Replace("|", "\\|", StringComparison.Ordinal)} | {difference} | {tolerance} | {r.Reason ?? string.Empty} |\n");
+        }
+    }
 
     private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 

@@ -54,14 +54,14 @@ internal static class Report
             }
 
             html.Append("</table>\n");
-            Figure(html, folder, "trajectories");
-            Figure(html, folder, "values");
+            Figure(html, folder, "trajectories", FigureCaptions.For(record, "trajectories"));
+            Figure(html, folder, "values", FigureCaptions.For(record, "values"));
         }
 
         if (record.Tune is { } tune)
         {
             html.Append(Tuning.TuneReport.Html(tune));
-            Figure(html, folder, "budget");
+            Figure(html, folder, "budget", FigureCaptions.For(record, "budget"));
         }
 
         if (record.Mnist is { } mnist)
@@ -84,12 +84,17 @@ internal static class Report
                 html.Append("<p>(at x): test accuracy at the ").Append(Encode(MnistExperiment.EvaluationPointNote)).Append(".</p>\n");
             }
 
-            Figure(html, folder, "losses");
+            Figure(html, folder, "losses", FigureCaptions.For(record, "losses"));
             if (mnist.Repeats is not null)
             {
                 html.Append(SeedReport.Html(mnist));
-                Figure(html, folder, "losses_seeds");
+                Figure(html, folder, "losses_seeds", FigureCaptions.For(record, "losses_seeds"));
             }
+        }
+
+        if (record.Check is { } check)
+        {
+            html.Append(GoldenCheck.Html(check));
         }
 
         html.Append("<h2>Files</h2>\n<ul>");
@@ -123,7 +128,8 @@ internal static class Report
         html.Append(". A diverged run's loss (or f) became NaN or ∞; its curve is kept up to there and ends with a marker in the figures. The other runs completed.</p>\n");
     }
 
-    private static void Figure(StringBuilder html, RunFolder folder, string name)
+    /// <summary>Inlines a figure with its caption: what it shows and how it relates to the book's figure (<see cref="FigureCaptions"/>).</summary>
+    private static void Figure(StringBuilder html, RunFolder folder, string name, string? caption = null)
     {
         string svg = folder.File(name + ".svg");
         if (!File.Exists(svg))
@@ -138,7 +144,7 @@ internal static class Report
             .Replace("href=\"#", $"href=\"#{name}-", StringComparison.Ordinal);
         int start = text.IndexOf("<svg", StringComparison.Ordinal);
         html.Append("<figure>").Append(start >= 0 ? text[start..] : text)
-            .Append("<figcaption><a href=\"").Append(name).Append(".png\">").Append(name).Append(".png</a> · <a href=\"")
+            .Append("<figcaption>").Append(caption is null ? string.Empty : Encode(caption) + " ").Append("<a href=\"").Append(name).Append(".png\">").Append(name).Append(".png</a> · <a href=\"")
             .Append(name).Append(".svg\">").Append(name).Append(".svg</a></figcaption></figure>\n");
     }
 

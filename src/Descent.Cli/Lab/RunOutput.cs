@@ -10,7 +10,7 @@ internal static class RunOutput
     /// <summary>
     /// Saves a comparison however it ended, names each optimizer that diverged and says whether Ctrl-C stopped it;
     /// returns the exit code: 130 when interrupted (what was computed is saved), 1 when every optimizer of the 2-D or
-    /// the MNIST part diverged (nothing left to compare), 0 otherwise — a divergence among others is a result.
+    /// the MNIST part diverged (nothing left to compare) or a <c>--check</c> curve failed, 0 otherwise — a divergence among others is a result.
     /// </summary>
     /// <param name="console">Where the summary goes.</param>
     /// <param name="record">The run.</param>
@@ -38,6 +38,12 @@ internal static class RunOutput
         if (allDiverged)
         {
             console.MarkupLine("[red]failed:[/] every optimizer diverged; there is nothing to compare.");
+            return Program.RunFailure;
+        }
+
+        if (record.Check is { Failed: > 0 } check)
+        {
+            console.MarkupLineInterpolated($"[red]failed:[/] {check.Failed} of {check.Curves.Count} curves differ from {check.File} beyond their tolerance (or could not be compared).");
             return Program.RunFailure;
         }
 
@@ -148,6 +154,11 @@ internal static class RunOutput
             {
                 console.Write(SeedReport.Table(mnist));
             }
+        }
+
+        if (record.Check is { } check)
+        {
+            console.Write(GoldenCheck.Table(check));
         }
     }
 

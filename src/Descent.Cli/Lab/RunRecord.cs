@@ -39,6 +39,9 @@ internal sealed class RunRecord
 
     public MnistRecord? Mnist { get; set; }
 
+    /// <summary>The loss curves against a reference file (<c>--check</c>), PASS or FAIL per curve; null when not asked.</summary>
+    public CheckRecord? Check { get; set; }
+
     /// <summary>What <c>descent tune</c> found (the tuned configurations and budget curves); null for other commands.</summary>
     public Tuning.TuneRecord? Tune { get; set; }
 }

@@ -23,7 +23,7 @@ internal static class Program
 
     /// <summary>What each exit code means; printed by <c>descent --help</c> and kept in the README.</summary>
     internal const string ExitCodes =
-        "Exit codes: 0 success; 1 a run failed (unreadable data, corrupt checkpoint, every optimizer diverged, a verify case failed); "
+        "Exit codes: 0 success; 1 a run failed (unreadable data, corrupt checkpoint, every optimizer diverged, a verify case or a `--check` curve failed); "
         + "2 usage error (unknown command or option, bad value); 130 interrupted by Ctrl-C (what was computed is saved); 143 stopped by SIGTERM (train: checkpoint saved).";
 
     private static int Main(string[] args)

@@ -16,7 +16,7 @@ internal static class LambDoc
         Reference = new("You, Li, Reddi, Hseu, Kumar, Bhojanapalli, Song, Demmel, Keutzer and Hsieh", "Large Batch Optimization for Deep Learning: Training BERT in 76 minutes", 2020, "1904.00962", "optax.lamb"),
         Conventions =
         [
-            new(ConventionTopic.WeightDecay, "The decay λθ enters the direction before the trust ratio, so it is rescaled with it (Optax, the paper); PyTorch ports differ in detail (timm's Lamb clips the global gradient norm to 1 by default). PyTorch and Keras have no LAMB in their core; the catalog holds only Optax's, so there is no side-by-side run."),
+            new(ConventionTopic.WeightDecay, "The decay λθ enters the direction before the trust ratio, so it is rescaled with it (Optax, the paper); PyTorch ports differ in detail (timm's Lamb clips the global gradient norm to 1 by default). PyTorch has no LAMB in its core (Keras 3 has keras.optimizers.Lamb); the catalog holds only Optax's, so there is no side-by-side run."),
             new(ConventionTopic.Epsilon, "Optax adds ε = 1e-6 outside the root of the corrected v̂ (ε_root = 0 inside)."),
         ],
     };

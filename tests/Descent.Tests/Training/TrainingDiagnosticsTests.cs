@@ -210,9 +210,9 @@ public sealed class TrainingDiagnosticsTests
     [Fact]
     public void DefaultInterval_LogsAboutAHundredSamples_ButNoMoreOftenThanEveryTenthStep()
     {
-        Assert.Equal(10, TrainingDiagnostics<float>.DefaultInterval(50));
-        Assert.Equal(20, TrainingDiagnostics<float>.DefaultInterval(2000));
-        Assert.Equal(21, TrainingDiagnostics<float>.DefaultInterval(2001));
+        Assert.Equal(10, TrainingDiagnostics.DefaultInterval(50));
+        Assert.Equal(20, TrainingDiagnostics.DefaultInterval(2000));
+        Assert.Equal(21, TrainingDiagnostics.DefaultInterval(2001));
     }
 
     /// <summary>Drives the observer through one step of the pipeline, as the loop does, from a fresh start.</summary>

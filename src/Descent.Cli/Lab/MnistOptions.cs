@@ -62,6 +62,11 @@ internal sealed class MnistOptions
 
     public Option<bool> NoFlushDenormals { get; } = LabOptions.NoFlushDenormals();
 
+    public Option<bool> LinearY { get; } = new("--linear-y")
+    {
+        Description = "Draw the loss figures on the book's linear 0–1 axis (figure 6-9) instead of a log axis.",
+    };
+
     public Option<int?> DiagnosticsEvery { get; } = LabOptions.OptionalNumber<int>(
         "--diagnostics-every",
         "Record per-layer gradient norm, update norm, update/weight ratio and effective-step quantiles every N iterations "
@@ -69,7 +74,7 @@ internal sealed class MnistOptions
         v => v >= 0,
         "an integer ≥ 0 (0: no diagnostics)");
 
-    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, .. DataSource.All, Precision, Threads, NoFlushDenormals, DiagnosticsEvery];
+    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, .. DataSource.All, Precision, Threads, NoFlushDenormals, LinearY, DiagnosticsEvery];
 
     public static int[] ParseHidden(string text)
     {

@@ -35,7 +35,7 @@ internal sealed record MnistSettings
     public bool BookLoss { get; init; }
 
     /// <summary>
-    /// Multiply matrices in reference-BLAS order (<see cref="Gemm.SequentialOrderScope"/>) rather than with the
+    /// Multiply matrices in reference-BLAS order (<see cref="GemmOrder.Sequential"/>) rather than with the
     /// blocked kernel: slower, but Adam's curve — which amplifies rounding differences after ~1000 iterations —
     /// stays much closer to the book's NumPy run.
     /// </summary>
@@ -174,7 +174,6 @@ internal static class MnistExperiment
             {
                 IOptimizer<T>? optimizer;
                 using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
-                using (settings.SequentialGemm ? Gemm.SequentialOrderScope() : null)
                 {
                     (results[index], optimizer) = Train(networks[index], specs[index], train, indices, settings, progress, stop);
                 }
@@ -227,9 +226,10 @@ internal static class MnistExperiment
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var init = WeightInit.Parse(settings.Init);
+        var gemm = settings.SequentialGemm ? GemmContext.Sequential : GemmContext.Default;
         return settings.BatchNorm || settings.Dropout > 0
-            ? new MultiLayerNetExtend<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random)
-            : new MultiLayerNet<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, random);
+            ? new MultiLayerNetExtend<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random, gemm)
+            : new MultiLayerNet<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, random, gemm);
     }
 
     /// <summary>The update pipeline a spec and the settings declare over <paramref name="network"/>: the optimizer, then the schedule if any.</summary>

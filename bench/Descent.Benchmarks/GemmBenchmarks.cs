@@ -22,6 +22,7 @@ public class GemmBenchmarks
     private float[] _b = [];
     private float[] _c = [];
     private float[] _sinks = [];
+    private GemmContext _context = GemmContext.Default;
 
     /// <summary>Every case of the suite; the peak loops come first so the table reads top-down.</summary>
     public static IEnumerable<GemmCase> Cases()
@@ -56,6 +57,7 @@ public class GemmBenchmarks
         _b = [.. Enumerable.Range(0, Case.K * Case.N).Select(_ => (float)random.NextDouble() - 0.5f)];
         _c = new float[Case.M * Case.N];
         _sinks = new float[Case.Threads];
+        _context = new GemmContext { Threads = Case.Threads };
     }
 
     [Benchmark]
@@ -75,7 +77,7 @@ public class GemmBenchmarks
             return;
         }
 
-        Gemm.Multiply<float>(_a, _b, _c, Case.M, Case.K, Case.N, Case.TransposeA, Case.TransposeB, 1f, 0f, Case.Threads);
+        Gemm.Multiply<float>(_a, _b, _c, Case.M, Case.K, Case.N, Case.TransposeA, Case.TransposeB, 1f, 0f, _context);
     }
 }
 

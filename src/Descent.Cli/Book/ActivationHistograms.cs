@@ -48,10 +48,7 @@ internal static class ActivationHistograms
         {
             foreach (var (init, scale, expression) in Inits)
             {
-                using (settings.ReproduceBook ? Gemm.SequentialOrderScope() : null)
-                {
-                    variants.Add(Variant<T>(init, scale, expression, activation, edges));
-                }
+                variants.Add(Variant<T>(init, scale, expression, activation, edges, settings.Gemm));
             }
         }
 
@@ -90,7 +87,7 @@ internal static class ActivationHistograms
         return edges;
     }
 
-    private static JsonObject Variant<T>(string init, double scale, string expression, string activation, double[] edges)
+    private static JsonObject Variant<T>(string init, double scale, string expression, string activation, double[] edges, GemmContext gemm)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new MersenneTwister(0);
@@ -101,7 +98,7 @@ internal static class ActivationHistograms
         for (int layer = 1; layer <= Layers; layer++)
         {
             var w = Draw<T>(random, Nodes * Nodes, scale);
-            Gemm.Multiply<T>(x, w, a, Rows, Nodes, Nodes);
+            Gemm.Multiply<T>(x, w, a, Rows, Nodes, Nodes, false, false, T.One, T.Zero, gemm);
             var z = new T[a.Length];
             for (int i = 0; i < a.Length; i++)
             {

@@ -2,7 +2,6 @@ using System.Numerics;
 using Descent.Cli.Lab;
 using Descent.Data;
 using Descent.NeuralNetworks;
-using Descent.Numerics;
 using Descent.Optimizers;
 using Descent.Pipeline;
 using Descent.Randomness;
@@ -81,9 +80,6 @@ internal sealed record BookLoopOptions
 
     /// <summary>Record the Trainer's <c>train_loss</c>: <c>network.loss</c> right after the update, on the same batch, in inference mode.</summary>
     public bool RecordLossAfterUpdate { get; init; }
-
-    /// <summary>Multiply matrices in reference-BLAS order during training (<c>--reproduce-book</c>).</summary>
-    public bool SequentialGemm { get; init; }
 
     public bool FlushDenormals { get; init; }
 }
@@ -164,7 +160,6 @@ internal static class BookLoop
 
             TrainingResult result;
             using (options.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
-            using (options.SequentialGemm ? Gemm.SequentialOrderScope() : null)
             {
                 result = loop.Run(i + 1);
             }

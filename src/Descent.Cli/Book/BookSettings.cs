@@ -1,5 +1,6 @@
 using System.Numerics;
 using Descent.Cli.Lab;
+using Descent.Numerics;
 
 namespace Descent.Cli.Book;
 
@@ -25,6 +26,9 @@ internal sealed record BookSettings
 
     public string Precision => UseDouble ? "float64" : "float32";
 
+    /// <summary>Reference-BLAS order under <see cref="ReproduceBook"/> (NumPy's products, as the book ran them); the blocked kernel otherwise.</summary>
+    public GemmContext Gemm => ReproduceBook ? GemmContext.Sequential : GemmContext.Default;
+
     public int Iterations(int scriptLength) => Prefix is { } p ? Math.Min(p, scriptLength) : scriptLength;
 
     public BookLoopOptions Loop(int iterations, int batchSize, double evaluationPeriod, bool recordLossAfterUpdate) => new()
@@ -33,7 +37,6 @@ internal sealed record BookSettings
         BatchSize = batchSize,
         EvaluationPeriod = evaluationPeriod,
         RecordLossAfterUpdate = recordLossAfterUpdate,
-        SequentialGemm = ReproduceBook,
         FlushDenormals = !ReproduceBook && LabDenormals.IsSupported,
     };
 

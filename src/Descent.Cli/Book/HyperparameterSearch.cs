@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Descent.Cli.Lab;
 using Descent.NeuralNetworks;
+using Descent.Numerics;
 using Descent.Randomness;
 
 namespace Descent.Cli.Book;
@@ -57,7 +58,7 @@ internal static class HyperparameterSearch
             double weightDecay = Math.Pow(10, Uniform(random, -8, -4));
             double lr = Math.Pow(10, Uniform(random, -6, -2));
             starts[k] = (weightDecay, lr, random.Clone());
-            _ = Network<double>(weightDecay, random);
+            _ = Network<double>(weightDecay, random, GemmContext.Default);
             PresetBatches.Draw(random, trainSize, maxIter, Batch);
         }
 
@@ -83,7 +84,7 @@ internal static class HyperparameterSearch
             {
                 var (weightDecay, lr, state) = starts[trial];
                 var source = state.Clone();
-                var network = Network<T>(weightDecay, source);
+                var network = Network<T>(weightDecay, source, settings.Gemm);
                 var optimizer = LabOptimizers.Create(OptimizerSpec.Parse(string.Create(CultureInfo.InvariantCulture, $"sgd:lr={lr:R}")), network.Parameters, Conventions.Book);
                 var curves = BookLoop.Train(network, optimizer, train.Inputs, train.Labels, new DrawnBatches(source, trainSize), [val, train], loop, shared);
                 results[trial] = Trial(trial, weightDecay, lr, curves, BookLoop.Accuracy(network, val.Inputs, val.Labels), full: trial == 0);
@@ -118,9 +119,9 @@ internal static class HyperparameterSearch
 
     private static double Uniform(MersenneTwister random, double low, double high) => low + ((high - low) * random.NextDouble());
 
-    private static MultiLayerNet<T> Network<T>(double weightDecay, IRandomSource random)
+    private static MultiLayerNet<T> Network<T>(double weightDecay, IRandomSource random, GemmContext gemm)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => new(784, [100, 100, 100, 100, 100, 100], 10, Activation.Relu, WeightInit.He, weightDecay, random);
+        => new(784, [100, 100, 100, 100, 100, 100], 10, Activation.Relu, WeightInit.He, weightDecay, random, gemm);
 
     private static JsonObject Trial(int trial, double weightDecay, double lr, BookCurves curves, double afterAll, bool full)
     {

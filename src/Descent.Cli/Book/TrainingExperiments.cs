@@ -35,7 +35,7 @@ internal static class TrainingExperiments
         const int batch = 128, scriptIterations = 2000;
         var random = new MersenneTwister(0);
         WeightInit[] inits = [WeightInit.StandardDeviation(0.01), WeightInit.Xavier, WeightInit.He];
-        var networks = inits.Select(init => new MultiLayerNet<T>(784, [100, 100, 100, 100], 10, Activation.Relu, init, 0, random)).ToArray();
+        var networks = inits.Select(init => new MultiLayerNet<T>(784, [100, 100, 100, 100], 10, Activation.Relu, init, 0, random, settings.Gemm)).ToArray();
         var firstRows = networks.Select(n => BookJson.FirstRow(n, "W1")).ToArray();
         var options = settings.Loop(scriptIterations, batch, 0, recordLossAfterUpdate: true);
         var batches = PresetBatches.Draw(random, data.TrainCount, options.Iterations, batch);
@@ -82,8 +82,8 @@ internal static class TrainingExperiments
         var random = new MersenneTwister(0);
         var init = WeightInit.StandardDeviation(scale);
         int[] hidden = [100, 100, 100, 100, 100];
-        var bn = new MultiLayerNetExtend<T>(784, hidden, 10, Activation.Relu, init, 0, useBatchNorm: true, batchNorm: BatchNormOptions.Book, random: random);
-        var plain = new MultiLayerNetExtend<T>(784, hidden, 10, Activation.Relu, init, 0, random: random);
+        var bn = new MultiLayerNetExtend<T>(784, hidden, 10, Activation.Relu, init, 0, useBatchNorm: true, batchNorm: BatchNormOptions.Book, random: random, gemm: settings.Gemm);
+        var plain = new MultiLayerNetExtend<T>(784, hidden, 10, Activation.Relu, init, 0, random: random, gemm: settings.Gemm);
         var firstRows = new JsonObject { ["with_BN"] = BookJson.FirstRow(bn, "W1"), ["without_BN"] = BookJson.FirstRow(plain, "W1") };
 
         // The script stops after its 20th measurement, i.e. after the update of iteration 10·19.
@@ -127,7 +127,7 @@ internal static class TrainingExperiments
         const int batch = 100, trainSize = 300, epochs = 201;
         double period = Math.Max(trainSize / (double)batch, 1);
         var random = new MersenneTwister(0);
-        var network = new MultiLayerNet<T>(784, [100, 100, 100, 100, 100, 100], 10, Activation.Relu, WeightInit.He, lambda, random);
+        var network = new MultiLayerNet<T>(784, [100, 100, 100, 100, 100, 100], 10, Activation.Relu, WeightInit.He, lambda, random, settings.Gemm);
         var first = BookJson.FirstRow(network, "W1");
         int iterations = (int)((epochs - 1) * period) + 1;
         var options = settings.Loop(iterations, batch, period, recordLossAfterUpdate: false);
@@ -164,7 +164,7 @@ internal static class TrainingExperiments
         double period = Math.Max(trainSize / (double)batch, 1);
         var random = new MersenneTwister(0);
         var network = new MultiLayerNetExtend<T>(
-            784, [100, 100, 100, 100, 100, 100], 10, Activation.Relu, WeightInit.He, 0, useDropout: useDropout, dropoutRatio: ratio, invertedDropout: false, random: random);
+            784, [100, 100, 100, 100, 100, 100], 10, Activation.Relu, WeightInit.He, 0, useDropout: useDropout, dropoutRatio: ratio, invertedDropout: false, random: random, gemm: settings.Gemm);
         var first = BookJson.FirstRow(network, "W1");
         int maxIter = (int)(epochs * period);
         var options = settings.Loop(maxIter, batch, period, recordLossAfterUpdate: true);

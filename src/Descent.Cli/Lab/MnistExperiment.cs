@@ -35,7 +35,7 @@ internal sealed record MnistSettings
     public bool BookLoss { get; init; }
 
     /// <summary>
-    /// Multiply matrices in reference-BLAS order (<see cref="Gemm.SequentialOrderScope"/>) rather than with the
+    /// Multiply matrices in reference-BLAS order (<see cref="GemmOrder.Sequential"/>) rather than with the
     /// blocked kernel: slower, but Adam's curve — which amplifies rounding differences after ~1000 iterations —
     /// stays much closer to the book's NumPy run.
     /// </summary>
@@ -58,6 +58,12 @@ internal sealed record MnistSettings
     public Descent.Cli.Data.DataSource DataSource { get; init; } = Descent.Cli.Data.DataSource.Bundled;
 
     public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>The diagnostics' logging interval in iterations: null for the default (<see cref="TrainingDiagnostics.DefaultInterval"/>), 0 for none.</summary>
+    public int? DiagnosticsEvery { get; init; }
+
+    /// <summary>The interval the runs log diagnostics at; 0: none.</summary>
+    public int DiagnosticsInterval => DiagnosticsEvery ?? TrainingDiagnostics.DefaultInterval(Iterations);
 
     /// <summary>The network's inputs: 784 pixels for MNIST-style images, or the data's features per row.</summary>
     public int Inputs { get; init; } = 784;
@@ -168,7 +174,6 @@ internal static class MnistExperiment
             {
                 IOptimizer<T>? optimizer;
                 using (settings.FlushDenormals ? LabDenormals.FlushOnThisThread() : null)
-                using (settings.SequentialGemm ? Gemm.SequentialOrderScope() : null)
                 {
                     (results[index], optimizer) = Train(networks[index], specs[index], train, indices, settings, progress, stop);
                 }
@@ -221,9 +226,10 @@ internal static class MnistExperiment
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var init = WeightInit.Parse(settings.Init);
+        var gemm = settings.SequentialGemm ? GemmContext.Sequential : GemmContext.Default;
         return settings.BatchNorm || settings.Dropout > 0
-            ? new MultiLayerNetExtend<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random)
-            : new MultiLayerNet<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, random);
+            ? new MultiLayerNetExtend<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random, gemm)
+            : new MultiLayerNet<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, random, gemm);
     }
 
     /// <summary>The update pipeline a spec and the settings declare over <paramref name="network"/>: the optimizer, then the schedule if any.</summary>
@@ -271,8 +277,9 @@ internal static class MnistExperiment
         Network<T> network, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress, CancellationToken stop)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var options = LoopOptions<T>(settings, new ProgressObserver(progress));
         var pipeline = LabOptimizers.NeedsClosure(spec, settings.Conventions) ? null : Pipeline(network, spec, settings);
+        var diagnostics = settings.DiagnosticsInterval > 0 ? new TrainingDiagnostics<T>(network, pipeline, settings.DiagnosticsInterval) : null;
+        var options = LoopOptions<T>(settings, diagnostics is null ? [new ProgressObserver(progress)] : [new ProgressObserver(progress), diagnostics]);
         var loop = pipeline is null
             ? new TrainingLoop<T>(network, LabOptimizers.CreateClosure(spec, network.Parameters, settings.Conventions), FixedBatch(train, settings.BatchSize), options)
             : new TrainingLoop<T>(network, pipeline, new IndexedBatches<T>(train, settings.BatchSize, indices), options);
@@ -288,6 +295,7 @@ internal static class MnistExperiment
             DivergedAt = result.DivergedAt,
             DivergedLoss = result.DivergedLoss,
             InterruptedAt = result.Status == TrainingStatus.Interrupted ? result.Steps : null,
+            Diagnostics = diagnostics is null ? null : DiagnosticsRecord.From(diagnostics, LabOptimizers.Describe(spec, settings.Conventions)),
         }, pipeline?.Optimizer);
     }
 

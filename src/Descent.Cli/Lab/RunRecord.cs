@@ -26,6 +26,12 @@ internal sealed class RunRecord
     /// <summary>The version of Descent that computed the run.</summary>
     public string Version { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Draw the loss figures on the book's linear 0–1 axis instead of a log axis (<c>--linear-y</c>); saved so that
+    /// <c>descent plot</c> redraws the figures as they were.
+    /// </summary>
+    public bool LinearY { get; set; }
+
     /// <summary>The settings as the user gave them or as defaulted, for the report.</summary>
     public Dictionary<string, string> Settings { get; set; } = [];
 
@@ -144,6 +150,9 @@ internal sealed class LossCurveRecord
 
     /// <summary>When Ctrl-C stopped the run: the iterations it had done (its curve's length); null otherwise.</summary>
     public long? InterruptedAt { get; set; }
+
+    /// <summary>Per-layer gradient and update norms and effective steps at the logging interval; null when not recorded (<c>--diagnostics-every 0</c>).</summary>
+    public DiagnosticsRecord? Diagnostics { get; set; }
 
     /// <summary>
     /// "diverged at iteration k" (k numbered from 0 as in losses.csv: the first iteration whose loss was not finite),
@@ -298,6 +307,11 @@ internal sealed class RunFolder
             if (mnist.Repeats is not null)
             {
                 WriteAtomically(File("seeds.csv"), SeedReport.Csv(mnist), files);
+            }
+
+            if ((mnist.Repeats?.SelectMany(r => r.Runs) ?? mnist.Runs).Any(r => r.Diagnostics is not null))
+            {
+                WriteAtomically(File("diagnostics.csv"), DiagnosticsRecord.Csv(mnist, record.Seed, Csv), files);
             }
         }
 

@@ -32,8 +32,9 @@ public sealed class Affine<T> : Layer<T>
     /// <param name="bias">Shape <c>[out]</c>.</param>
     /// <param name="layout">How <paramref name="weight"/> is stored.</param>
     /// <param name="fuseRelu">Apply <c>max(0, ·)</c> to the output (and its derivative in backward).</param>
+    /// <param name="gemm">How its matrix products run (default <see cref="GemmContext.Default"/>).</param>
     /// <exception cref="ArgumentException">The shapes do not fit together.</exception>
-    public Affine(Parameter<T> weight, Parameter<T> bias, WeightLayout layout = WeightLayout.InputByOutput, bool fuseRelu = false)
+    public Affine(Parameter<T> weight, Parameter<T> bias, WeightLayout layout = WeightLayout.InputByOutput, bool fuseRelu = false, GemmContext? gemm = null)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(bias);
@@ -52,6 +53,7 @@ public sealed class Affine<T> : Layer<T>
         Bias = bias;
         Layout = layout;
         FusedRelu = fuseRelu;
+        Gemm = gemm ?? GemmContext.Default;
         _parameters = [weight, bias];
     }
 
@@ -80,6 +82,9 @@ public sealed class Affine<T> : Layer<T>
     /// <summary>Whether a ReLU is fused into the output.</summary>
     public bool FusedRelu { get; }
 
+    /// <summary>How its matrix products run.</summary>
+    public GemmContext Gemm { get; }
+
     /// <inheritdoc/>
     public override int InputSize => _in;
 
@@ -94,7 +99,7 @@ public sealed class Affine<T> : Layer<T>
     {
         var output = OutputBuffer(batch * _out);
         var y = output.Span;
-        Gemm.Multiply<T>(input, Weight.Value.Span, y, batch, _in, _out, transposeB: Layout == WeightLayout.OutputByInput);
+        Numerics.Gemm.Multiply(input, Weight.Value.Span, y, batch, _in, _out, false, Layout == WeightLayout.OutputByInput, T.One, T.Zero, Gemm);
         ReadOnlySpan<T> b = Bias.Value.Span;
         for (int r = 0; r < batch; r++)
         {
@@ -125,11 +130,11 @@ public sealed class Affine<T> : Layer<T>
         ReadOnlySpan<T> x = Input.Span;
         if (Layout == WeightLayout.InputByOutput)
         {
-            Gemm.Multiply<T>(x, delta, Weight.Gradient.Span, _in, batch, _out, transposeA: true);
+            Numerics.Gemm.Multiply(x, delta, Weight.Gradient.Span, _in, batch, _out, true, false, T.One, T.Zero, Gemm);
         }
         else
         {
-            Gemm.Multiply<T>(delta, x, Weight.Gradient.Span, _out, batch, _in, transposeA: true);
+            Numerics.Gemm.Multiply(delta, x, Weight.Gradient.Span, _out, batch, _in, true, false, T.One, T.Zero, Gemm);
         }
 
         var db = Bias.Gradient.Span;
@@ -145,7 +150,7 @@ public sealed class Affine<T> : Layer<T>
         }
 
         var dx = InputGradientBuffer(batch * _in);
-        Gemm.Multiply<T>(delta, Weight.Value.Span, dx.Span, batch, _out, _in, transposeB: Layout == WeightLayout.InputByOutput);
+        Numerics.Gemm.Multiply(delta, Weight.Value.Span, dx.Span, batch, _out, _in, false, Layout == WeightLayout.InputByOutput, T.One, T.Zero, Gemm);
         return dx;
     }
 }

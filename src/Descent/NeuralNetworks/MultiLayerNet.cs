@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Numerics;
 using Descent.Randomness;
 
 namespace Descent.NeuralNetworks;
@@ -20,6 +21,7 @@ public sealed class MultiLayerNet<T> : Network<T>
     /// <param name="weightInit">Initialisation (default He, the book's <c>'relu'</c>).</param>
     /// <param name="weightDecay">The book's <c>weight_decay_lambda</c> λ.</param>
     /// <param name="random">Source of the initial weights; default <see cref="SeededRandom"/> with seed 0.</param>
+    /// <param name="gemm">How the matrix products run (default <see cref="GemmContext.Default"/>).</param>
     public MultiLayerNet(
         int inputSize,
         IReadOnlyList<int> hiddenSizes,
@@ -27,13 +29,18 @@ public sealed class MultiLayerNet<T> : Network<T>
         Activation activation = Activation.Relu,
         WeightInit? weightInit = null,
         double weightDecay = 0,
-        IRandomSource? random = null)
+        IRandomSource? random = null,
+        GemmContext? gemm = null)
         : base(
             Stack(inputSize, hiddenSizes, outputSize, activation, null, null),
-            new NetworkOptions { Convention = NetworkConvention.Book, WeightInit = weightInit ?? WeightInit.He, WeightDecay = weightDecay },
+            BookOptions(weightInit, weightDecay, gemm),
             random)
     {
     }
+
+    /// <summary>The book's naming and layout with the given initialisation, λ and GEMM context.</summary>
+    internal static NetworkOptions BookOptions(WeightInit? weightInit, double weightDecay, GemmContext? gemm)
+        => new() { Convention = NetworkConvention.Book, WeightInit = weightInit ?? WeightInit.He, WeightDecay = weightDecay, Gemm = gemm ?? GemmContext.Default };
 
     /// <summary>The layer list of the book's networks: [Affine, (BatchNorm), activation, (Dropout)] per hidden layer, then Affine.</summary>
     internal static List<LayerSpec> Stack(
@@ -93,6 +100,7 @@ public sealed class MultiLayerNetExtend<T> : Network<T>
     /// <param name="dropoutRatio">Drop probability (the book's <c>dropout_ration</c>, default 0.5).</param>
     /// <param name="invertedDropout">Scale in training (default, PyTorch) rather than the book's scaling at evaluation.</param>
     /// <param name="random">Source of the initial weights and dropout masks; default <see cref="SeededRandom"/> with seed 0.</param>
+    /// <param name="gemm">How the matrix products run (default <see cref="GemmContext.Default"/>).</param>
     public MultiLayerNetExtend(
         int inputSize,
         IReadOnlyList<int> hiddenSizes,
@@ -105,7 +113,8 @@ public sealed class MultiLayerNetExtend<T> : Network<T>
         bool useDropout = false,
         double dropoutRatio = 0.5,
         bool invertedDropout = true,
-        IRandomSource? random = null)
+        IRandomSource? random = null,
+        GemmContext? gemm = null)
         : base(
             MultiLayerNet<T>.Stack(
                 inputSize,
@@ -114,7 +123,7 @@ public sealed class MultiLayerNetExtend<T> : Network<T>
                 activation,
                 useBatchNorm ? new BatchNormSpec(batchNorm) : null,
                 useDropout ? new DropoutSpec(dropoutRatio, invertedDropout) : null),
-            new NetworkOptions { Convention = NetworkConvention.Book, WeightInit = weightInit ?? WeightInit.He, WeightDecay = weightDecay },
+            MultiLayerNet<T>.BookOptions(weightInit, weightDecay, gemm),
             random)
     {
     }

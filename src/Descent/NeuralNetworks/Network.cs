@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Descent.Numerics;
 using Descent.Randomness;
 
 namespace Descent.NeuralNetworks;
@@ -22,11 +23,15 @@ public sealed record NetworkOptions
     /// <summary>Fold a ReLU that follows a linear layer into it (one pass fewer each way; same numbers).</summary>
     public bool FuseRelu { get; init; } = true;
 
+    /// <summary>How the linear layers' matrix products run: threads and arithmetic (default <see cref="GemmContext.Default"/>).</summary>
+    public GemmContext Gemm { get; init; } = GemmContext.Default;
+
     /// <summary>Checks every setting.</summary>
     public void Validate()
     {
         Guard.NonNegative(WeightDecay, nameof(WeightDecay));
         ArgumentNullException.ThrowIfNull(BatchNorm, nameof(BatchNorm));
+        ArgumentNullException.ThrowIfNull(Gemm, nameof(Gemm));
         BatchNorm.Validate();
     }
 }
@@ -74,7 +79,7 @@ public class Network<T>
                     var weight = Storage[Name(i, linear, "weight")];
                     bool fuse = Options.FuseRelu && i + 1 < specs.Length && specs[i + 1] is ActivationSpec { Function: Activation.Relu };
                     var layout = Options.Convention == NetworkConvention.Book ? WeightLayout.InputByOutput : WeightLayout.OutputByInput;
-                    built.Add(new Affine<T>(weight, Storage[Name(i, linear, "bias")], layout, fuse));
+                    built.Add(new Affine<T>(weight, Storage[Name(i, linear, "bias")], layout, fuse, Options.Gemm));
                     Options.WeightInit.Fill(weight.Value.Span, l.Inputs, Random);
                     decayed.Add(weight);
                     size = l.Outputs;

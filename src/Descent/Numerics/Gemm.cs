@@ -39,9 +39,9 @@ public static class Gemm
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
         bool transposeA = false, bool transposeB = false, T? alpha = null, T? beta = null)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Multiply(a, b, c, m, k, n, transposeA, transposeB, alpha ?? T.One, beta ?? T.Zero, maxDegreeOfParallelism: -1);
+        => Multiply(a, b, c, m, k, n, transposeA, transposeB, alpha ?? T.One, beta ?? T.Zero, GemmContext.Default);
 
-    /// <summary>Computes <c>C ← α·op(A)·op(B) + β·C</c> on at most <paramref name="maxDegreeOfParallelism"/> threads.</summary>
+    /// <summary>Computes <c>C ← α·op(A)·op(B) + β·C</c> on the threads and in the arithmetic <paramref name="context"/> says.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="a">A, row-major: m×k, or k×m when <paramref name="transposeA"/>.</param>
     /// <param name="b">B, row-major: k×n, or n×k when <paramref name="transposeB"/>.</param>
@@ -53,54 +53,27 @@ public static class Gemm
     /// <param name="transposeB">B is stored transposed.</param>
     /// <param name="alpha">Scale of the product.</param>
     /// <param name="beta">Scale of the existing C (0 ignores C's contents, even NaN).</param>
-    /// <param name="maxDegreeOfParallelism">
-    /// Most threads to use: 1 runs on the calling thread only; -1 means one per processor. Products
-    /// smaller than <see cref="ParallelThreshold"/> multiply-adds always run on the calling thread.
-    /// </param>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative, or the degree of parallelism is 0 or below -1.</exception>
+    /// <param name="context">Threads and arithmetic (<see cref="GemmContext.Default"/>: blocked, one thread per processor).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is negative.</exception>
     /// <exception cref="ArgumentException">A buffer is shorter than its shape needs.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor double.</exception>
     public static void Multiply<T>(
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
-        bool transposeA, bool transposeB, T alpha, T beta, int maxDegreeOfParallelism)
+        bool transposeA, bool transposeB, T alpha, T beta, GemmContext context)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Validate(a.Length, b.Length, c.Length, m, k, n);
-        if (maxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(maxDegreeOfParallelism), maxDegreeOfParallelism,
-                $"{nameof(maxDegreeOfParallelism)} must be -1 (one thread per processor) or a positive number; got {maxDegreeOfParallelism}.");
-        }
-
-        int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : maxDegreeOfParallelism;
-        Run(a, b, c, m, k, n, transposeA, transposeB, alpha, beta, threads, DefaultIsa);
-    }
-
-    [ThreadStatic]
-    private static bool t_sequentialOrder;
-
-    /// <summary>
-    /// Until the returned scope is disposed, products on the calling thread sum each element one product at a
-    /// time in k order, a multiply then an add — the arithmetic of a reference (naive) BLAS — instead of the
-    /// blocked fused-multiply-add kernel. For reproducing runs recorded with such a BLAS (the lab's
-    /// <c>--reproduce-book</c>); several times slower, single-threaded.
-    /// </summary>
-    /// <returns>The scope; disposing it restores the previous mode.</returns>
-    public static IDisposable SequentialOrderScope()
-    {
-        bool previous = t_sequentialOrder;
-        t_sequentialOrder = true;
-        return new OrderScope(previous);
+        ArgumentNullException.ThrowIfNull(context);
+        Run(a, b, c, m, k, n, transposeA, transposeB, alpha, beta, context.ResolvedThreads, DefaultIsa, context.Order, context.Helpers);
     }
 
     /// <summary>The widest vector the processor runs natively.</summary>
     internal static GemmIsa DefaultIsa { get; } = Vector512.IsHardwareAccelerated ? GemmIsa.Vector512 : GemmIsa.Vector256;
 
-    /// <summary>Validated entry that lets tests pick the vector width and the thread count.</summary>
+    /// <summary>Validated entry that lets tests pick the vector width, the thread count and the helper threads.</summary>
     internal static unsafe void Run<T>(
         ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
-        bool transposeA, bool transposeB, T alpha, T beta, int threads, GemmIsa isa)
+        bool transposeA, bool transposeB, T alpha, T beta, int threads, GemmIsa isa,
+        GemmOrder order = GemmOrder.Blocked, IGemmHelpers? helpers = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
@@ -109,7 +82,7 @@ public static class Gemm
         }
 
         Validate(a.Length, b.Length, c.Length, m, k, n);
-        if (t_sequentialOrder)
+        if (order == GemmOrder.Sequential)
         {
             GemmSequential.Run(a, b, c, m, k, n, transposeA, transposeB, alpha, beta);
             return;
@@ -128,7 +101,7 @@ public static class Gemm
             }
             else
             {
-                GemmParallel<T>.Run(pa, lda, transposeA, pb, ldb, transposeB, pc, n, m, k, n, alpha, beta, isa, threads);
+                GemmParallel<T>.Run(pa, lda, transposeA, pb, ldb, transposeB, pc, n, m, k, n, alpha, beta, isa, threads, helpers ?? GemmWorkers.Shared);
             }
         }
     }
@@ -184,10 +157,5 @@ public static class Gemm
         {
             throw new ArgumentException($"Matrix {name} has {actual} elements but its shape needs {needed}.", name);
         }
-    }
-
-    private sealed class OrderScope(bool previous) : IDisposable
-    {
-        public void Dispose() => t_sequentialOrder = previous;
     }
 }

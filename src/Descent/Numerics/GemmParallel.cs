@@ -18,7 +18,7 @@ internal static unsafe class GemmParallel<T>
 
     public static void Run(
         T* a, nint lda, bool ta, T* b, nint ldb, bool tb, T* c, nint ldc,
-        int m, int k, int n, T alpha, T beta, GemmIsa isa, int threads)
+        int m, int k, int n, T alpha, T beta, GemmIsa isa, int threads, IGemmHelpers helpers)
     {
         int mr = GemmKernel<T>.Mr(isa);
         int nr = 2 * GemmKernel<T>.Lanes(isa);
@@ -34,6 +34,7 @@ internal static unsafe class GemmParallel<T>
 
         var job = s_job ??= new Job();
         job.Isa = isa;
+        job.Helpers = helpers;
         job.Alpha = alpha;
         job.Beta = beta;
         job.A = a;
@@ -84,6 +85,7 @@ internal static unsafe class GemmParallel<T>
     private sealed class Job : GemmWork
     {
         public GemmIsa Isa;
+        public IGemmHelpers Helpers = GemmWorkers.Shared;
         public T Alpha;
         public T Beta;
         public T* A;
@@ -112,7 +114,7 @@ internal static unsafe class GemmParallel<T>
         public void Execute(int helpers)
         {
             // Another product holds the helper threads (a caller on another thread): run this one alone.
-            if (!GemmWorkers.TryRun(this, helpers))
+            if (!Helpers.TryRun(this, helpers))
             {
                 Work();
             }

@@ -6,6 +6,8 @@ namespace Descent.Optimizers;
 /// <summary>Options of <see cref="RmsProp{T}"/>, with PyTorch's names and defaults.</summary>
 public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    private double _momentum;
+
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new RmsProp<T>(parameters, this);
@@ -26,7 +28,7 @@ public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeigh
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Momentum factor of the update buffer; 0 disables it.</summary>
-    public double Momentum { get; init; }
+    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Normalize by the estimated variance (mean square minus squared mean) instead of the mean square.</summary>
     public bool Centered { get; init; }
@@ -39,6 +41,9 @@ public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeigh
 
     /// <inheritdoc/>
     public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
+
+    /// <inheritdoc/>
+    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()
@@ -61,7 +66,7 @@ public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeigh
 /// State: <c>square_avg</c>, <c>grad_avg</c> (centered), <c>momentum_buffer</c> (momentum).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class RmsProp<T> : Optimizer<T, RmsPropOptions>
+public sealed class RmsProp<T> : Optimizer<T, RmsPropOptions>, IEffectiveStepSize<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates RMSprop over <paramref name="parameters"/>.</summary>
@@ -70,6 +75,28 @@ public sealed class RmsProp<T> : Optimizer<T, RmsPropOptions>
     public RmsProp(IEnumerable<Parameter<T>> parameters, RmsPropOptions? options = null)
         : base(parameters, options ?? new RmsPropOptions())
     {
+    }
+
+    /// <summary>η / (√s + ε), or η / (√(s − ḡ²) + ε) centered: the factor the update multiplies g by (with momentum, before the buffer).</summary>
+    /// <inheritdoc/>
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
+    {
+        if (!TryGetParameterState(parameterName, "square_avg", out var group, out var square))
+        {
+            return false;
+        }
+
+        var o = group.Options;
+        if (o.Centered && TryGetParameterState(parameterName, "grad_avg", out _, out var mean))
+        {
+            EffectiveSteps.WriteCentered<T>(square, mean, destination, o.LearningRate, o.Epsilon);
+        }
+        else
+        {
+            EffectiveSteps.Write<T>(square, destination, o.LearningRate, 1, o.Epsilon);
+        }
+
+        return true;
     }
 
     /// <inheritdoc/>

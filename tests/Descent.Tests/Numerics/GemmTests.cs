@@ -127,7 +127,7 @@ public class GemmTests
             float[] three = (float[])c0.Clone();
             Gemm.Run<float>(a, b, one, m, k, n, ta, tb, 0.5f, 0.25f, threads: 1, isa);
             Gemm.Run<float>(a, b, two, m, k, n, ta, tb, 0.5f, 0.25f, threads: 2, isa);
-            HelpersFirst(() => Gemm.Run<float>(a, b, three, m, k, n, ta, tb, 0.5f, 0.25f, threads: 3, isa));
+            Gemm.Run<float>(a, b, three, m, k, n, ta, tb, 0.5f, 0.25f, threads: 3, isa, helpers: new HelpersFirst());
             Assert.Equal(one, two);
             Assert.Equal(one, three);
 
@@ -136,7 +136,7 @@ public class GemmTests
             double[] oneD = new double[m * n];
             double[] twoD = new double[m * n];
             Gemm.Run<double>(ad, bd, oneD, m, k, n, ta, tb, 1.0, 0.0, threads: 1, isa);
-            HelpersFirst(() => Gemm.Run<double>(ad, bd, twoD, m, k, n, ta, tb, 1.0, 0.0, threads: 2, isa));
+            Gemm.Run<double>(ad, bd, twoD, m, k, n, ta, tb, 1.0, 0.0, threads: 2, isa, helpers: new HelpersFirst());
             Assert.Equal(oneD, twoD);
         }
     }
@@ -182,13 +182,13 @@ public class GemmTests
             float[] all = new float[m * n];
             Gemm.Run<float>(a, b, one, m, k, n, false, false, 1f, 0f, threads: 1, Gemm.DefaultIsa);
             Assert.Equal(flush ? 0f : 128 * 1e-40f, one[0], flush ? 0f : 1e-42f);
-            HelpersFirst(() => Gemm.Run<float>(a, b, all, m, k, n, false, false, 1f, 0f, threads: 2, Gemm.DefaultIsa));
+            Gemm.Run<float>(a, b, all, m, k, n, false, false, 1f, 0f, threads: 2, Gemm.DefaultIsa, helpers: new HelpersFirst());
             Assert.Equal(one, all);
         }
     }
 
     [Fact]
-    public void DefaultPath_UsesAllCores_AndMatchesReference()
+    public void DefaultContext_AsksForOneHelperPerProcessorBeyondTheCaller_AndMatchesReference()
     {
         const int m = 128, k = 784, n = 100;
         float[] a = Random(m * k, 11);
@@ -196,21 +196,35 @@ public class GemmTests
         float[] expected = new float[m * n];
         Gemm.Reference<float>(a, b, expected, m, k, n, false, false, 1f, 0f);
         float[] c = new float[m * n];
-
-        // The public entry with no thread count must wake one helper per processor beyond the caller; with the
-        // helpers first, each woken helper counts once. Another test's product may hold the helpers (this one then
-        // runs alone, waking none), so try again; a helper still waking from an earlier product may join and count
-        // twice, hence at least.
-        int helpers = 0;
-        for (int attempt = 0; attempt < 100 && helpers < Environment.ProcessorCount - 1; attempt++)
-        {
-            int before = GemmWorkers.Served;
-            HelpersFirst(() => Gemm.Multiply<float>(a, b, c, m, k, n));
-            helpers = GemmWorkers.Served - before;
-        }
-
-        Assert.True(helpers >= Environment.ProcessorCount - 1, $"{helpers} helper(s) ran; {Environment.ProcessorCount} processors");
+        var helpers = new HelpersFirst();
+        Gemm.Multiply<float>(a, b, c, m, k, n, false, false, 1f, 0f, GemmContext.Default with { Helpers = helpers });
+        Assert.Equal(Environment.ProcessorCount - 1, helpers.Requested);
+        Assert.Equal(Environment.ProcessorCount - 1, helpers.Ran);
         AssertClose(expected, c, Bound(a, b, new float[m * n], m, k, n, false, false, 1f, 0f), k);
+
+        // Below the threshold, or with one thread, no helper is asked.
+        var none = new HelpersFirst();
+        Gemm.Multiply<float>(a, b, c, m, k, n, false, false, 1f, 0f, GemmContext.SingleThreaded with { Helpers = none });
+        Gemm.Multiply<float>(a, b, c, 8, 8, 8, false, false, 1f, 0f, GemmContext.Default with { Helpers = none });
+        Assert.Equal(0, none.Calls);
+    }
+
+    [Fact]
+    public void SharedWorkers_WakeEveryHelperAskedFor()
+    {
+        // The work holds the caller until every helper has joined it (or 10 s pass); another test's product may hold
+        // the helpers for a moment, so try again until they are free.
+        int parties = Environment.ProcessorCount;
+        Rendezvous work;
+        int attempts = 0;
+        do
+        {
+            work = new Rendezvous(parties);
+            attempts++;
+        }
+        while (!GemmWorkers.Shared.TryRun(work, parties - 1) && attempts < 1000 && Sleep());
+
+        Assert.Equal(parties, work.Threads.Count);
     }
 
     [Fact]
@@ -219,12 +233,12 @@ public class GemmTests
         float[] a = Random(128 * 100, 6);
         float[] b = Random(100 * 100, 7);
         float[] c = new float[128 * 100];
-        Gemm.Multiply<float>(a, b, c, 128, 100, 100, false, false, 1f, 0f, maxDegreeOfParallelism: 1);
+        Gemm.Multiply<float>(a, b, c, 128, 100, 100, false, false, 1f, 0f, GemmContext.SingleThreaded);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++)
         {
-            Gemm.Multiply<float>(a, b, c, 128, 100, 100, false, false, 1f, 0f, maxDegreeOfParallelism: 1);
-            Gemm.Multiply<float>(a, b, c, 128, 100, 100, true, true, 1f, 0f, maxDegreeOfParallelism: 1);
+            Gemm.Multiply<float>(a, b, c, 128, 100, 100, false, false, 1f, 0f, GemmContext.SingleThreaded);
+            Gemm.Multiply<float>(a, b, c, 128, 100, 100, true, true, 1f, 0f, GemmContext.SingleThreaded);
         }
 
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
@@ -237,22 +251,64 @@ public class GemmTests
         Assert.Equal("a", e.ParamName);
         Assert.Contains("needs 6", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply<float>([], [], [], -1, 0, 0));
-        var p = Assert.Throws<ArgumentOutOfRangeException>(
-            () => Gemm.Multiply<float>([], [], [], 0, 0, 0, false, false, 1f, 0f, maxDegreeOfParallelism: 0));
-        Assert.Equal("maxDegreeOfParallelism", p.ParamName);
+        var p = Assert.Throws<ArgumentOutOfRangeException>(() => new GemmContext { Threads = 0 });
+        Assert.Equal("Threads", p.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GemmContext { Threads = -2 });
+        Assert.Throws<ArgumentNullException>(() => Gemm.Multiply<float>([], [], [], 0, 0, 0, false, false, 1f, 0f, null!));
     }
 
-    /// <summary>Runs a product with the helper threads doing all of it, so their results are what is checked.</summary>
-    private static void HelpersFirst(Action product)
+    private static bool Sleep()
     {
-        GemmWorkers.HelpersFirst = true;
-        try
+        Thread.Sleep(10);
+        return true;
+    }
+
+    /// <summary>Helpers that run the whole product on their own threads before the caller starts, so a test checks their results.</summary>
+    private sealed class HelpersFirst : IGemmHelpers
+    {
+        public int Calls { get; private set; }
+
+        public int Requested { get; private set; }
+
+        public int Ran;
+
+        public bool TryRun(GemmWork work, int helpers)
         {
-            product();
+            Calls++;
+            Requested = helpers;
+            var threads = Enumerable.Range(0, helpers).Select(_ => new Thread(() =>
+            {
+                work.Work();
+                Interlocked.Increment(ref Ran);
+            })).ToArray();
+            foreach (var thread in threads)
+            {
+                thread.Start();
+            }
+
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+
+            work.Work();
+            return true;
         }
-        finally
+    }
+
+    /// <summary>Work that records each thread entering it and waits until <c>parties</c> threads have.</summary>
+    private sealed class Rendezvous(int parties) : GemmWork
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<int, bool> Threads { get; } = new();
+
+        public override void Work()
         {
-            GemmWorkers.HelpersFirst = false;
+            Threads[Environment.CurrentManagedThreadId] = true;
+            long start = Environment.TickCount64;
+            while (Threads.Count < parties && Environment.TickCount64 - start < 10_000)
+            {
+                Thread.Sleep(1);
+            }
         }
     }
 

@@ -30,6 +30,12 @@ internal static class BookReport
             Check(text, check);
         }
 
+        if (kind != BookKind.ActivationHistograms)
+        {
+            // Every training experiment of the chapter steps with the book's SGD (TrainingExperiments, HyperparameterSearch).
+            text.Append('\n').Append(Tuning.OptimizerDocText.MarkdownSection([LabOptimizers.Describe(TrainingExperiments.Sgd, Conventions.Book)]));
+        }
+
         string path = folder.File("report.md");
         RunFolder.WriteAtomically(path, text.ToString());
         return path;

@@ -19,8 +19,15 @@ internal static class FigureCaptions
         "values" when record.TwoD is { } twoD => $"The value of f(x, y) = {twoD.Formula} after each step of each path (log scale when it spans decades). The book has no such figure: it shows the paths only (figure 6-8); this one says how fast each optimizer closes in.",
         "losses" when record.Mnist is { } mnist => Losses(record, mnist),
         "losses_seeds" when record.Mnist is { } mnist => string.Create(CultureInfo.InvariantCulture, $"Each optimizer's smoothed training loss over {mnist.Repeats?.Count ?? 1} seeds: the median (line) and the range across seeds (band). The book has no such figure: its figure 6-9 is one run from seed 0; this one shows how much of a difference between optimizers is the seed's."),
+        _ => Fixed(figure),
+    };
+
+    /// <summary>The caption of a figure that says the same whatever the run (no run at hand, e.g. a report section's own figure).</summary>
+    public static string Fixed(string figure) => figure switch
+    {
         "budget" => "What each tuned configuration reaches for a given training budget. The book has no such figure: its search (figure 6-24) shows the accuracy curves of the best trials, not a budget.",
-        _ => $"{figure}: no caption (the book has no corresponding figure).",
+        "diagnostics" => "Per layer, over the iterations: the gradient norm, the step's norm, its ratio to the weights and the adaptive methods' effective step per element. The book has no such figure: it compares optimizers by their loss alone (figure 6-9); this one shows why they differ.",
+        _ => $"{figure}: the book has no corresponding figure.",
     };
 
     private static string Trajectories(TwoDRecord twoD)

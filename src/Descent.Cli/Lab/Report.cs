@@ -140,6 +140,8 @@ internal static partial class Report
             return;
         }
 
+        caption ??= FigureCaptions.Fixed(name);
+
         // Inline SVGs share one id space: prefix each figure's ids (clip paths) so figures cannot clip each other.
         string text = File.ReadAllText(svg)
             .Replace("id=\"", $"id=\"{name}-", StringComparison.Ordinal)
@@ -147,7 +149,7 @@ internal static partial class Report
             .Replace("href=\"#", $"href=\"#{name}-", StringComparison.Ordinal);
         int start = text.IndexOf("<svg", StringComparison.Ordinal);
         html.Append("<figure>").Append(start >= 0 ? text[start..] : text)
-            .Append("<figcaption>").Append(caption is null ? string.Empty : Encode(caption) + " ").Append("<a href=\"").Append(name).Append(".png\">").Append(name).Append(".png</a> · <a href=\"")
+            .Append("<figcaption>").Append(Encode(caption)).Append(' ').Append("<a href=\"").Append(name).Append(".png\">").Append(name).Append(".png</a> · <a href=\"")
             .Append(name).Append(".svg\">").Append(name).Append(".svg</a></figcaption></figure>\n");
     }
 

@@ -2,6 +2,20 @@ using System.Numerics;
 
 namespace Descent.NeuralNetworks;
 
+/// <summary>Whose operation order <see cref="BatchNorm{T}"/> computes in: the value is the same, the last bits are not.</summary>
+public enum BatchNormArithmetic
+{
+    /// <summary>
+    /// PyTorch's CPU kernel (aten/src/ATen/native/cpu/batch_norm_kernel.cpp, the channels-last path a
+    /// <c>[batch, features]</c> input takes): <c>y = x·α + b</c> with <c>α = invstd·γ</c>, <c>b = β − mean·α</c>; the
+    /// backward from <c>Σ dy</c> and <c>Σ (x − mean)·dy</c>.
+    /// </summary>
+    PyTorch,
+
+    /// <summary>The book's NumPy <c>BatchNormalization</c> (common/layers.py): <c>xn = (x − mean) / std</c>, its backward through std and var.</summary>
+    Book,
+}
+
 /// <summary>
 /// Constants of <see cref="BatchNorm{T}"/>. The defaults are PyTorch's <c>BatchNorm1d</c>;
 /// <see cref="Book"/> gives the book's.
@@ -23,6 +37,7 @@ public sealed record BatchNormOptions
         Epsilon = 10e-7,
         UnbiasedRunningVariance = false,
         InitialRunningVariance = 0,
+        Arithmetic = BatchNormArithmetic.Book,
     };
 
     /// <summary>Weight of the new batch statistic in the running averages (PyTorch's meaning: 0.1).</summary>
@@ -36,6 +51,9 @@ public sealed record BatchNormOptions
 
     /// <summary>Initial running variance (PyTorch 1, the book 0); the running mean starts at 0.</summary>
     public double InitialRunningVariance { get; init; } = 1;
+
+    /// <summary>Whose operation order to compute in (PyTorch's CPU kernel by default, the book's NumPy code for <see cref="Book"/>).</summary>
+    public BatchNormArithmetic Arithmetic { get; init; } = BatchNormArithmetic.PyTorch;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid constant.</summary>
     public void Validate()
@@ -59,8 +77,12 @@ public sealed class BatchNorm<T> : Layer<T>
     private readonly NamedArray<T>[] _buffers;
     private readonly NamedArray<long>[] _counters;
     private readonly int _size;
+    private readonly T[] _mean;
+    private readonly T[] _std;
     private readonly T[] _inverseStd;
-    private T[] _normalized = [];
+
+    // x − mean of the last forward pass: both backward orders start from it.
+    private T[] _centered = [];
     private bool _training;
 
     /// <summary>Creates the layer over existing γ and β storage.</summary>
@@ -89,6 +111,8 @@ public sealed class BatchNorm<T> : Layer<T>
         RunningVariance.AsSpan().Fill(T.CreateTruncating(Options.InitialRunningVariance));
         _buffers = [new(bufferName("running_mean"), RunningMean), new(bufferName("running_var"), RunningVariance)];
         _counters = [new(bufferName("num_batches_tracked"), new long[1])];
+        _mean = new T[_size];
+        _std = new T[_size];
         _inverseStd = new T[_size];
     }
 
@@ -146,26 +170,23 @@ public sealed class BatchNorm<T> : Layer<T>
         }
 
         var output = OutputBuffer(input.Length);
-        var y = output.Span;
-        var xn = Grow(ref _normalized, input.Length).Span;
-        ReadOnlySpan<T> gamma = Gamma.Value.Span;
-        ReadOnlySpan<T> beta = Beta.Value.Span;
+        var centered = Grow(ref _centered, input.Length).Span;
         T eps = T.CreateTruncating(Options.Epsilon);
-        T n = T.CreateTruncating(batch);
-        if (training)
+        for (int j = 0; j < _size; j++)
         {
-            T momentum = T.CreateTruncating(Options.Momentum);
-            T keep = T.One - momentum;
-            T bessel = Options.UnbiasedRunningVariance ? n / (n - T.One) : T.One;
-            for (int j = 0; j < _size; j++)
+            T mean, variance;
+            if (training)
             {
+                // Both orders sum the batch one row after another from 0 (PyTorch's channels-last reduction on one
+                // thread, NumPy's reduction over axis 0), then divide by n.
+                T n = T.CreateTruncating(batch);
                 T sum = T.Zero;
                 for (int r = 0; r < batch; r++)
                 {
                     sum += input[(r * _size) + j];
                 }
 
-                T mean = sum / n;
+                mean = sum / n;
                 T squares = T.Zero;
                 for (int r = 0; r < batch; r++)
                 {
@@ -173,95 +194,174 @@ public sealed class BatchNorm<T> : Layer<T>
                     squares += c * c;
                 }
 
-                T variance = squares / n;
-                T inverseStd = T.One / T.Sqrt(variance + eps);
-                _inverseStd[j] = inverseStd;
-                for (int r = 0; r < batch; r++)
-                {
-                    int i = (r * _size) + j;
-                    xn[i] = (input[i] - mean) * inverseStd;
-                    y[i] = (gamma[j] * xn[i]) + beta[j];
-                }
-
-                RunningMean[j] = (keep * RunningMean[j]) + (momentum * mean);
-                RunningVariance[j] = (keep * RunningVariance[j]) + (momentum * variance * bessel);
+                variance = squares / n;
+                UpdateRunningStatistics(j, mean, squares, batch);
             }
-
-            _counters[0].Values[0]++;
-        }
-        else
-        {
-            for (int j = 0; j < _size; j++)
+            else
             {
-                _inverseStd[j] = T.One / T.Sqrt(RunningVariance[j] + eps);
+                (mean, variance) = (RunningMean[j], RunningVariance[j]);
             }
 
+            _mean[j] = mean;
+            _std[j] = T.Sqrt(variance + eps);
+            _inverseStd[j] = T.One / _std[j];
             for (int r = 0; r < batch; r++)
             {
-                for (int j = 0; j < _size; j++)
-                {
-                    int i = (r * _size) + j;
-                    xn[i] = (input[i] - RunningMean[j]) * _inverseStd[j];
-                    y[i] = (gamma[j] * xn[i]) + beta[j];
-                }
+                int i = (r * _size) + j;
+                centered[i] = input[i] - mean;
             }
+
+            if (Options.Arithmetic == BatchNormArithmetic.PyTorch)
+            {
+                ForwardPyTorch(input, output.Span, batch, j);
+            }
+            else
+            {
+                ForwardBook(centered, output.Span, batch, j);
+            }
+        }
+
+        if (training)
+        {
+            _counters[0].Values[0]++;
         }
 
         _training = training;
         return output;
     }
 
+    /// <summary>Running statistics: PyTorch's <c>m·mean + (1 − m)·R</c> and <c>m·Σc²/(n − 1) + (1 − m)·R</c> (the book: <c>Σc²/n</c>).</summary>
+    private void UpdateRunningStatistics(int j, T mean, T squares, int batch)
+    {
+        T momentum = T.CreateTruncating(Options.Momentum);
+        T keep = T.One - momentum;
+        T divisor = T.CreateTruncating(Options.UnbiasedRunningVariance ? batch - 1 : batch);
+        RunningMean[j] = (momentum * mean) + (keep * RunningMean[j]);
+        RunningVariance[j] = (momentum * (squares / divisor)) + (keep * RunningVariance[j]);
+    }
+
+    // PyTorch: α = invstd·γ, b = β − mean·α, y = x·α + b (batch_norm_cpu_collect_linear_and_constant_terms).
+    private void ForwardPyTorch(ReadOnlySpan<T> input, Span<T> y, int batch, int j)
+    {
+        T alpha = _inverseStd[j] * Gamma.Value.Span[j];
+        T shift = Beta.Value.Span[j] - (_mean[j] * alpha);
+        for (int r = 0; r < batch; r++)
+        {
+            int i = (r * _size) + j;
+            y[i] = (input[i] * alpha) + shift;
+        }
+    }
+
+    // The book: xn = xc / std, y = γ·xn + β.
+    private void ForwardBook(ReadOnlySpan<T> centered, Span<T> y, int batch, int j)
+    {
+        T gamma = Gamma.Value.Span[j], beta = Beta.Value.Span[j], std = _std[j];
+        for (int r = 0; r < batch; r++)
+        {
+            int i = (r * _size) + j;
+            y[i] = (gamma * (centered[i] / std)) + beta;
+        }
+    }
+
     // Training: ∂L/∂x = (γ/σ)·(δ − mean(δ) − x̂·mean(δ·x̂)), ∂L/∂γ = Σ δ·x̂, ∂L/∂β = Σ δ  (σ = √(σ²_B + ε)).
-    // Evaluation: the statistics are constants, so ∂L/∂x = γ·δ/σ_running.
+    // Evaluation: the statistics are constants, so ∂L/∂x = γ·δ/σ_running. Each order below computes exactly these.
     /// <inheritdoc/>
     protected override ReadOnlyMemory<T> BackwardCore(ReadOnlySpan<T> outputGradient, bool computeInputGradient)
     {
         int batch = Batch;
-        ReadOnlySpan<T> xn = _normalized.AsSpan(0, batch * _size);
-        ReadOnlySpan<T> gamma = Gamma.Value.Span;
-        var dGamma = Gamma.Gradient.Span;
-        var dBeta = Beta.Gradient.Span;
+        ReadOnlySpan<T> centered = _centered.AsSpan(0, batch * _size);
         Span<T> dx = computeInputGradient ? InputGradientBuffer(batch * _size).Span : default;
-        T n = T.CreateTruncating(batch);
         for (int j = 0; j < _size; j++)
         {
-            T sumDelta = T.Zero;
-            T sumDeltaXn = T.Zero;
-            for (int r = 0; r < batch; r++)
+            if (Options.Arithmetic == BatchNormArithmetic.PyTorch)
             {
-                int i = (r * _size) + j;
-                sumDelta += outputGradient[i];
-                sumDeltaXn += outputGradient[i] * xn[i];
-            }
-
-            dBeta[j] = sumDelta;
-            dGamma[j] = sumDeltaXn;
-            if (!computeInputGradient)
-            {
-                continue;
-            }
-
-            T g = gamma[j] * _inverseStd[j];
-            if (_training)
-            {
-                T meanDelta = sumDelta / n;
-                T meanDeltaXn = sumDeltaXn / n;
-                for (int r = 0; r < batch; r++)
-                {
-                    int i = (r * _size) + j;
-                    dx[i] = g * (outputGradient[i] - meanDelta - (xn[i] * meanDeltaXn));
-                }
+                BackwardPyTorch(outputGradient, centered, dx, batch, j, computeInputGradient);
             }
             else
             {
-                for (int r = 0; r < batch; r++)
-                {
-                    int i = (r * _size) + j;
-                    dx[i] = g * outputGradient[i];
-                }
+                BackwardBook(outputGradient, centered, dx, batch, j, computeInputGradient);
             }
         }
 
         return computeInputGradient ? InputGradientBuffer(batch * _size) : ReadOnlyMemory<T>.Empty;
+    }
+
+    // PyTorch (batch_norm_cpu_backward_channels_last_impl): sum = Σ dy, dotp = Σ (x − mean)·dy;
+    // k = dotp·invstd·invstd/n, dx = (dy − sum/n − (x − mean)·k)·invstd·γ; ∂γ = dotp·invstd, ∂β = sum.
+    private void BackwardPyTorch(ReadOnlySpan<T> dy, ReadOnlySpan<T> centered, Span<T> dx, int batch, int j, bool inputGradient)
+    {
+        T sum = T.Zero, dotp = T.Zero;
+        for (int r = 0; r < batch; r++)
+        {
+            int i = (r * _size) + j;
+            sum += dy[i];
+            dotp += centered[i] * dy[i];
+        }
+
+        T invstd = _inverseStd[j], w = Gamma.Value.Span[j];
+        Gamma.Gradient.Span[j] = dotp * invstd;
+        Beta.Gradient.Span[j] = sum;
+        if (!inputGradient)
+        {
+            return;
+        }
+
+        T n = T.CreateTruncating(batch);
+        T k = dotp * invstd * invstd / n;
+        T gradMean = sum / n;
+        for (int r = 0; r < batch; r++)
+        {
+            int i = (r * _size) + j;
+            dx[i] = _training ? (dy[i] - gradMean - (centered[i] * k)) * invstd * w : dy[i] * invstd * w;
+        }
+    }
+
+    // The book (BatchNormalization.__backward): dxn = γ·dout, dxc = dxn/std, dstd = −Σ dxn·xc/(std·std),
+    // dvar = 0.5·dstd/std, dxc += (2/n)·xc·dvar, dx = dxc − Σ dxc/n; ∂γ = Σ xn·dout, ∂β = Σ dout.
+    private void BackwardBook(ReadOnlySpan<T> dout, ReadOnlySpan<T> centered, Span<T> dx, int batch, int j, bool inputGradient)
+    {
+        T gamma = Gamma.Value.Span[j], std = _std[j];
+        T dbeta = T.Zero, dgamma = T.Zero, dstd = T.Zero;
+        for (int r = 0; r < batch; r++)
+        {
+            int i = (r * _size) + j;
+            dbeta += dout[i];
+            dgamma += centered[i] / std * dout[i];
+            dstd += gamma * dout[i] * centered[i] / (std * std);
+        }
+
+        Gamma.Gradient.Span[j] = dgamma;
+        Beta.Gradient.Span[j] = dbeta;
+        if (!inputGradient)
+        {
+            return;
+        }
+
+        if (!_training)
+        {
+            for (int r = 0; r < batch; r++)
+            {
+                int i = (r * _size) + j;
+                dx[i] = gamma * dout[i] / std;
+            }
+
+            return;
+        }
+
+        T n = T.CreateTruncating(batch);
+        T dvar = T.CreateTruncating(0.5) * -dstd / std;
+        T twoOverN = T.CreateTruncating(2.0) / n;
+        T dmu = T.Zero;
+        for (int r = 0; r < batch; r++)
+        {
+            int i = (r * _size) + j;
+            dx[i] = (gamma * dout[i] / std) + (twoOverN * centered[i] * dvar);
+            dmu += dx[i];
+        }
+
+        for (int r = 0; r < batch; r++)
+        {
+            dx[(r * _size) + j] -= dmu / n;
+        }
     }
 }

@@ -20,7 +20,7 @@ public partial class ReportCaptionAndCheckTests
         var (code, output) = LabConsole.Run("compare", "--iterations", "4", "--hidden", "16", "--out", compare);
         Assert.True(code == 0, output);
         var captions = Captions(compare);
-        Assert.Equal(3, captions.Count);
+        Assert.Subset(captions.Keys.ToHashSet(), new HashSet<string> { "trajectories", "values", "losses" });
         Assert.StartsWith("Figure 6-8 of the book: each optimizer's path", captions["trajectories"], StringComparison.Ordinal);
         Assert.DoesNotContain("the optimizers are", captions["trajectories"], StringComparison.Ordinal);
         Assert.StartsWith("Figure 6-9 of the book: the training loss", captions["losses"], StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public partial class ReportCaptionAndCheckTests
         (code, output) = LabConsole.Run("compare-2d", "-f", "rosenbrock", "--steps", "20", "--out", twoD);
         Assert.True(code == 0, output);
         captions = Captions(twoD);
-        Assert.Equal(2, captions.Count);
+        Assert.Equal(["trajectories", "values"], captions.Keys.Order());
         Assert.Contains("the function is rosenbrock", captions["trajectories"], StringComparison.Ordinal);
     }
 

@@ -9,6 +9,8 @@ namespace Descent.Tests.NeuralNetworks;
 /// <summary>End-to-end training against PyTorch 2.11 (pytorch/networks.json): losses, final state, eval logits.</summary>
 public class PyTorchNetworkGoldenTests(ITestOutputHelper output)
 {
+    private const double Tolerance = 1e-14;
+
     public static TheoryData<int> Cases()
     {
         using var doc = Goldens.Load("pytorch/networks.json");
@@ -43,18 +45,19 @@ public class PyTorchNetworkGoldenTests(ITestOutputHelper output)
             optimizer.Step();
         }
 
-        // ≤ 1e-11 everywhere (BatchNorm included, in PyTorch's CPU operation order); the cases agree to ~5e-16 today.
-        Assert.True(lossError <= 1e-11, $"loss error {lossError:E2}");
+        // BatchNorm computes in PyTorch's CPU kernel order (BatchNormArithmetic.PyTorch), so every case agrees to a few
+        // ulps (measured: ≤ 5.5e-16, the BatchNorm case 3.3e-16); 1e-14 leaves room for summation-order noise only.
+        Assert.True(lossError <= Tolerance, $"loss error {lossError:E2}");
         var state = net.StateDict();
         foreach (var (name, expected) in State(c.GetProperty("final_state")))
         {
-            Assert.True(MaxError(state[name], expected) <= 1e-11, $"{name}: error {MaxError(state[name], expected):E2}");
+            Assert.True(MaxError(state[name], expected) <= Tolerance, $"{name}: error {MaxError(state[name], expected):E2}");
         }
 
         double stateError = State(c.GetProperty("final_state")).Max(e => MaxError(state[e.Key], e.Value));
         double logitError = MaxError(net.Predict(x, batch).ToArray(), Doubles(c.GetProperty("eval_logits_after")));
         output.WriteLine($"case {index} ({c.GetProperty("arch")}, {c.GetProperty("optimizer")}): loss {lossError:E1}, state {stateError:E1}, logits {logitError:E1}");
-        Assert.True(logitError <= 1e-11, $"eval logits: error {logitError:E2}");
+        Assert.True(logitError <= Tolerance, $"eval logits: error {logitError:E2}");
     }
 
     [Theory]

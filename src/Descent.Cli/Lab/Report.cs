@@ -54,8 +54,14 @@ internal static partial class Report
             }
 
             html.Append("</table>\n");
+            if (twoD.Repeats is not null)
+            {
+                html.Append(TwoDSeeds.Html(twoD));
+            }
+
             Figure(html, folder, "trajectories");
             Figure(html, folder, "values");
+            Figure(html, folder, "values_seeds");
         }
 
         if (record.Tune is { } tune)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Descent.Functions;
 using Descent.Randomness;
@@ -120,43 +119,13 @@ internal static class TwoDSeeds
         return string.Create(CultureInfo.InvariantCulture, $"{repeats.Count} random starts per optimizer ({seeds}): mean ± std over the completed paths");
     }
 
-    public static Table Table(TwoDRecord record)
-    {
-        var table = new Table().Title(Markup.Escape(Title(record)));
-        table.AddColumns([.. Headers(record)]);
-        foreach (var row in Rows(record))
-        {
-            table.AddRow([.. row.Select(Markup.Escape)]);
-        }
+    public static Table Table(TwoDRecord record) => SummaryTable.Console(Title(record), Headers(record), Rows(record));
 
-        return table;
-    }
-
-    public static string Html(TwoDRecord record)
-    {
-        var html = new StringBuilder();
-        html.Append("<h3>").Append(WebUtility.HtmlEncode(Title(record))).Append("</h3>\n<p>")
-            .Append(WebUtility.HtmlEncode(string.Create(CultureInfo.InvariantCulture, $"Each seed s draws its start uniformly from the box ({record.StartX} ± {BoxFraction:P0} of the x range, {record.StartY} ± {BoxFraction:P0} of the y range), MT19937 seeded with s; the paths of the first seed are drawn boldly, the others lightly.")))
-            .Append("</p>\n<table><tr>");
-        foreach (string column in Headers(record))
-        {
-            html.Append("<th>").Append(WebUtility.HtmlEncode(column)).Append("</th>");
-        }
-
-        html.Append("</tr>");
-        foreach (var row in Rows(record))
-        {
-            html.Append("<tr><td>").Append(WebUtility.HtmlEncode(row[0])).Append("</td>");
-            foreach (string cell in row.Skip(1))
-            {
-                html.Append("<td class=n>").Append(WebUtility.HtmlEncode(cell)).Append("</td>");
-            }
-
-            html.Append("</tr>");
-        }
-
-        return html.Append("</table>\n").ToString();
-    }
+    public static string Html(TwoDRecord record) => SummaryTable.Html(
+        Title(record),
+        Headers(record),
+        Rows(record),
+        string.Create(CultureInfo.InvariantCulture, $"Each seed s draws its start uniformly from the box ({record.StartX} ± {BoxFraction:P0} of the x range, {record.StartY} ± {BoxFraction:P0} of the y range), MT19937 seeded with s; the paths of the first seed are drawn boldly, the others lightly."));
 
     /// <summary>trajectories_seeds.csv: every seed's paths, one point per line.</summary>
     public static string Csv(TwoDRecord record, Func<string, string> quote)

@@ -5,7 +5,7 @@ using System.Text;
 namespace Descent.Cli.Lab;
 
 /// <summary>Writes <c>report.html</c>: settings, seed, summary, and the figures inlined as SVG (one self-contained file).</summary>
-internal static class Report
+internal static partial class Report
 {
     public static string Write(RunRecord record, RunFolder folder)
     {
@@ -90,6 +90,8 @@ internal static class Report
                 html.Append(SeedReport.Html(mnist));
                 Figure(html, folder, "losses_seeds");
             }
+
+            DiagnosticsSection(html, mnist, folder);
         }
 
         html.Append("<h2>Files</h2>\n<ul>");

@@ -39,6 +39,7 @@ internal static partial class Report
         }
 
         html.Append("</table>\n");
+        html.Append(Tuning.OptimizerDocText.HtmlSection(OptimizerNames(record)));
 
         if (record.TwoD is { } twoD)
         {
@@ -153,4 +154,10 @@ internal static partial class Report
     private static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     private static string Encode(string s) => WebUtility.HtmlEncode(s);
+
+    /// <summary>Every optimizer the run used, as its records name them ("spec (Name)"), for the report's list.</summary>
+    private static IEnumerable<string> OptimizerNames(RunRecord record) =>
+        (record.TwoD?.Runs.Select(r => r.Optimizer) ?? [])
+            .Concat(record.Mnist?.Runs.Select(r => r.Optimizer) ?? [])
+            .Concat(record.Tune?.Optimizers.Select(o => o.Optimizer) ?? []);
 }

@@ -88,6 +88,7 @@ internal static class CompareMnistCommand
             FlushDenormals = settings.FlushDenormals && LabDenormals.IsSupported,
             Settings = MnistOptions.Describe(settings, useDouble, specs, data.Description),
             Mnist = result,
+            LinearY = parse.GetValue(mnist.LinearY),
         };
         if (check is not null)
         {

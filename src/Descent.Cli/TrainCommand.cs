@@ -181,6 +181,7 @@ internal static class TrainCommand
                     return finished ? 0 : byTerm ? Program.Terminated : Program.Interrupted;
                 }
 
+                record.LinearY = parse.GetValue(mnist.LinearY);
                 RunOutput.Finish(lab, record, job.Folder);
                 if (record.Settings.TryGetValue(Trainer.StateMemoryKey, out var memory))
                 {

@@ -283,6 +283,12 @@ public sealed class ZeroRedundancyOptimizer<T> : IOptimizer<T>
             set => shard.LearningRate = value;
         }
 
+        public double MomentumCoefficient
+        {
+            get => shard.MomentumCoefficient;
+            set => shard.MomentumCoefficient = value;
+        }
+
         public IReadOnlyList<string> ParameterNames => names;
 
         public long StepCount => shard.StepCount;

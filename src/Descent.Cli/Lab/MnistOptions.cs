@@ -62,7 +62,12 @@ internal sealed class MnistOptions
 
     public Option<bool> NoFlushDenormals { get; } = LabOptions.NoFlushDenormals();
 
-    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, .. DataSource.All, Precision, Threads, NoFlushDenormals];
+    public Option<bool> LinearY { get; } = new("--linear-y")
+    {
+        Description = "Draw the loss figures on the book's linear 0–1 axis (figure 6-9) instead of a log axis.",
+    };
+
+    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, .. DataSource.All, Precision, Threads, NoFlushDenormals, LinearY];
 
     public static int[] ParseHidden(string text)
     {

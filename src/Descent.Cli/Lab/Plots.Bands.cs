@@ -6,11 +6,11 @@ namespace Descent.Cli.Lab;
 /// <summary>The seeds figure: each optimizer's median smoothed loss with its min–max band across seeds.</summary>
 internal static partial class Plots
 {
-    public static void DrawBands(MnistRecord data, string pathWithoutExtension, List<string> files)
+    public static void DrawBands(MnistRecord data, bool linearY, string pathWithoutExtension, List<string> files)
     {
         var summaries = SeedStatistics.Summarize(data);
         var finite = summaries.SelectMany(s => s.Low.Concat(s.High)).Where(double.IsFinite).ToArray();
-        bool log = finite.Length > 0 && finite.Min() > 0 && finite.Max() / finite.Min() > 20;
+        bool log = !linearY && finite.Length > 0 && finite.Min() > 0 && finite.Max() / finite.Min() > 20;
         Func<double, double> map = log ? Math.Log10 : v => v;
         var plot = NewPlot();
         for (int i = 0; i < summaries.Count; i++)
@@ -33,7 +33,14 @@ internal static partial class Plots
         }
 
         string yLabel = "training loss, smoothed";
-        if (log && finite.Length > 0)
+        if (linearY)
+        {
+            // The book's figure 6-9 axis (plt.ylim(0, 1)), raised only when a median ends above 1.
+            double last = summaries.Select(s => s.Median.LastOrDefault(double.IsFinite)).DefaultIfEmpty(0).Max();
+            plot.Axes.SetLimitsY(0, Math.Max(1, last * 1.1));
+            yLabel += last * 1.1 > 1 ? " (linear)" : " (linear, 0–1 as the book)";
+        }
+        else if (log && finite.Length > 0)
         {
             yLabel += LogAxis(plot, Math.Log10(finite.Min()), Math.Log10(finite.Max()));
         }

@@ -32,10 +32,10 @@ internal static partial class Plots
 
         if (record.Mnist is { } mnist)
         {
-            DrawLosses(mnist, folder.File("losses"), files);
+            Save(LossPlot(mnist, record.LinearY), 900, 560, folder.File("losses"), files);
             if (mnist.Repeats is { Count: > 1 })
             {
-                DrawBands(mnist, folder.File("losses_seeds"), files);
+                DrawBands(mnist, record.LinearY, folder.File("losses_seeds"), files);
             }
         }
 
@@ -114,14 +114,17 @@ internal static partial class Plots
         Save(plot, PanelWidth + 280, PanelHeight + 40, pathWithoutExtension, files);
     }
 
-    /// <summary>The training loss of each optimizer, smoothed as the book smooths it, raw values faint behind.</summary>
-    public static void DrawLosses(MnistRecord data, string pathWithoutExtension, List<string> files)
+    /// <summary>
+    /// The training loss of each optimizer, smoothed as the book smooths it with the raw values faint behind (a long
+    /// run: a moving median over the raw band); <paramref name="linearY"/>: the book's linear 0–1 axis instead of log.
+    /// </summary>
+    public static Plot LossPlot(MnistRecord data, bool linearY)
     {
         var series = data.Runs.Select(r => new Curve(r.Label, r.Loss, r.Outcome(), r.DivergedAt is not null)).ToList();
         var plot = NewPlot();
-        DrawCurves(plot, series, smooth: true, "iteration", "training loss");
+        DrawCurves(plot, series, smooth: true, "iteration", "training loss", linearY);
         plot.Title($"{data.Network}, batch {data.BatchSize}, {data.Precision}", size: 17);
-        Save(plot, 900, 560, pathWithoutExtension, files);
+        return plot;
     }
 
     /// <summary>
@@ -204,37 +207,64 @@ internal static partial class Plots
     /// <summary>One curve to draw: <paramref name="End"/> says why it stops early (diverged or interrupted), null when it ran to the end.</summary>
     private sealed record Curve(string Label, double[] Values, string? End, bool Diverged);
 
+    /// <summary>A curve as drawn: its line at <paramref name="X"/>, and for a long run the raw values' band (else null).</summary>
+    private sealed record Shown(Curve Curve, double[] X, double[] Y, double[]? Low, double[]? High);
+
     /// <summary>
-    /// The curves on one axis (log scale when positive and spanning decades). A curve that stops early ends with a
-    /// marker and its reason (× diverged, ■ interrupted); the axis is fitted to the curves that did not diverge, so a
-    /// diverging one cannot flatten the others (its marker stays inside the frame).
+    /// The book's smoothing for a run of its length (<see cref="SmoothCurve"/>); from <see cref="LongRunIterations"/>
+    /// points a moving median over the raw band (<see cref="SmoothLong"/>); the values as they are when not smoothed.
     /// </summary>
-    private static void DrawCurves(Plot plot, List<Curve> series, bool smooth, string xLabel, string yLabel)
+    private static Shown Prepare(Curve curve, bool smooth)
     {
-        var drawn = series.Select(s => (Curve: s, Shown: smooth ? SmoothCurve(s.Values) : s.Values)).ToList();
+        if (smooth && curve.Values.Length >= LongRunIterations)
+        {
+            var reduced = SmoothLong(curve.Values);
+            return new Shown(curve, reduced.X, reduced.Median, reduced.Low, reduced.High);
+        }
+
+        double[] ys = smooth ? SmoothCurve(curve.Values) : curve.Values;
+        return new Shown(curve, Xs(ys.Length), ys, null, null);
+    }
+
+    /// <summary>
+    /// The curves on one axis: log scale when positive and spanning decades, unless <paramref name="linearY"/> asks
+    /// for the book's linear 0–1 axis (<c>plt.ylim(0, 1)</c> in figure 6-9; raised only when a curve ends above 1).
+    /// A curve that stops early ends with a marker and its reason (× diverged, ■ interrupted); the axis is fitted to
+    /// the curves that did not diverge, so a diverging one cannot flatten the others (its marker stays inside the frame).
+    /// </summary>
+    private static void DrawCurves(Plot plot, List<Curve> series, bool smooth, string xLabel, string yLabel, bool linearY = false)
+    {
+        var drawn = series.Select(s => Prepare(s, smooth)).ToList();
         var fitted = drawn.Any(d => !d.Curve.Diverged) ? drawn.Where(d => !d.Curve.Diverged).ToList() : drawn;
-        var finite = fitted.SelectMany(d => d.Shown).Where(double.IsFinite).ToArray();
-        bool log = finite.Length > 0 && finite.Min() > 0 && finite.Max() / finite.Min() > 20;
+        var finite = fitted.SelectMany(d => d.Y).Where(double.IsFinite).ToArray();
+        bool log = !linearY && finite.Length > 0 && finite.Min() > 0 && finite.Max() / finite.Min() > 20;
         Func<double, double> map = log ? Math.Log10 : v => v;
         double low = double.PositiveInfinity, high = double.NegativeInfinity;
         var lines = new List<double[]>();
         for (int i = 0; i < drawn.Count; i++)
         {
             var color = Palette[i % Palette.Length];
-            if (smooth)
+            var shown = drawn[i];
+            if (shown.Low is { } bandLow && shown.High is { } bandHigh)
             {
-                var raw = plot.Add.Scatter(Xs(drawn[i].Curve.Values.Length), Map(drawn[i].Curve.Values, map), color.WithAlpha(0.18));
+                var band = plot.Add.FillY(shown.X, Map(bandLow, map), Map(bandHigh, map));
+                band.FillStyle.Color = color.WithAlpha(0.18);
+                band.LineStyle.Width = 0;
+            }
+            else if (smooth)
+            {
+                var raw = plot.Add.Scatter(Xs(shown.Curve.Values.Length), Map(shown.Curve.Values, map), color.WithAlpha(0.18));
                 raw.MarkerSize = 0;
                 raw.LineWidth = 1;
             }
 
-            double[] ys = Map(drawn[i].Shown, map);
+            double[] ys = Map(shown.Y, map);
             lines.Add(ys);
-            var line = plot.Add.Scatter(Xs(ys.Length), ys, color);
+            var line = plot.Add.Scatter(shown.X, ys, color);
             line.MarkerSize = smooth ? 0 : 4;
             line.LineWidth = 2;
-            line.LegendText = drawn[i].Curve.End is { } end ? $"{drawn[i].Curve.Label} ({end})" : drawn[i].Curve.Label;
-            if (fitted.Contains(drawn[i]))
+            line.LegendText = shown.Curve.End is { } end ? $"{shown.Curve.Label} ({end})" : shown.Curve.Label;
+            if (fitted.Contains(shown))
             {
                 foreach (double v in ys.Where(double.IsFinite))
                 {
@@ -249,7 +279,14 @@ internal static partial class Plots
             (low, high) = (0, 1);
         }
 
-        if (log)
+        if (linearY)
+        {
+            double last = fitted.Select(d => d.Y.LastOrDefault(double.IsFinite)).DefaultIfEmpty(0).Max();
+            (low, high) = (0, Math.Max(1, last * 1.1));
+            plot.Axes.SetLimitsY(low, high);
+            yLabel += high == 1 ? " (linear, 0–1 as the book)" : " (linear)";
+        }
+        else if (log)
         {
             yLabel += LogAxis(plot, low, high);
         }
@@ -259,12 +296,18 @@ internal static partial class Plots
             plot.Axes.SetLimitsY(low - pad, high + pad);
         }
 
+        double longest = drawn.Select(d => d.Curve.Values.Length - 1.0).DefaultIfEmpty(0).Max();
         for (int i = 0; i < drawn.Count; i++)
         {
             if (drawn[i].Curve.End is { } end)
             {
-                MarkEnd(plot, lines[i], drawn[i].Curve, end, (low, high), lines.Max(l => l.Length), Palette[i % Palette.Length]);
+                MarkEnd(plot, drawn[i].X, lines[i], drawn[i].Curve, end, (low, high), longest, Palette[i % Palette.Length]);
             }
+        }
+
+        if (drawn.FirstOrDefault(d => d.Low is not null) is { } longRun)
+        {
+            xLabel += " — " + LongRunCaption(MedianWindow(longRun.Curve.Values.Length));
         }
 
         plot.XLabel(xLabel, size: 15);
@@ -274,10 +317,10 @@ internal static partial class Plots
     }
 
     /// <summary>The end of a curve that stopped early: a marker at its last point (kept inside the axis) and the reason beside it.</summary>
-    private static void MarkEnd(Plot plot, double[] ys, Curve curve, string end, (double Low, double High) range, int longest, Color color)
+    private static void MarkEnd(Plot plot, double[] xs, double[] ys, Curve curve, string end, (double Low, double High) range, double longest, Color color)
     {
         var (low, high) = range;
-        double x = Math.Max(0, ys.Length - 1);
+        double x = xs.Length > 0 ? xs[^1] : 0;
         double y = ys.Length > 0 && double.IsFinite(ys[^1]) ? Math.Clamp(ys[^1], low, high) : high;
         var marker = plot.Add.Marker(x, y, curve.Diverged ? MarkerShape.Eks : MarkerShape.FilledSquare, 12, color);
         marker.MarkerLineWidth = 3;

@@ -26,6 +26,12 @@ internal sealed class RunRecord
     /// <summary>The version of Descent that computed the run.</summary>
     public string Version { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Draw the loss figures on the book's linear 0–1 axis instead of a log axis (<c>--linear-y</c>); saved so that
+    /// <c>descent plot</c> redraws the figures as they were.
+    /// </summary>
+    public bool LinearY { get; set; }
+
     /// <summary>The settings as the user gave them or as defaulted, for the report.</summary>
     public Dictionary<string, string> Settings { get; set; } = [];
 

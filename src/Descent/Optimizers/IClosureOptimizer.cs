@@ -8,12 +8,9 @@ namespace Descent.Optimizers;
 /// Training loops call <see cref="Step"/> with a closure that recomputes the loss on the same data.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public interface IClosureOptimizer<T>
+public interface IClosureOptimizer<T> : IScheduledOptimizer
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The parameter groups (schedules set their learning rates).</summary>
-    IReadOnlyList<IParameterGroup> ParameterGroups { get; }
-
     /// <summary>Runs one step, calling <paramref name="closure"/> as often as the method needs.</summary>
     /// <param name="closure">Recomputes the loss at the current parameter values, overwrites the parameters' gradients and returns the loss.</param>
     /// <returns>The loss at the parameters the step started from.</returns>

@@ -12,4 +12,12 @@ public interface IMomentumOptions
     /// <summary>A copy with another momentum coefficient.</summary>
     /// <param name="momentum">The new coefficient.</param>
     OptimizerOptions WithMomentumCoefficient(double momentum);
+
+    /// <summary>
+    /// Changes the coefficient of a record that one parameter group owns (see
+    /// <see cref="ParameterGroup{T, TOptions}.MomentumCoefficient"/>), so that a cycling schedule does not allocate a
+    /// record per step.
+    /// </summary>
+    /// <param name="momentum">The new coefficient.</param>
+    internal void SetOwnedMomentumCoefficient(double momentum);
 }

@@ -6,6 +6,8 @@ namespace Descent.Optimizers;
 /// <summary>Options of <see cref="Lars{T}"/>, with Optax's defaults (<c>optax.lars</c>) in .NET names.</summary>
 public sealed record LarsOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    private double _momentum = 0.9;
+
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Lars<T>(parameters, this);
@@ -30,7 +32,7 @@ public sealed record LarsOptions : OptimizerOptions, IMomentumOptions, IWeightDe
     public bool TrustRatio { get; init; } = true;
 
     /// <summary>Momentum μ of the trace t ← u + μt (Optax <c>momentum</c>), in [0, 1).</summary>
-    public double Momentum { get; init; } = 0.9;
+    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Nesterov momentum: step by u + μt (Optax <c>nesterov</c>).</summary>
     public bool Nesterov { get; init; }
@@ -40,6 +42,9 @@ public sealed record LarsOptions : OptimizerOptions, IMomentumOptions, IWeightDe
 
     /// <inheritdoc/>
     public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
+
+    /// <inheritdoc/>
+    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };

@@ -133,6 +133,7 @@ public sealed class Lbfgs<T> : IClosureOptimizer<T>
         }
 
         _group = new ParameterGroup<T, LbfgsOptions>(list, options ?? new LbfgsOptions());
+        ParameterGroups = [_group];
         _evaluateAlongDirection = EvaluateAlongDirection;
     }
 
@@ -140,7 +141,7 @@ public sealed class Lbfgs<T> : IClosureOptimizer<T>
     public ParameterGroup<T, LbfgsOptions> Group => _group;
 
     /// <inheritdoc/>
-    public IReadOnlyList<IParameterGroup> ParameterGroups => [_group];
+    public IReadOnlyList<IParameterGroup> ParameterGroups { get; }
 
     /// <summary>Total closure evaluations over all steps (PyTorch's <c>state["func_evals"]</c>).</summary>
     public long FunctionEvaluations => _evaluations;

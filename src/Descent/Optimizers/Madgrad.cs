@@ -6,6 +6,8 @@ namespace Descent.Optimizers;
 /// <summary>Options of <see cref="Madgrad{T}"/>, with Optax's defaults (<c>optax.contrib.madgrad</c>) in .NET names.</summary>
 public sealed record MadgradOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    private double _momentum = 0.9;
+
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Madgrad<T>(parameters, this);
@@ -15,7 +17,7 @@ public sealed record MadgradOptions : OptimizerOptions, IMomentumOptions, IWeigh
     public MadgradOptions() => LearningRate = 1e-2;
 
     /// <summary>Momentum c: θ ← (1 − c)z + cθ (Optax <c>momentum</c>), in [0, 1).</summary>
-    public double Momentum { get; init; } = 0.9;
+    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Coupled weight decay λ: g ← g + λθ before the update (Optax <c>weight_decay</c>). Must be ≥ 0.</summary>
     public double WeightDecay { get; init; }
@@ -28,6 +30,9 @@ public sealed record MadgradOptions : OptimizerOptions, IMomentumOptions, IWeigh
 
     /// <inheritdoc/>
     public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
+
+    /// <inheritdoc/>
+    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };

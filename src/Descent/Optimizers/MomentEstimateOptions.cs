@@ -7,8 +7,10 @@ namespace Descent.Optimizers;
 /// </summary>
 public abstract record MomentOptions : OptimizerOptions, IMomentumOptions
 {
+    private double _beta1 = 0.9;
+
     /// <summary>Decay rate β₁ of the first moment (PyTorch <c>betas[0]</c>, Optax <c>b1</c>), in [0, 1).</summary>
-    public double Beta1 { get; init; } = 0.9;
+    public double Beta1 { get => _beta1; init => _beta1 = value; }
 
     /// <summary>Decay rate β₂ of the second moment (PyTorch <c>betas[1]</c>, Optax <c>b2</c>), in [0, 1).</summary>
     public double Beta2 { get; init; } = 0.999;
@@ -21,6 +23,9 @@ public abstract record MomentOptions : OptimizerOptions, IMomentumOptions
 
     /// <inheritdoc/>
     public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Beta1 = momentum };
+
+    /// <inheritdoc/>
+    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _beta1 = momentum;
 
     /// <inheritdoc/>
     public override void Validate()

@@ -16,6 +16,8 @@ public enum MuonLearningRateAdjustment
 /// <summary>Options of <see cref="Muon{T}"/>, with PyTorch's names (in .NET casing) and defaults (<c>torch.optim.Muon</c>).</summary>
 public sealed record MuonOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    private double _momentum = 0.95;
+
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Muon<T>(parameters, this);
@@ -27,7 +29,7 @@ public sealed record MuonOptions : OptimizerOptions, IMomentumOptions, IWeightDe
     public double WeightDecay { get; init; } = 0.1;
 
     /// <summary>Momentum μ of the buffer B ← B + (1 − μ)(g − B) (PyTorch <c>momentum</c>). Must be ≥ 0.</summary>
-    public double Momentum { get; init; } = 0.95;
+    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Orthogonalise g + μ(B − g) instead of B (PyTorch <c>nesterov</c>).</summary>
     public bool Nesterov { get; init; } = true;
@@ -55,6 +57,9 @@ public sealed record MuonOptions : OptimizerOptions, IMomentumOptions, IWeightDe
 
     /// <inheritdoc/>
     public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
+
+    /// <inheritdoc/>
+    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };

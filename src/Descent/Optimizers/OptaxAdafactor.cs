@@ -5,6 +5,8 @@ namespace Descent.Optimizers;
 /// <summary>Options of <see cref="OptaxAdafactor{T}"/>, with Optax's defaults (<c>optax.adafactor</c>) in .NET names.</summary>
 public sealed record OptaxAdafactorOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
+    private double? _momentum;
+
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new OptaxAdafactor<T>(parameters, this);
@@ -28,7 +30,7 @@ public sealed record OptaxAdafactorOptions : OptimizerOptions, IMomentumOptions,
     public double? ClippingThreshold { get; init; } = 1.0;
 
     /// <summary>Momentum of an undebiased moving average of the updates, kept in float32 as Optax's <c>dtype_momentum</c> (Optax <c>momentum</c>); <see langword="null"/> for none.</summary>
-    public double? Momentum { get; init; }
+    public double? Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Weight decay added to the update after the scaling, before the sign flip (Optax <c>weight_decay_rate</c>); <see langword="null"/> for none.</summary>
     public double? WeightDecayRate { get; init; }
@@ -44,6 +46,9 @@ public sealed record OptaxAdafactorOptions : OptimizerOptions, IMomentumOptions,
 
     /// <inheritdoc/>
     public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
+
+    /// <inheritdoc/>
+    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()

@@ -3,12 +3,19 @@ using Descent.Optimizers.Kernels;
 
 namespace Descent.Optimizers;
 
-/// <summary>What schedules, pipelines and the lab see of any optimizer.</summary>
-public interface IOptimizer
+/// <summary>
+/// What a <see cref="Schedules.LearningRateScheduler"/> drives: the parameter groups of any optimizer, gradient- or
+/// closure-driven.
+/// </summary>
+public interface IScheduledOptimizer
 {
     /// <summary>The parameter groups, in the order they were added.</summary>
     IReadOnlyList<IParameterGroup> ParameterGroups { get; }
+}
 
+/// <summary>What schedules, pipelines and the lab see of any optimizer.</summary>
+public interface IOptimizer : IScheduledOptimizer
+{
     /// <summary>Applies one update to every parameter from its current gradient.</summary>
     void Step();
 

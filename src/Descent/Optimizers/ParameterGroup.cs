@@ -12,6 +12,13 @@ public interface IParameterGroup
     /// <summary>The group's current learning rate (schedules set it before each step).</summary>
     double LearningRate { get; set; }
 
+    /// <summary>
+    /// The momentum coefficient of options that have one (<see cref="IMomentumOptions"/>); cycling schedules set it
+    /// before each step.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The options have no momentum coefficient.</exception>
+    double MomentumCoefficient { get; set; }
+
     /// <summary>Names of the group's parameters, in order.</summary>
     IReadOnlyList<string> ParameterNames { get; }
 
@@ -94,6 +101,41 @@ public sealed class ParameterGroup<T, TOptions> : IParameterGroup
         }
     }
 
+    /// <summary>
+    /// The momentum coefficient (momentum, or β₁ for the Adam family), owned and changed in place as
+    /// <see cref="LearningRate"/> is, so that a cycling schedule allocates nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The options have no momentum coefficient.</exception>
+    /// <exception cref="ArgumentException">The options reject the value; the group is unchanged.</exception>
+    public double MomentumCoefficient
+    {
+        get => MomentumOptions.MomentumCoefficient;
+        set
+        {
+            var options = MomentumOptions;
+            if (!_ownsOptions)
+            {
+                Options = (TOptions)options.WithMomentumCoefficient(value);
+                _ownsOptions = true;
+                return;
+            }
+
+            // Each record knows its own rules (SGD's Nesterov needs momentum > 0, Adam's β₁ < 1), so validate the
+            // whole record and undo the change if it refuses.
+            double previous = options.MomentumCoefficient;
+            options.SetOwnedMomentumCoefficient(value);
+            try
+            {
+                _options.Validate();
+            }
+            catch (ArgumentException)
+            {
+                options.SetOwnedMomentumCoefficient(previous);
+                throw;
+            }
+        }
+    }
+
     /// <summary>The group's parameters, in order.</summary>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
@@ -120,6 +162,9 @@ public sealed class ParameterGroup<T, TOptions> : IParameterGroup
 
     /// <summary>Named scalar state shared by the group's parameters (e.g. NAdam's μ product).</summary>
     internal Dictionary<string, double> Scalars { get; } = new(StringComparer.Ordinal);
+
+    private IMomentumOptions MomentumOptions => _options as IMomentumOptions
+        ?? throw new InvalidOperationException($"{typeof(TOptions).Name} has no momentum coefficient.");
 
     private static ParameterRun<T>[] Coalesce(Parameter<T>[] parameters, int[] offsets)
     {

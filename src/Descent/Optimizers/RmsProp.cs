@@ -6,6 +6,8 @@ namespace Descent.Optimizers;
 /// <summary>Options of <see cref="RmsProp{T}"/>, with PyTorch's names and defaults.</summary>
 public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    private double _momentum;
+
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new RmsProp<T>(parameters, this);
@@ -26,7 +28,7 @@ public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeigh
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
     /// <summary>Momentum factor of the update buffer; 0 disables it.</summary>
-    public double Momentum { get; init; }
+    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Normalize by the estimated variance (mean square minus squared mean) instead of the mean square.</summary>
     public bool Centered { get; init; }
@@ -39,6 +41,9 @@ public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeigh
 
     /// <inheritdoc/>
     public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
+
+    /// <inheritdoc/>
+    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()

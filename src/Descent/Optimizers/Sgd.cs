@@ -6,6 +6,8 @@ namespace Descent.Optimizers;
 /// <summary>Options of <see cref="Sgd{T}"/>, with PyTorch's names and defaults.</summary>
 public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
+    private double _momentum;
+
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Sgd<T>(parameters, this);
@@ -14,7 +16,7 @@ public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDec
     public SgdOptions() => LearningRate = 1e-3;
 
     /// <summary>Momentum factor μ (PyTorch <c>momentum</c>); 0 disables the buffer.</summary>
-    public double Momentum { get; init; }
+    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Dampening τ applied to the gradient added to the buffer.</summary>
     public double Dampening { get; init; }
@@ -36,6 +38,9 @@ public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDec
 
     /// <inheritdoc/>
     public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
+
+    /// <inheritdoc/>
+    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()

@@ -6,6 +6,8 @@ namespace Descent.Optimizers;
 /// <summary>Options of <see cref="Sm3{T}"/>, with Optax's defaults (<c>optax.sm3</c>) in .NET names.</summary>
 public sealed record Sm3Options : OptimizerOptions, IMomentumOptions, IOptimizerFactory
 {
+    private double _momentum = 0.9;
+
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Sm3<T>(parameters, this);
@@ -15,13 +17,16 @@ public sealed record Sm3Options : OptimizerOptions, IMomentumOptions, IOptimizer
     public Sm3Options() => LearningRate = 1e-2;
 
     /// <summary>Momentum β₁ of the update's moving average (Optax <c>momentum</c>), in [0, 1).</summary>
-    public double Momentum { get; init; } = 0.9;
+    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <inheritdoc/>
     public double MomentumCoefficient => Momentum;
 
     /// <inheritdoc/>
     public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
+
+    /// <inheritdoc/>
+    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()

@@ -15,7 +15,7 @@ namespace Descent.Schedules;
 /// </remarks>
 public sealed class LearningRateScheduler
 {
-    private readonly IOptimizer _optimizer;
+    private readonly IScheduledOptimizer _optimizer;
     private readonly LearningRateSchedule[] _schedules;
     private double[] _initialRates;
     private double[] _initialMomenta;
@@ -23,7 +23,7 @@ public sealed class LearningRateScheduler
     /// <summary>Schedules every group of <paramref name="optimizer"/> with <paramref name="schedule"/>.</summary>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="schedule">The schedule.</param>
-    public LearningRateScheduler(IOptimizer optimizer, LearningRateSchedule schedule)
+    public LearningRateScheduler(IScheduledOptimizer optimizer, LearningRateSchedule schedule)
         : this(optimizer, Broadcast(optimizer, schedule))
     {
     }
@@ -32,7 +32,7 @@ public sealed class LearningRateScheduler
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="schedules">One schedule per parameter group, in group order.</param>
     /// <exception cref="ArgumentException">The count differs from the groups', or a schedule cycles momentum for a group without a momentum coefficient.</exception>
-    public LearningRateScheduler(IOptimizer optimizer, IReadOnlyList<LearningRateSchedule> schedules)
+    public LearningRateScheduler(IScheduledOptimizer optimizer, IReadOnlyList<LearningRateSchedule> schedules)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(schedules);
@@ -112,7 +112,7 @@ public sealed class LearningRateScheduler
         Apply();
     }
 
-    private static LearningRateSchedule[] Broadcast(IOptimizer optimizer, LearningRateSchedule schedule)
+    private static LearningRateSchedule[] Broadcast(IScheduledOptimizer optimizer, LearningRateSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(schedule);
@@ -139,12 +139,12 @@ public sealed class LearningRateScheduler
                 group.LearningRate = rate;
             }
 
-            if (_schedules[i].CyclesMomentum && group.Options is IMomentumOptions options)
+            if (_schedules[i].CyclesMomentum)
             {
                 double momentum = _schedules[i].MomentumAt(StepIndex, _initialMomenta[i]);
-                if (options.MomentumCoefficient != momentum)
+                if (group.MomentumCoefficient != momentum)
                 {
-                    group.Options = options.WithMomentumCoefficient(momentum);
+                    group.MomentumCoefficient = momentum;
                 }
             }
         }

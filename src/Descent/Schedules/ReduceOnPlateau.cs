@@ -91,13 +91,13 @@ public sealed record PlateauOptions
 /// </summary>
 public sealed class ReduceOnPlateau
 {
-    private readonly IOptimizer _optimizer;
+    private readonly IScheduledOptimizer _optimizer;
     private readonly double[] _minimumRates;
 
     /// <summary>Creates the scheduler.</summary>
     /// <param name="optimizer">The optimizer whose rates it reduces.</param>
     /// <param name="options">Settings; default PyTorch's.</param>
-    public ReduceOnPlateau(IOptimizer optimizer, PlateauOptions? options = null)
+    public ReduceOnPlateau(IScheduledOptimizer optimizer, PlateauOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         options ??= new PlateauOptions();

@@ -1,6 +1,7 @@
 using Descent.NeuralNetworks;
 using Descent.Optimizers;
 using Descent.Randomness;
+using Descent.Tests.Schedules;
 
 namespace Descent.Tests.NeuralNetworks;
 
@@ -206,21 +207,26 @@ public class NetworkTests
         var sgd = new Sgd<float>(net.Parameters, new SgdOptions { LearningRate = 0.1, Momentum = 0.9 });
         float[] x = [.. Enumerable.Range(0, 8 * 20).Select(i => MathF.Sin(i))];
         int[] labels = [0, 1, 2, 3, 0, 1, 2, 3];
+        var scheduler = EveryStepSchedule.Attach(sgd);
         for (int i = 0; i < 3; i++)
         {
             net.ComputeGradients(x, 8, labels);
             sgd.Step();
+            scheduler.Step();
         }
 
+        var scheduled = EveryStepSchedule.Values(sgd);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 5; i++)
         {
             net.ComputeGradients(x, 8, labels);
             sgd.Step();
+            scheduler.Step();
             net.Predict(x.AsMemory(0, 4 * 20), 4);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        EveryStepSchedule.AssertMoved(sgd, scheduled);
     }
 
     [Fact]
@@ -230,20 +236,25 @@ public class NetworkTests
         var adam = OptimizerCatalog.Create("adam:lr=0.001", net.Parameters);
         float[] x = [.. Enumerable.Range(0, 128 * 784).Select(i => (i % 7) * 0.1f)];
         int[] labels = [.. Enumerable.Range(0, 128).Select(i => i % 10)];
+        var scheduler = EveryStepSchedule.Attach(adam);
         for (int i = 0; i < 2; i++)
         {
             net.ComputeGradients(x, 128, labels);
             adam.Step();
+            scheduler.Step();
         }
 
+        var scheduled = EveryStepSchedule.Values(adam);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 3; i++)
         {
             net.ComputeGradients(x, 128, labels);
             adam.Step();
+            scheduler.Step();
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        EveryStepSchedule.AssertMoved(adam, scheduled);
     }
 
     [Fact]

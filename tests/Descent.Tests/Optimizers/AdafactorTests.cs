@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Descent.Optimizers;
 using Descent.Optimizers.Kernels;
+using Descent.Optimizers;
 using Descent.Testing;
+using Descent.Tests.Schedules;
 using Xunit.Abstractions;
 
 namespace Descent.Tests.Optimizers;
@@ -147,11 +148,19 @@ public class AdafactorTests(ITestOutputHelper output)
         w.Gradient.Span.Fill(0.25f);
         b.Gradient.Span.Fill(-0.5f);
         var optimizer = new Adafactor<float>([w, b]);
-        optimizer.Step();
-        optimizer.Step();
+        var scheduler = EveryStepSchedule.Attach(optimizer);
+        for (int t = 0; t < 2; t++)
+        {
+            optimizer.Step();
+            scheduler.Step();
+        }
+
+        var scheduled = EveryStepSchedule.Values(optimizer);
         long before = GC.GetAllocatedBytesForCurrentThread();
         optimizer.Step();
+        scheduler.Step();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        EveryStepSchedule.AssertMoved(optimizer, scheduled);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Descent.Optimizers;
 using Descent.Testing;
+using Descent.Tests.Schedules;
 using Xunit.Abstractions;
 
 namespace Descent.Tests.Optimizers;
@@ -148,11 +149,19 @@ public class LbfgsTests(ITestOutputHelper output)
 
         var optimizer = new Lbfgs<double>([p], new LbfgsOptions { HistorySize = 2, MaxIterations = 3, LineSearch = LbfgsLineSearch.StrongWolfe, ToleranceGrad = 0, ToleranceChange = 0 });
         Func<double> closure = Loss;
-        optimizer.Step(closure);
-        optimizer.Step(closure);
+        var scheduler = EveryStepSchedule.Attach(optimizer);
+        for (int t = 0; t < 2; t++)
+        {
+            optimizer.Step(closure);
+            scheduler.Step();
+        }
+
+        var scheduled = EveryStepSchedule.Values(optimizer);
         long before = GC.GetAllocatedBytesForCurrentThread();
         optimizer.Step(closure);
+        scheduler.Step();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        EveryStepSchedule.AssertMoved(optimizer, scheduled);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Descent.Numerics;
 using Descent.Optimizers;
 using Descent.Testing;
+using Descent.Tests.Schedules;
 
 namespace Descent.Tests.Optimizers;
 
@@ -62,18 +63,23 @@ public class MuonTests
     {
         var muon = new Muon<float>([Matrix<float>("W", 8, 5, 1), Matrix<float>("V", 5, 12, 2)], new MuonOptions { LearningRate = 0.02 });
         muon.AddGroup([Matrix<float>("U", 3, 3, 3)], null);
+        var scheduler = EveryStepSchedule.Attach(muon);
         for (int t = 0; t < 3; t++)
         {
             muon.Step();
+            scheduler.Step();
         }
 
+        var scheduled = EveryStepSchedule.Values(muon);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int t = 0; t < 10; t++)
         {
             muon.Step();
+            scheduler.Step();
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        EveryStepSchedule.AssertMoved(muon, scheduled);
     }
 
     [Fact]

@@ -50,6 +50,30 @@ public class OptimizerBaseTests
     }
 
     [Fact]
+    public void MomentumCoefficient_IsSetInPlace_ValidatedByTheRecord_AndLeavesSnapshotsAlone()
+    {
+        var defaults = new SgdOptions { LearningRate = 0.1, Momentum = 0.9, Nesterov = true };
+        var sgd = new Sgd<double>([new Parameter<double>("w", [1.0])], defaults);
+        var group = sgd.Groups[0];
+        group.MomentumCoefficient = 0.8;
+        var owned = group.Options;
+        var saved = sgd.SaveState();
+        group.MomentumCoefficient = 0.7;
+        Assert.Same(owned, group.Options);
+        Assert.Equal(0.7, group.Options.Momentum);
+        Assert.Equal(0.8, ((SgdOptions)saved.Groups[0].Options).Momentum);
+        Assert.Equal(0.9, defaults.Momentum);
+
+        // Nesterov needs momentum > 0: the record's own rule refuses 0 and the group keeps 0.7.
+        var ex = Assert.Throws<ArgumentException>(() => group.MomentumCoefficient = 0);
+        Assert.Contains("Nesterov", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0.7, group.Options.Momentum);
+
+        var adagrad = new AdaGrad<double>([new Parameter<double>("w", [1.0])]);
+        Assert.Throws<InvalidOperationException>(() => adagrad.Groups[0].MomentumCoefficient = 0.5);
+    }
+
+    [Fact]
     public void SaveThenLoad_ContinuesBitIdentically()
     {
         static Sgd<double> Build(double[] w) =>

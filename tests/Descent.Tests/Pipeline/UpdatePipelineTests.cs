@@ -2,6 +2,7 @@ using Descent.Clipping;
 using Descent.Optimizers;
 using Descent.Pipeline;
 using Descent.Schedules;
+using Descent.Tests.Schedules;
 
 namespace Descent.Tests.Pipeline;
 
@@ -244,7 +245,7 @@ public class UpdatePipelineTests
             .ClipByGlobalNorm(0.5)
             .ExcludeFromWeightDecay()
             .Optimizer((ps, o) => new Sgd<float>(ps, o), new SgdOptions { LearningRate = 0.01, Momentum = 0.9, WeightDecay = 1e-4 })
-            .Schedule(new StepSchedule(1000))
+            .Schedule(EveryStepSchedule.For(momentum: true))
             .AverageWeights()
             .Build();
         grads.AsSpan().Fill(0.3f);
@@ -253,6 +254,7 @@ public class UpdatePipelineTests
             pipeline.Step();
         }
 
+        var scheduled = EveryStepSchedule.Values(pipeline.Optimizer);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++)
         {
@@ -261,6 +263,7 @@ public class UpdatePipelineTests
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        EveryStepSchedule.AssertMoved(pipeline.Optimizer, scheduled);
     }
 
     [Fact]

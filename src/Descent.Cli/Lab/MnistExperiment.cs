@@ -59,6 +59,12 @@ internal sealed record MnistSettings
 
     public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>The diagnostics' logging interval in iterations: null for the default (<see cref="TrainingDiagnostics.DefaultInterval"/>), 0 for none.</summary>
+    public int? DiagnosticsEvery { get; init; }
+
+    /// <summary>The interval the runs log diagnostics at; 0: none.</summary>
+    public int DiagnosticsInterval => DiagnosticsEvery ?? TrainingDiagnostics.DefaultInterval(Iterations);
+
     /// <summary>The network's inputs: 784 pixels for MNIST-style images, or the data's features per row.</summary>
     public int Inputs { get; init; } = 784;
 
@@ -266,8 +272,9 @@ internal static class MnistExperiment
         Network<T> network, OptimizerSpec spec, TensorDataset<T> train, int[] indices, MnistSettings settings, IProgressReporter progress, CancellationToken stop)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var options = LoopOptions<T>(settings, new ProgressObserver(progress));
         var pipeline = LabOptimizers.NeedsClosure(spec, settings.Conventions) ? null : Pipeline(network, spec, settings);
+        var diagnostics = settings.DiagnosticsInterval > 0 ? new TrainingDiagnostics<T>(network, pipeline, settings.DiagnosticsInterval) : null;
+        var options = LoopOptions<T>(settings, diagnostics is null ? [new ProgressObserver(progress)] : [new ProgressObserver(progress), diagnostics]);
         var loop = pipeline is null
             ? new TrainingLoop<T>(network, LabOptimizers.CreateClosure(spec, network.Parameters, settings.Conventions), FixedBatch(train, settings.BatchSize), options)
             : new TrainingLoop<T>(network, pipeline, new IndexedBatches<T>(train, settings.BatchSize, indices), options);
@@ -283,6 +290,7 @@ internal static class MnistExperiment
             DivergedAt = result.DivergedAt,
             DivergedLoss = result.DivergedLoss,
             InterruptedAt = result.Status == TrainingStatus.Interrupted ? result.Steps : null,
+            Diagnostics = diagnostics is null ? null : DiagnosticsRecord.From(diagnostics, LabOptimizers.Describe(spec, settings.Conventions)),
         }, pipeline?.Optimizer);
     }
 

@@ -67,7 +67,14 @@ internal sealed class MnistOptions
         Description = "Draw the loss figures on the book's linear 0–1 axis (figure 6-9) instead of a log axis.",
     };
 
-    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, .. DataSource.All, Precision, Threads, NoFlushDenormals, LinearY];
+    public Option<int?> DiagnosticsEvery { get; } = LabOptions.OptionalNumber<int>(
+        "--diagnostics-every",
+        "Record per-layer gradient norm, update norm, update/weight ratio and effective-step quantiles every N iterations "
+            + "(diagnostics.csv and the report's diagnostics figure); default about 100 samples per run, at most every 10th iteration; 0 turns them off.",
+        v => v >= 0,
+        "an integer ≥ 0 (0: no diagnostics)");
+
+    public IEnumerable<Option> All => [Hidden, Activation, Init, BatchSize, Iterations, Epochs, Schedule, WeightDecay, BatchNorm, Dropout, Seed, .. DataSource.All, Precision, Threads, NoFlushDenormals, LinearY, DiagnosticsEvery];
 
     public static int[] ParseHidden(string text)
     {
@@ -138,6 +145,7 @@ internal sealed class MnistOptions
             Parallelism = parse.GetValue(Threads),
             Inputs = data.FeatureCount,
             Classes = data.ClassCount,
+            DiagnosticsEvery = parse.GetValue(DiagnosticsEvery),
         };
     }
 
@@ -167,5 +175,6 @@ internal sealed class MnistOptions
         ["matrix products"] = s.SequentialGemm ? "reference-BLAS order (one product at a time, no FMA)" : "blocked FMA kernel",
         ["loss"] = s.BookLoss ? "the book's −Σ log(p + 1e-7)/N" : "mean cross-entropy (exact log-softmax)",
         ["threads"] = s.Parallelism.ToString(CultureInfo.InvariantCulture),
+        ["diagnostics every"] = s.DiagnosticsInterval > 0 ? s.DiagnosticsInterval.ToString(CultureInfo.InvariantCulture) + " iterations" : "off",
     };
 }

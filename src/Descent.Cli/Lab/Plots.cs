@@ -37,6 +37,11 @@ internal static partial class Plots
             {
                 DrawBands(mnist, record.LinearY, folder.File("losses_seeds"), files);
             }
+
+            if (HasDiagnostics(mnist))
+            {
+                DrawDiagnostics(mnist, folder.File("diagnostics"), files);
+            }
         }
 
         if (record.Tune is { } tune)

@@ -5,7 +5,7 @@ using System.Text;
 namespace Descent.Cli.Lab;
 
 /// <summary>Writes <c>report.html</c>: settings, seed, summary, and the figures inlined as SVG (one self-contained file).</summary>
-internal static class Report
+internal static partial class Report
 {
     public static string Write(RunRecord record, RunFolder folder)
     {
@@ -39,6 +39,7 @@ internal static class Report
         }
 
         html.Append("</table>\n");
+        html.Append(Tuning.OptimizerDocText.HtmlSection(OptimizerNames(record)));
 
         if (record.TwoD is { } twoD)
         {
@@ -90,6 +91,8 @@ internal static class Report
                 html.Append(SeedReport.Html(mnist));
                 Figure(html, folder, "losses_seeds");
             }
+
+            DiagnosticsSection(html, mnist, folder);
         }
 
         html.Append("<h2>Files</h2>\n<ul>");
@@ -145,4 +148,10 @@ internal static class Report
     private static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     private static string Encode(string s) => WebUtility.HtmlEncode(s);
+
+    /// <summary>Every optimizer the run used, as its records name them ("spec (Name)"), for the report's list.</summary>
+    private static IEnumerable<string> OptimizerNames(RunRecord record) =>
+        (record.TwoD?.Runs.Select(r => r.Optimizer) ?? [])
+            .Concat(record.Mnist?.Runs.Select(r => r.Optimizer) ?? [])
+            .Concat(record.Tune?.Optimizers.Select(o => o.Optimizer) ?? []);
 }

@@ -151,6 +151,9 @@ internal sealed class LossCurveRecord
     /// <summary>When Ctrl-C stopped the run: the iterations it had done (its curve's length); null otherwise.</summary>
     public long? InterruptedAt { get; set; }
 
+    /// <summary>Per-layer gradient and update norms and effective steps at the logging interval; null when not recorded (<c>--diagnostics-every 0</c>).</summary>
+    public DiagnosticsRecord? Diagnostics { get; set; }
+
     /// <summary>
     /// "diverged at iteration k" (k numbered from 0 as in losses.csv: the first iteration whose loss was not finite),
     /// "interrupted at iteration k" (k iterations done), or null for a run that completed.
@@ -304,6 +307,11 @@ internal sealed class RunFolder
             if (mnist.Repeats is not null)
             {
                 WriteAtomically(File("seeds.csv"), SeedReport.Csv(mnist), files);
+            }
+
+            if ((mnist.Repeats?.SelectMany(r => r.Runs) ?? mnist.Runs).Any(r => r.Diagnostics is not null))
+            {
+                WriteAtomically(File("diagnostics.csv"), DiagnosticsRecord.Csv(mnist, record.Seed, Csv), files);
             }
         }
 

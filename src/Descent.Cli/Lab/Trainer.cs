@@ -160,9 +160,11 @@ internal static class Trainer
         // One draw per example, in order, from the stream that drew the weights: what the book's np.random.choice does.
         // Under mpiexec every rank draws the same global batch and computes its own slice of it.
         IBatchSource<T> batches = new MiniBatchSampler<T>(train, settings.BatchSize, BatchOrder.WithReplacement, random);
-        var checkpoints = new CheckpointWriter<T>(job, data, network, pipeline, random);
+        // Diagnostics observe before the checkpoint writer, so that each saved run.json holds the latest sample.
+        var diagnostics = settings.DiagnosticsInterval > 0 ? new TrainingDiagnostics<T>(network, pipeline, settings.DiagnosticsInterval) : null;
+        var checkpoints = new CheckpointWriter<T>(job, data, network, pipeline, random) { Diagnostics = diagnostics };
         var progress = new ProgressHolder();
-        var options = MnistExperiment.LoopOptions<T>(settings, progress, checkpoints);
+        var options = MnistExperiment.LoopOptions<T>(settings, diagnostics is null ? [progress, checkpoints] : [progress, diagnostics, checkpoints]);
         if (parallel is not null)
         {
             parallel.Pipeline = pipeline;
@@ -204,7 +206,7 @@ internal static class Trainer
         var (accuracy, evaluatedAt) = finished && job.Parallel is not { Writes: false }
             ? MnistExperiment.Evaluate(network, pipeline.Optimizer, data.TestSet<T>())
             : ((double?)null, (string?)null);
-        var record = Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy);
+        var record = Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy, Diagnose(job, diagnostics));
         record.Mnist!.Runs[0].EvaluatedAt = evaluatedAt;
         if (parallel?.StateBytes is var (perRank, total))
         {
@@ -233,6 +235,8 @@ internal static class Trainer
         public TrainingLoop<T>? Loop { get; set; }
 
         public double SecondsBefore { get; set; }
+
+        public TrainingDiagnostics<T>? Diagnostics { get; init; }
 
         public void OnStart(long step) => _clock.Restart();
 
@@ -274,12 +278,17 @@ internal static class Trainer
             var info = new CheckpointInfo { Step = step, Settings = Describe(job), Losses = Loop!.Losses, Seconds = seconds };
             Checkpoint.SaveTraining(job.Folder.File(CheckpointFile), network, pipeline, random, info, FaultInjection.Reach);
             FaultInjection.Reach("checkpoint-saved");
-            job.Folder.SaveData(Record(job, data, Loop!.Losses, seconds, null));
+            job.Folder.SaveData(Record(job, data, Loop!.Losses, seconds, null, Diagnose(job, Diagnostics)));
             FaultInjection.Reach("record-saved");
         }
     }
 
-    private static RunRecord Record(TrainJob job, LabData data, IReadOnlyList<double> losses, double seconds, double? accuracy)
+    /// <summary>The run's diagnostics so far; after <c>--resume</c> they cover the iterations run since the resume.</summary>
+    private static DiagnosticsRecord? Diagnose<T>(TrainJob job, TrainingDiagnostics<T>? diagnostics)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        diagnostics is null ? null : DiagnosticsRecord.From(diagnostics, LabOptimizers.Describe(job.Optimizer, job.Settings.Conventions));
+
+    private static RunRecord Record(TrainJob job, LabData data, IReadOnlyList<double> losses, double seconds, double? accuracy, DiagnosticsRecord? diagnostics)
     {
         var settings = MnistOptions.Describe(job.Settings, job.UseDouble, [job.Optimizer], data.Description);
         settings["checkpoint"] = job.Folder.File(CheckpointFile);
@@ -315,6 +324,7 @@ internal static class Trainer
                         FinalLoss = LossCurveRecord.MeanOfLast(curve, 100),
                         TestAccuracy = accuracy,
                         Seconds = seconds,
+                        Diagnostics = diagnostics,
                     },
                 },
             },

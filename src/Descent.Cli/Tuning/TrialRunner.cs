@@ -15,7 +15,8 @@ internal static class TrialRunner
     public static LossCurveRecord Train<T>(ScaledData<T> split, MnistSettings settings, OptimizerSpec spec, int iterations, CancellationToken stop = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (work, collect) = MnistExperiment.Prepare(split, settings with { Iterations = iterations, Parallelism = 1 }, [spec], stop);
+        // A trial keeps only its loss curve and validation result: no diagnostics.
+        var (work, collect) = MnistExperiment.Prepare(split, settings with { Iterations = iterations, Parallelism = 1, DiagnosticsEvery = 0 }, [spec], stop);
         work[0].Work(Silent.Instance);
         return collect().Runs[0];
     }

@@ -51,7 +51,7 @@ public sealed record AdaGradOptions : OptimizerOptions, IWeightDecayOptions, IOp
 /// State: <c>sum</c>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class AdaGrad<T> : Optimizer<T, AdaGradOptions>
+public sealed class AdaGrad<T> : Optimizer<T, AdaGradOptions>, IEffectiveStepSize<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates AdaGrad over <paramref name="parameters"/>.</summary>
@@ -60,6 +60,20 @@ public sealed class AdaGrad<T> : Optimizer<T, AdaGradOptions>
     public AdaGrad(IEnumerable<Parameter<T>> parameters, AdaGradOptions? options = null)
         : base(parameters, options ?? new AdaGradOptions())
     {
+    }
+
+    /// <summary>η / (1 + (t − 1)·decay) / (√s + ε), the factor the update multiplies g by.</summary>
+    /// <inheritdoc/>
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
+    {
+        if (!TryGetParameterState(parameterName, "sum", out var group, out var sum))
+        {
+            return false;
+        }
+
+        var o = group.Options;
+        EffectiveSteps.Write<T>(sum, destination, o.LearningRate / (1 + ((group.StepCount - 1) * o.LearningRateDecay)), 1, o.Epsilon);
+        return true;
     }
 
     /// <inheritdoc/>

@@ -59,7 +59,7 @@ public sealed record AdamWOptions : AdamOptions
 /// <c>exp_avg_sq</c>, <c>max_exp_avg_sq</c> (AMSGrad).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public class Adam<T> : Optimizer<T, AdamOptions>
+public class Adam<T> : Optimizer<T, AdamOptions>, IEffectiveStepSize<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates Adam over <paramref name="parameters"/>.</summary>
@@ -68,6 +68,20 @@ public class Adam<T> : Optimizer<T, AdamOptions>
     public Adam(IEnumerable<Parameter<T>> parameters, AdamOptions? options = null)
         : base(parameters, options ?? new AdamOptions())
     {
+    }
+
+    /// <summary>η / (√v / √(1 − β₂ᵗ) + ε), the factor the update multiplies m̂ = m / (1 − β₁ᵗ) by (v̂ max with AMSGrad).</summary>
+    /// <inheritdoc/>
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
+    {
+        if (!TryGetParameterState(parameterName, null, out var group, out var v, static o => o.AmsGrad ? "max_exp_avg_sq" : "exp_avg_sq"))
+        {
+            return false;
+        }
+
+        var o = group.Options;
+        EffectiveSteps.Write<T>(v, destination, o.LearningRate, Math.Sqrt(1 - Math.Pow(o.Beta2, group.StepCount)), o.Epsilon);
+        return true;
     }
 
     /// <inheritdoc/>

@@ -238,6 +238,40 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
         return buffer;
     }
 
+    /// <summary>
+    /// Finds the group holding a parameter and that parameter's slice of one of the group's state buffers, for reading
+    /// the state between steps (diagnostics); false when the name is not this optimizer's or the buffer does not exist yet.
+    /// </summary>
+    /// <param name="parameterName">The parameter's name.</param>
+    /// <param name="stateName">The state key, e.g. <c>"exp_avg_sq"</c>; null: pick it from the group (<paramref name="pick"/>).</param>
+    /// <param name="group">The parameter's group.</param>
+    /// <param name="slice">The parameter's slice of the buffer.</param>
+    /// <param name="pick">Chooses the state key from the group's options when <paramref name="stateName"/> is null.</param>
+    /// <returns>Whether both were found.</returns>
+    protected bool TryGetParameterState(
+        string parameterName, string? stateName, out ParameterGroup<T, TOptions> group, out Span<T> slice, Func<TOptions, string>? pick = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameterName);
+        foreach (var g in _groups)
+        {
+            for (int i = 0; i < g.Parameters.Count; i++)
+            {
+                if (string.Equals(g.ParameterNames[i], parameterName, StringComparison.Ordinal))
+                {
+                    group = g;
+                    string key = stateName ?? pick?.Invoke(g.Options) ?? throw new ArgumentNullException(nameof(stateName));
+                    bool found = g.State.TryGetValue(key, out var buffer) && g.StepCount > 0;
+                    slice = found ? buffer!.Slice(i) : default;
+                    return found;
+                }
+            }
+        }
+
+        group = null!;
+        slice = default;
+        return false;
+    }
+
     /// <summary>Whether <paramref name="group"/> already has the named state buffer (PyTorch's "buffer is None" test).</summary>
     /// <param name="group">The group.</param>
     /// <param name="name">PyTorch's state key.</param>

@@ -66,7 +66,7 @@ public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeigh
 /// State: <c>square_avg</c>, <c>grad_avg</c> (centered), <c>momentum_buffer</c> (momentum).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class RmsProp<T> : Optimizer<T, RmsPropOptions>
+public sealed class RmsProp<T> : Optimizer<T, RmsPropOptions>, IEffectiveStepSize<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates RMSprop over <paramref name="parameters"/>.</summary>
@@ -75,6 +75,28 @@ public sealed class RmsProp<T> : Optimizer<T, RmsPropOptions>
     public RmsProp(IEnumerable<Parameter<T>> parameters, RmsPropOptions? options = null)
         : base(parameters, options ?? new RmsPropOptions())
     {
+    }
+
+    /// <summary>η / (√s + ε), or η / (√(s − ḡ²) + ε) centered: the factor the update multiplies g by (with momentum, before the buffer).</summary>
+    /// <inheritdoc/>
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
+    {
+        if (!TryGetParameterState(parameterName, "square_avg", out var group, out var square))
+        {
+            return false;
+        }
+
+        var o = group.Options;
+        if (o.Centered && TryGetParameterState(parameterName, "grad_avg", out _, out var mean))
+        {
+            EffectiveSteps.WriteCentered<T>(square, mean, destination, o.LearningRate, o.Epsilon);
+        }
+        else
+        {
+            EffectiveSteps.Write<T>(square, destination, o.LearningRate, 1, o.Epsilon);
+        }
+
+        return true;
     }
 
     /// <inheritdoc/>

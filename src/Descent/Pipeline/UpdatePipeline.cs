@@ -149,6 +149,12 @@ public sealed class UpdatePipeline<T>
     /// <summary>Micro-batches dropped for non-finite gradients, in total.</summary>
     public long SkippedSteps { get; private set; }
 
+    /// <summary>
+    /// Updates whose gradients the clip stage changed: by norm, when the norm exceeded the bound (PyTorch's
+    /// coefficient below 1); by value, when an element lay outside ±bound. Not part of the saved state.
+    /// </summary>
+    public long ClippedSteps { get; private set; }
+
     /// <summary>Micro-batches dropped in a row, up to now.</summary>
     public int ConsecutiveSkips { get; private set; }
 
@@ -191,11 +197,21 @@ public sealed class UpdatePipeline<T>
         {
             if (clip.ByValue)
             {
+                // One extra read of the gradients, paid only by pipelines that clip by value, to count the clipped steps.
+                if (LargestMagnitude() > clip.Bound)
+                {
+                    ClippedSteps++;
+                }
+
                 GradientClipping.ClipByValue(_parameters, clip.Bound);
             }
             else
             {
                 LastGradientNorm = GradientClipping.ClipByGlobalNorm(_parameters, clip.Bound, clip.NormType, clip.ErrorIfNonFinite);
+                if (Math.Min(clip.Bound / (LastGradientNorm + GradientClipping.NormEpsilon), 1.0) != 1.0)
+                {
+                    ClippedSteps++;
+                }
             }
         }
 
@@ -329,6 +345,21 @@ public sealed class UpdatePipeline<T>
         }
 
         return complete;
+    }
+
+    /// <summary>The largest |g| over every gradient (a plain loop: NaN is not counted as clipped, it is the skip stage's business).</summary>
+    private double LargestMagnitude()
+    {
+        double largest = 0;
+        foreach (var p in _parameters)
+        {
+            foreach (T g in p.Gradient.Span)
+            {
+                largest = Math.Max(largest, Math.Abs(double.CreateTruncating(g)));
+            }
+        }
+
+        return largest;
     }
 
     private bool GradientsAreFinite()

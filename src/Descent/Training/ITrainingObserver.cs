@@ -21,6 +21,16 @@ public interface ITrainingObserver
     {
     }
 
+    /// <summary>
+    /// Called in every step before the update, with the weights still those before it. With an update pipeline the
+    /// gradient buffers then hold the step's gradients (after the reducer, before clipping); a closure-driven optimizer
+    /// has not evaluated them yet.
+    /// </summary>
+    /// <param name="index">The index of the step about to update (0 for the first).</param>
+    void BeforeUpdate(long index)
+    {
+    }
+
     /// <summary>Called after every step.</summary>
     /// <param name="report">The step.</param>
     void OnStep(in StepReport report)

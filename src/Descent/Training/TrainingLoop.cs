@@ -166,11 +166,13 @@ public sealed class TrainingLoop<T>
         var outcome = StepOutcome.Applied;
         if (_closureOptimizer is not null)
         {
+            NotifyBeforeUpdate();
             forward = _closureOptimizer.Step(_closure!);
         }
         else
         {
             forward = Evaluate();
+            NotifyBeforeUpdate();
             try
             {
                 outcome = _pipeline!.Step();
@@ -209,6 +211,14 @@ public sealed class TrainingLoop<T>
         }
 
         return true;
+    }
+
+    private void NotifyBeforeUpdate()
+    {
+        foreach (var observer in _observers)
+        {
+            observer.BeforeUpdate(Step);
+        }
     }
 
     /// <summary>Forward and backward on the step's batch, then the reducer: the closure a closure-driven optimizer calls.</summary>

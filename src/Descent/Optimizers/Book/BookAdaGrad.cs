@@ -34,9 +34,22 @@ public sealed record BookAdaGradOptions : OptimizerOptions, IOptimizerFactory
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class BookAdaGrad<T>(IEnumerable<Parameter<T>> parameters, BookAdaGradOptions? options = null)
-    : Optimizer<T, BookAdaGradOptions>(parameters, options ?? new BookAdaGradOptions())
+    : Optimizer<T, BookAdaGradOptions>(parameters, options ?? new BookAdaGradOptions()), IEffectiveStepSize<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>η / (√h + ε), the factor the book's update multiplies g by.</summary>
+    /// <inheritdoc/>
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
+    {
+        if (!TryGetParameterState(parameterName, "h", out var group, out var h))
+        {
+            return false;
+        }
+
+        EffectiveSteps.Write<T>(h, destination, group.Options.LearningRate, 1, group.Options.Epsilon);
+        return true;
+    }
+
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, BookAdaGradOptions> group)
     {

@@ -30,9 +30,23 @@ public sealed record BookAdamOptions : MomentOptions, IOptimizerFactory
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class BookAdam<T>(IEnumerable<Parameter<T>> parameters, BookAdamOptions? options = null)
-    : Optimizer<T, BookAdamOptions>(parameters, options ?? new BookAdamOptions())
+    : Optimizer<T, BookAdamOptions>(parameters, options ?? new BookAdamOptions()), IEffectiveStepSize<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>η√(1 − β₂ᵗ) / (√v + ε̂), the factor the book's update multiplies m̂ = m / (1 − β₁ᵗ) by.</summary>
+    /// <inheritdoc/>
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
+    {
+        if (!TryGetParameterState(parameterName, "v", out var group, out var v))
+        {
+            return false;
+        }
+
+        var o = group.Options;
+        EffectiveSteps.Write<T>(v, destination, o.LearningRate * Math.Sqrt(1.0 - Math.Pow(o.Beta2, group.StepCount)), 1, o.Epsilon);
+        return true;
+    }
+
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, BookAdamOptions> group)
     {

@@ -37,9 +37,22 @@ public sealed record BookRmsPropOptions : OptimizerOptions, IOptimizerFactory
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class BookRmsProp<T>(IEnumerable<Parameter<T>> parameters, BookRmsPropOptions? options = null)
-    : Optimizer<T, BookRmsPropOptions>(parameters, options ?? new BookRmsPropOptions())
+    : Optimizer<T, BookRmsPropOptions>(parameters, options ?? new BookRmsPropOptions()), IEffectiveStepSize<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>η / (√h + ε), the factor the book's update multiplies g by.</summary>
+    /// <inheritdoc/>
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
+    {
+        if (!TryGetParameterState(parameterName, "h", out var group, out var h))
+        {
+            return false;
+        }
+
+        EffectiveSteps.Write<T>(h, destination, group.Options.LearningRate, 1, group.Options.Epsilon);
+        return true;
+    }
+
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, BookRmsPropOptions> group)
     {

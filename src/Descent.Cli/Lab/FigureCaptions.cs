@@ -26,6 +26,7 @@ internal static class FigureCaptions
     public static string Fixed(string figure) => figure switch
     {
         "budget" => "What each tuned configuration reaches for a given training budget. The book has no such figure: its search (figure 6-24) shows the accuracy curves of the best trials, not a budget.",
+        "values_seeds" => "f along the paths from each seed's random start near the start point: per optimizer the median over the completed paths (line) and the range across seeds (band). The book has no such figure: its figure 6-8 shows one path per optimizer from one fixed start.",
         "diagnostics" => "Per layer, over the iterations: the gradient norm, the step's norm, its ratio to the weights and the adaptive methods' effective step per element. The book has no such figure: it compares optimizers by their loss alone (figure 6-9); this one shows why they differ.",
         _ => $"{figure}: the book has no corresponding figure.",
     };

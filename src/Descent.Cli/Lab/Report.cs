@@ -55,8 +55,14 @@ internal static partial class Report
             }
 
             html.Append("</table>\n");
+            if (twoD.Repeats is not null)
+            {
+                html.Append(TwoDSeeds.Html(twoD));
+            }
+
             Figure(html, folder, "trajectories", FigureCaptions.For(record, "trajectories"));
             Figure(html, folder, "values", FigureCaptions.For(record, "values"));
+            Figure(html, folder, "values_seeds");
         }
 
         if (record.Tune is { } tune)

@@ -47,7 +47,9 @@ public class CompareTests
 
         // The report names every optimizer it ran once, with its update in short and its reference.
         Assert.Contains("<h2>Optimizers</h2>", report, StringComparison.Ordinal);
-        foreach (var info in Descent.Cli.Tuning.OptimizerDocText.Resolve(runs.EnumerateArray().Select(r => r.GetProperty("Optimizer").GetString()!)))
+        var used = Descent.Cli.Tuning.OptimizerDocText.Resolve(runs.EnumerateArray().Select(r => r.GetProperty("Optimizer").GetString()!));
+        Assert.Equal(4, used.Count);
+        foreach (var info in used)
         {
             Assert.Contains(Descent.Cli.Tuning.OptimizerDocText.HtmlLine(info), report, StringComparison.Ordinal);
         }

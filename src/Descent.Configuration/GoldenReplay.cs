@@ -7,12 +7,13 @@ namespace Descent.Configuration;
 
 /// <summary>
 /// Replays reference runs of the goldens schema (tests/goldens/README.md), for the tests and <c>descent verify</c>
-/// alike: optimizer <c>cases</c> (recorded gradients in, parameters compared after every step and, where recorded,
-/// the evaluation point after the last) and L-BFGS runs on Rosenbrock. It lives here because a case names its
-/// optimizer in the specification syntax this assembly reads, and both the CLI and the tests already reference it
-/// while the core library does not.
+/// alike, one piece of code per format: optimizer <c>cases</c> (recorded gradients in, parameters compared after every
+/// step and, where recorded, the evaluation point after the last) and L-BFGS runs on Rosenbrock here; schedules,
+/// clipping, networks and the book's trajectories in the other parts of this class. It lives here because a case names
+/// its optimizer or schedule in the specification syntax this assembly reads, and both the CLI and the tests already
+/// reference it while the core library does not.
 /// </summary>
-internal static class GoldenReplay
+internal static partial class GoldenReplay
 {
     /// <summary>The case's parameters <c>p0, p1, …</c> from <c>init</c>, shaped by <c>shapes</c> when present.</summary>
     public static Parameter<T>[] Parameters<T>(JsonElement c)
@@ -62,6 +63,19 @@ internal static class GoldenReplay
         }
 
         return optimizer ?? info.Create(parameters, defaults);
+    }
+
+    /// <summary>Replays one optimizer case in <typeparamref name="T"/>: its parameters, its optimizer, every recorded step.</summary>
+    /// <param name="c">The case.</param>
+    /// <param name="configure">Changes the optimizer before the first step (a test choosing a kernel path), or <see langword="null"/>.</param>
+    /// <returns>The largest relative error, as <see cref="Replay{T}(JsonElement, IOptimizer{T}, Parameter{T}[])"/>.</returns>
+    public static double ReplayCase<T>(JsonElement c, Action<IOptimizer<T>>? configure = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var parameters = Parameters<T>(c);
+        var optimizer = Optimizer(c, parameters);
+        configure?.Invoke(optimizer);
+        return Replay(c, optimizer, parameters);
     }
 
     /// <summary>

@@ -67,4 +67,24 @@ internal sealed record GoldenResult(string Case, double MaxRelativeError, double
     /// <param name="reason">Why it could not run.</param>
     /// <returns>The failed result.</returns>
     public static GoldenResult Failed(string name, string reason) => new(name, double.NaN, 0, reason);
+
+    /// <summary>
+    /// Runs one case. An exception that says the case cannot run (an invalid option, a missing field, a value of the
+    /// wrong kind) is a failed result with its reason, never a crash of the whole verification.
+    /// </summary>
+    /// <param name="name">What runs.</param>
+    /// <param name="tolerance">The largest error that passes.</param>
+    /// <param name="replay">Replays the case and returns its largest relative error.</param>
+    /// <returns>The result.</returns>
+    public static GoldenResult Of(string name, double tolerance, Func<double> replay)
+    {
+        try
+        {
+            return new GoldenResult(name, replay(), tolerance);
+        }
+        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException or NotSupportedException)
+        {
+            return Failed(name, GoldenRunner.Reason(ex));
+        }
+    }
 }

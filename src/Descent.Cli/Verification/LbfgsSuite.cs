@@ -13,23 +13,10 @@ internal sealed class LbfgsSuite : IGoldenSuite
 
     public bool Accepts(string section, JsonElement value) => section == "lbfgs" && value.ValueKind == JsonValueKind.Array;
 
-    public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings)
-    {
-        foreach (var run in value.EnumerateArray())
-        {
-            string label = $"LBFGS {GoldenReplay.Describe(run.GetProperty("kwargs"))} on {GoldenReplay.Text(run.GetProperty("function"))}"
-                + (settings.Float ? " [double: the recorded evaluation counts need double]" : string.Empty);
-            GoldenResult result;
-            try
-            {
-                result = new GoldenResult(label, GoldenReplay.ReplayLbfgs(run), 1e-10);
-            }
-            catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                result = GoldenResult.Failed(label, GoldenRunner.Reason(ex));
-            }
-
-            yield return result;
-        }
-    }
+    public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
+        value.EnumerateArray().Select(run => GoldenResult.Of(
+            $"LBFGS {GoldenReplay.Describe(run.GetProperty("kwargs"))} on {GoldenReplay.Text(run.GetProperty("function"))}"
+                + (settings.Float ? " [double: the recorded evaluation counts need double]" : string.Empty),
+            1e-10,
+            () => GoldenReplay.ReplayLbfgs(run)));
 }

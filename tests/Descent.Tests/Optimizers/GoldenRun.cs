@@ -39,11 +39,5 @@ internal static class GoldenRun
 
     /// <summary>Runs the case in <typeparamref name="T"/> through the shared replayer and returns the largest relative error over all steps and elements.</summary>
     public static double MaxRelativeError<T>(JsonElement c, Action<IOptimizer<T>>? configure = null)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var parameters = GoldenReplay.Parameters<T>(c);
-        var optimizer = GoldenReplay.Optimizer(c, parameters);
-        configure?.Invoke(optimizer);
-        return GoldenReplay.Replay(c, optimizer, parameters);
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> => GoldenReplay.ReplayCase(c, configure);
 }

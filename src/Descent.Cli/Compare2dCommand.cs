@@ -50,7 +50,7 @@ internal static class Compare2dCommand
             var convention = LabOptions.ParseConventions(parse.GetValue(conventions)!);
             var defaults = TwoDDefaults.For(f);
             var texts = parse.GetValue(optimizers);
-            var specs = texts is { Length: > 0 } ? OptimizerSpec.WithUniqueLabels([.. texts.Select(OptimizerSpec.Parse)]) : defaults.Specs(convention);
+            var specs = texts is { Length: > 0 } ? OptimizerSpec.WithUniqueLabels([.. texts.Select(t => OptimizerSpec.Parse(t))]) : defaults.Specs(convention);
             int n = parse.GetValue(steps) ?? defaults.Steps;
             int? k = parse.GetValue(seeds);
             long first = parse.GetValue(seed);

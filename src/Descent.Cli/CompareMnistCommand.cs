@@ -49,7 +49,7 @@ internal static class CompareMnistCommand
     public static RunRecord Execute(IAnsiConsole console, ParseResult parse, MnistOptions mnist, SeedOptions? seedOptions, string command, string[]? optimizerTexts, Conventions conventions, bool reproduceBook, string? check, CancellationToken stop = default)
     {
         var specs = optimizerTexts is { Length: > 0 }
-            ? OptimizerSpec.WithUniqueLabels([.. optimizerTexts.Select(OptimizerSpec.Parse)])
+            ? OptimizerSpec.WithUniqueLabels([.. optimizerTexts.Select(t => OptimizerSpec.Parse(t))])
             : MnistExperiment.BookOptimizers;
         if (reproduceBook)
         {

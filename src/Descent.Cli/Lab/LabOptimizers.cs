@@ -22,7 +22,7 @@ internal static class LabOptimizers
 
     /// <summary>The catalog row a spec names under <paramref name="conventions"/>.</summary>
     /// <exception cref="UsageException">Unknown name: the message lists the valid ones.</exception>
-    public static OptimizerInfo Resolve(OptimizerSpec spec, Conventions conventions)
+    public static OptimizerInfo Resolve(OptimizerSpec spec, Conventions conventions, string source = "--optimizer")
     {
         string name = conventions == Conventions.Book && BookShorthands.Contains(spec.Name) ? "book-" + spec.Name : spec.Name;
         if (OptimizerCatalog.TryFind(name, out var info))
@@ -40,7 +40,7 @@ internal static class LabOptimizers
         }
 
         throw new UsageException(
-            $"--optimizer '{spec.Text}': unknown optimizer '{spec.Name}'. Valid: "
+            $"{source} '{spec.Text}': unknown optimizer '{spec.Name}'. Valid: "
             + string.Join(", ", OptimizerCatalog.All.Select(e => e.Aliases.Count > 0 ? e.Aliases[0] : e.Name))
             + $". With --conventions book (the default) the lower-case names {string.Join(", ", BookShorthands)} mean the book's classes; "
             + "PyTorch's class names (SGD, Adam, ...) always mean torch.optim's.");

@@ -24,14 +24,15 @@ internal sealed record OptimizerSpec(string Name, IReadOnlyList<KeyValuePair<str
 
     /// <summary>Parses <c>NAME[:KEY=VALUE,...]</c>; an optional <c>label=TEXT</c> names the run in plots and tables.</summary>
     /// <param name="text">The option's value.</param>
+    /// <param name="source">How the user typed it, for messages: <c>--optimizer</c>, or <c>explain NAME</c>.</param>
     /// <returns>The spec.</returns>
     /// <exception cref="UsageException">The text is malformed; the message shows the expected form.</exception>
-    public static OptimizerSpec Parse(string text)
+    public static OptimizerSpec Parse(string text, string source = "--optimizer")
     {
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text) || text.TrimStart().StartsWith(':'))
         {
-            throw new UsageException($"--optimizer '{text}': the optimizer name is missing. Expected NAME[:KEY=VALUE,...], e.g. adam:lr=0.3.");
+            throw new UsageException($"{source} '{text}': the optimizer name is missing. Expected NAME[:KEY=VALUE,...], e.g. adam:lr=0.3.");
         }
 
         string name;
@@ -42,7 +43,7 @@ internal sealed record OptimizerSpec(string Name, IReadOnlyList<KeyValuePair<str
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--optimizer '{text}': {UsageException.Clean(e)} Expected NAME[:KEY=VALUE,...], e.g. adam:lr=0.3,betas=[0.9,0.99].", e);
+            throw new UsageException($"{source} '{text}': {UsageException.Clean(e)} Expected NAME[:KEY=VALUE,...], e.g. adam:lr=0.3,betas=[0.9,0.99].", e);
         }
 
         var options = new List<KeyValuePair<string, string>>();
@@ -56,15 +57,15 @@ internal sealed record OptimizerSpec(string Name, IReadOnlyList<KeyValuePair<str
             }
             else if (key.Equals("rest", StringComparison.OrdinalIgnoreCase))
             {
-                rest = value.Length > 0 ? value : throw new UsageException($"--optimizer '{text}': rest= needs an optimizer, e.g. rest=adamw(lr=1e-3).");
+                rest = value.Length > 0 ? value : throw new UsageException($"{source} '{text}': rest= needs an optimizer, e.g. rest=adamw(lr=1e-3).");
             }
             else if (options.Any(o => o.Key.Equals(key, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new UsageException($"--optimizer '{text}': option '{key}' is given twice.");
+                throw new UsageException($"{source} '{text}': option '{key}' is given twice.");
             }
             else if (value.Length == 0)
             {
-                throw new UsageException($"--optimizer '{text}': option '{key}' has no value. Expected KEY=VALUE, e.g. lr=0.3.");
+                throw new UsageException($"{source} '{text}': option '{key}' has no value. Expected KEY=VALUE, e.g. lr=0.3.");
             }
             else
             {

@@ -12,6 +12,9 @@ internal static partial class Plots
     private const int PanelHeight = 440;
     private const int HeaderHeight = 44;
 
+    /// <summary>The loss figure's width in pixels.</summary>
+    public const int LossFigureWidth = 900;
+
     internal static readonly Color[] Palette =
     [
         Color.FromHex("#1f77b4"), Color.FromHex("#ff7f0e"), Color.FromHex("#2ca02c"), Color.FromHex("#d62728"),
@@ -36,7 +39,7 @@ internal static partial class Plots
 
         if (record.Mnist is { } mnist)
         {
-            Save(LossPlot(mnist, record.LinearY), 900, 560, folder.File("losses"), files);
+            Save(LossPlot(mnist, record.LinearY), LossFigureWidth, 560, folder.File("losses"), files);
             if (mnist.Repeats is { Count: > 1 })
             {
                 DrawBands(mnist, record.LinearY, folder.File("losses_seeds"), files);
@@ -103,7 +106,7 @@ internal static partial class Plots
                 title += string.Create(CultureInfo.InvariantCulture, $"  f = {Short(run.Value[^1])}");
             }
 
-            plot.Title(title, size: 17);
+            FitTitle(plot, title, 17, PanelWidth);
             plot.XLabel("x", size: 15);
             plot.YLabel("y", size: 15);
             plot.Axes.SetLimits(function.XRange.Min, function.XRange.Max, function.YRange.Min, function.YRange.Max);
@@ -123,7 +126,8 @@ internal static partial class Plots
         var series = data.Runs.Select(r => new Curve(r.Label, r.Value, r.Outcome(), r.DivergedAt is not null)).ToList();
         var plot = NewPlot();
         DrawCurves(plot, series, smooth: false, "step", "f(x, y)");
-        plot.Title($"f(x, y) = {data.Formula} along each path", size: 17);
+        FitTitle(plot, $"f(x, y) = {data.Formula} along each path", 17, PanelWidth + 280);
+        FitXLabel(plot, plot.Axes.Bottom.Label.Text, 15, PanelWidth + 280);
         Save(plot, PanelWidth + 280, PanelHeight + 40, pathWithoutExtension, files);
     }
 
@@ -136,7 +140,8 @@ internal static partial class Plots
         var series = data.Runs.Select(r => new Curve(r.Label, r.Loss, r.Outcome(), r.DivergedAt is not null)).ToList();
         var plot = NewPlot();
         DrawCurves(plot, series, smooth: true, "iteration", "training loss", linearY);
-        plot.Title($"{data.Network}, batch {data.BatchSize}, {data.Precision}", size: 17);
+        FitTitle(plot, $"{data.Network}, batch {data.BatchSize}, {data.Precision}", 17, LossFigureWidth);
+        FitXLabel(plot, plot.Axes.Bottom.Label.Text, 15, LossFigureWidth);
         return plot;
     }
 
@@ -481,11 +486,17 @@ internal static partial class Plots
         void Draw(SKCanvas canvas)
         {
             canvas.Clear(SKColors.White);
+            // A header too wide for the panels is set smaller, then on two lines (Fit), never cut at the edges.
+            var (text, size) = Fit(header, 18, width - 20);
+            string[] lines = text.Split('\n');
             using (var typeface = LabFonts.Typeface(bold: false))
-            using (var font = new SKFont(typeface, 18))
+            using (var font = new SKFont(typeface, lines.Length == 1 ? size : Math.Min(size, 15)))
             using (var paint = new SKPaint { Color = SKColors.Black, IsAntialias = true })
             {
-                canvas.DrawText(header, width / 2f, 29, SKTextAlign.Center, font, paint);
+                for (int l = 0; l < lines.Length; l++)
+                {
+                    canvas.DrawText(lines[l], width / 2f, lines.Length == 1 ? 29 : 19 + (18 * l), SKTextAlign.Center, font, paint);
+                }
             }
 
             for (int i = 0; i < panels.Count; i++)

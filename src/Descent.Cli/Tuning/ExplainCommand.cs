@@ -28,8 +28,9 @@ internal static class ExplainCommand
         command.Options.Add(html);
         command.SetAction(parse =>
         {
-            var spec = OptimizerSpec.Parse(parse.GetValue(name)!);
-            var info = LabOptimizers.Resolve(spec, LabOptions.ParseConventions(parse.GetValue(conventions)!));
+            // Messages name the argument as typed (explain NAME), not the lab's --optimizer.
+            var spec = OptimizerSpec.Parse(parse.GetValue(name)!, "explain NAME");
+            var info = LabOptimizers.Resolve(spec, LabOptions.ParseConventions(parse.GetValue(conventions)!), "explain NAME");
             string? page = parse.GetValue(html);
             string state = State(info);
             Explain(console, info, state);

@@ -134,9 +134,14 @@ public class ExplainTests
     [Fact]
     public void Explain_AnUnknownName_IsAUsageErrorListingTheValidOnes()
     {
-        var (code, output) = LabConsole.Run("explain", "adamx");
+        var (code, output) = LabConsole.Run("explain", "adamm");
         Assert.Equal(Program.UsageError, code);
-        Assert.Contains("Valid:", output, StringComparison.Ordinal);
+        Assert.Contains("explain NAME 'adamm': unknown optimizer 'adamm'. Valid:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("--optimizer", output, StringComparison.Ordinal);
+
+        (code, output) = LabConsole.Run("explain", "adam:lr");
+        Assert.Equal(Program.UsageError, code);
+        Assert.Contains("explain NAME 'adam:lr'", output, StringComparison.Ordinal);
     }
 
     private static string Flat(string text) => Regex.Replace(text, @"\s+", " ");

@@ -27,10 +27,20 @@ internal static class Compare2dCommand
             "a positive integer");
         var conventions = LabOptions.ConventionsOption();
         var output = LabOptions.Out();
+        var seeds = LabOptions.OptionalNumber<int>(
+            "--seeds",
+            "Runs per optimizer from random starts: seed s = --seed, --seed+1, ... draws the start uniformly from the box around the start "
+                + "whose half-widths are a tenth of the plotted x and y ranges. Plots show the median f with a min–max band and every path lightly; the table mean ± std.",
+            v => v is >= 1 and <= 1000,
+            "an integer from 1 to 1000",
+            "K");
+        var seed = LabOptions.Seed();
+        var target = LabOptions.OptionalNumber<double>(
+            "--target", "With --seeds: report the steps each optimizer needs until f ≤ this value.", double.IsFinite, "a finite number", "F");
 
         var command = new Command("compare-2d", "Run optimizers on a 2-D function and draw their paths over its contours (the book's figure 6-8).")
         {
-            function, optimizers, start, steps, conventions, output,
+            function, optimizers, start, steps, conventions, output, seeds, seed, target,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +52,17 @@ internal static class Compare2dCommand
             var texts = parse.GetValue(optimizers);
             var specs = texts is { Length: > 0 } ? OptimizerSpec.WithUniqueLabels([.. texts.Select(OptimizerSpec.Parse)]) : defaults.Specs(convention);
             int n = parse.GetValue(steps) ?? defaults.Steps;
+            int? k = parse.GetValue(seeds);
+            long first = parse.GetValue(seed);
+            if (k is null && (parse.GetResult(seed) is { Implicit: false } || parse.GetValue(target) is not null))
+            {
+                throw new UsageException("--seed and --target go with --seeds K (random starts); without it compare-2d starts every optimizer at --start and draws nothing at random.");
+            }
+
+            if (k is { } count && first + count - 1 > uint.MaxValue)
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--seed {first} with --seeds {count} would use seeds past {uint.MaxValue} (NumPy's range)."));
+            }
             var record = new RunRecord
             {
                 Command = "compare-2d",
@@ -54,8 +75,16 @@ internal static class Compare2dCommand
                     ["conventions"] = convention.ToString(),
                     ["optimizers"] = string.Join("  ", specs.Select(o => o.Text)),
                 },
-                TwoD = TwoDExperiment.Run(f, (x, y), n, specs, convention, interruption.Token),
+                Seed = k is null ? null : first,
+                TwoD = k is { } repeats
+                    ? TwoDSeeds.Run(f, (x, y), n, specs, convention, first, repeats, parse.GetValue(target), interruption.Token)
+                    : TwoDExperiment.Run(f, (x, y), n, specs, convention, interruption.Token),
             };
+            if (k is { } repeatCount)
+            {
+                record.Settings["seeds"] = string.Create(CultureInfo.InvariantCulture, $"{repeatCount} (seeds {first}..{first + repeatCount - 1}; starts drawn from ({x} ± {TwoDSeeds.BoxFraction * (f.XRange.Max - f.XRange.Min)}, {y} ± {TwoDSeeds.BoxFraction * (f.YRange.Max - f.YRange.Min)}))");
+            }
+
             return RunOutput.Conclude(console, record, RunFolder.CreateOrDefault(parse.GetValue(output)), interruption);
         });
         return command;

@@ -20,6 +20,12 @@ internal static class BookReport
 
         text.Append("\n\n").Append(Summary(kind, data)).Append("\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Data: `{Chapter6.FileName(kind)}` (the schema of the goldens' `book/ch6/README.md`, so `--check` and `descent verify` read it).\n");
+        if (kind != BookKind.ActivationHistograms)
+        {
+            // Every training experiment of the chapter steps with the book's SGD (TrainingExperiments, HyperparameterSearch).
+            text.Append('\n').Append(Tuning.OptimizerDocText.MarkdownSection([LabOptimizers.Describe(TrainingExperiments.Sgd, Conventions.Book)]));
+        }
+
         string path = folder.File("report.md");
         RunFolder.WriteAtomically(path, text.ToString());
         return path;

@@ -26,7 +26,7 @@ internal static class TrainingExperiments
 
     public const int DefaultScaleIndex = 4;
 
-    private static readonly OptimizerSpec Sgd = OptimizerSpec.Parse("sgd:lr=0.01");
+    internal static readonly OptimizerSpec Sgd = OptimizerSpec.Parse("sgd:lr=0.01");
 
     /// <summary>ch06/weight_init_compare.py (figure 6-15): three ReLU networks, std 0.01 / Xavier / He, one SGD(0.01), shared batches.</summary>
     public static JsonObject WeightInitCompare<T>(LabData data, BookSettings settings, Action<IReadOnlyList<ProgressWork>> runWork)

@@ -28,6 +28,10 @@ internal static partial class Plots
         {
             DrawTrajectories(twoD, folder.File("trajectories"), files);
             DrawValues(twoD, folder.File("values"), files);
+            if (twoD.Repeats is { Count: > 1 })
+            {
+                DrawValueBands(twoD, folder.File("values_seeds"), files);
+            }
         }
 
         if (record.Mnist is { } mnist)
@@ -74,12 +78,13 @@ internal static partial class Plots
             contour.Colormap = null;
             contour.LabelStyle.IsVisible = false;
 
+            DrawOtherSeeds(plot, data, i, Palette[i % Palette.Length]);
             var path = plot.Add.Scatter(run.X, run.Y, Palette[i % Palette.Length]);
             path.LineWidth = 1.5f;
             // Long runs would bury the path under its own markers.
             path.MarkerSize = run.X.Length <= 61 ? 5 : run.X.Length <= 301 ? 2.5f : 0;
             path.MarkerShape = MarkerShape.FilledCircle;
-            plot.Add.Marker(data.StartX, data.StartY, MarkerShape.OpenSquare, 10, Colors.Black);
+            plot.Add.Marker(run.X[0], run.Y[0], MarkerShape.OpenSquare, 10, Colors.Black);
             foreach (var (mx, my) in function.Minima)
             {
                 plot.Add.Marker(mx, my, MarkerShape.Cross, 12, Colors.Black);
@@ -105,7 +110,10 @@ internal static partial class Plots
             panels.Add(plot);
         }
 
-        string header = string.Create(CultureInfo.InvariantCulture, $"f(x, y) = {data.Formula}   from ({Short(data.StartX)}, {Short(data.StartY)}), {data.Steps} steps, {data.Conventions.ToLowerInvariant()} conventions");
+        string from = data.Repeats is { } seeds
+            ? string.Create(CultureInfo.InvariantCulture, $"{seeds.Count} random starts around ({Short(data.StartX)}, {Short(data.StartY)})")
+            : string.Create(CultureInfo.InvariantCulture, $"from ({Short(data.StartX)}, {Short(data.StartY)})");
+        string header = string.Create(CultureInfo.InvariantCulture, $"f(x, y) = {data.Formula}   {from}, {data.Steps} steps, {data.Conventions.ToLowerInvariant()} conventions");
         Compose(panels, columns, rows, header, pathWithoutExtension, files);
     }
 

@@ -39,6 +39,7 @@ internal static partial class Report
         }
 
         html.Append("</table>\n");
+        html.Append(Tuning.OptimizerDocText.HtmlSection(OptimizerNames(record)));
 
         if (record.TwoD is { } twoD)
         {
@@ -54,8 +55,14 @@ internal static partial class Report
             }
 
             html.Append("</table>\n");
+            if (twoD.Repeats is not null)
+            {
+                html.Append(TwoDSeeds.Html(twoD));
+            }
+
             Figure(html, folder, "trajectories");
             Figure(html, folder, "values");
+            Figure(html, folder, "values_seeds");
         }
 
         if (record.Tune is { } tune)
@@ -147,4 +154,10 @@ internal static partial class Report
     private static string Number(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 
     private static string Encode(string s) => WebUtility.HtmlEncode(s);
+
+    /// <summary>Every optimizer the run used, as its records name them ("spec (Name)"), for the report's list.</summary>
+    private static IEnumerable<string> OptimizerNames(RunRecord record) =>
+        (record.TwoD?.Runs.Select(r => r.Optimizer) ?? [])
+            .Concat(record.Mnist?.Runs.Select(r => r.Optimizer) ?? [])
+            .Concat(record.Tune?.Optimizers.Select(o => o.Optimizer) ?? []);
 }

@@ -117,6 +117,10 @@ internal static class RunOutput
             }
 
             console.Write(table);
+            if (twoD.Repeats is not null)
+            {
+                console.Write(TwoDSeeds.Table(twoD));
+            }
         }
 
         if (record.Tune is { } tune)

@@ -59,6 +59,15 @@ internal sealed class TwoDRecord
     public int Steps { get; set; }
 
     public List<TrajectoryRecord> Runs { get; set; } = [];
+
+    /// <summary>
+    /// With <c>--seeds K</c>: every seed's paths from its random start around (<see cref="StartX"/>, <see cref="StartY"/>),
+    /// the first being <see cref="Runs"/>; null for a plain run from the start itself.
+    /// </summary>
+    public List<TwoDSeedRecord>? Repeats { get; set; }
+
+    /// <summary>The value of f whose first crossing the seeds' summary counts steps to; null: none asked.</summary>
+    public double? Target { get; set; }
 }
 
 /// <summary>One optimizer's path: point k is the position after k updates (point 0 is the start).</summary>
@@ -269,6 +278,10 @@ internal sealed class RunFolder
             }
 
             WriteAtomically(File("trajectories.csv"), csv.ToString(), files);
+            if (twoD.Repeats is not null)
+            {
+                WriteAtomically(File("trajectories_seeds.csv"), TwoDSeeds.Csv(twoD, Csv), files);
+            }
         }
 
         if (record.Mnist is { } mnist)

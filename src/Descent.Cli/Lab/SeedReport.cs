@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Spectre.Console;
 
@@ -10,41 +9,9 @@ internal static class SeedReport
 {
     private static readonly string[] Columns = ["optimizer", "seeds", "loss (mean of last 100)", "test accuracy"];
 
-    public static string Html(MnistRecord record)
-    {
-        var html = new StringBuilder();
-        html.Append("<h3>").Append(WebUtility.HtmlEncode(Title(record))).Append("</h3>\n<table><tr>");
-        foreach (string column in Headers(record))
-        {
-            html.Append("<th>").Append(WebUtility.HtmlEncode(column)).Append("</th>");
-        }
+    public static string Html(MnistRecord record) => SummaryTable.Html(Title(record), Headers(record), Rows(record));
 
-        html.Append("</tr>");
-        foreach (var row in Rows(record))
-        {
-            html.Append("<tr><td>").Append(WebUtility.HtmlEncode(row[0])).Append("</td>");
-            foreach (string cell in row.Skip(1))
-            {
-                html.Append("<td class=n>").Append(WebUtility.HtmlEncode(cell)).Append("</td>");
-            }
-
-            html.Append("</tr>");
-        }
-
-        return html.Append("</table>\n").ToString();
-    }
-
-    public static Table Table(MnistRecord record)
-    {
-        var table = new Table().Title(Markup.Escape(Title(record)));
-        table.AddColumns([.. Headers(record)]);
-        foreach (var row in Rows(record))
-        {
-            table.AddRow([.. row.Select(Markup.Escape)]);
-        }
-
-        return table;
-    }
+    public static Table Table(MnistRecord record) => SummaryTable.Console(Title(record), Headers(record), Rows(record));
 
     /// <summary>One row per optimizer and seed.</summary>
     public static string Csv(MnistRecord record)

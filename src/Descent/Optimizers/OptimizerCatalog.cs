@@ -19,8 +19,9 @@ public enum OptimizerConvention
 /// <summary>One row of <see cref="OptimizerCatalog"/>: a name, its options and how to build it.</summary>
 public sealed class OptimizerInfo
 {
-    internal OptimizerInfo(string name, string[] aliases, OptimizerConvention convention, string summary, OptimizerOptions defaults)
+    internal OptimizerInfo(string name, string[] aliases, OptimizerConvention convention, string summary, OptimizerOptions defaults, OptimizerDoc doc)
     {
+        Doc = doc;
         Name = name;
         Aliases = aliases;
         Convention = convention;
@@ -42,6 +43,9 @@ public sealed class OptimizerInfo
 
     /// <summary>The options a bare name gets (PyTorch's or the book's defaults; the <c>momentum</c> shorthand sets 0.9).</summary>
     public OptimizerOptions Defaults { get; }
+
+    /// <summary>The update as equations, the reference and the conventions (from the optimizer's <c>*.Doc.cs</c> file).</summary>
+    public OptimizerDoc Doc { get; }
 
     /// <summary>Builds the optimizer over <paramref name="parameters"/> with <paramref name="options"/> (of <see cref="Defaults"/>' type).</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -97,45 +101,45 @@ public static class OptimizerCatalog
 {
     private static readonly OptimizerInfo[] Entries =
     [
-        Entry("SGD", ["sgd"], "Stochastic gradient descent, optional momentum/Nesterov (torch.optim.SGD)", new SgdOptions()),
-        Entry("Momentum", ["momentum", "sgd-momentum"], "torch.optim.SGD with momentum 0.9", new SgdOptions { Momentum = 0.9 }),
-        Entry("Nesterov", ["nesterov", "sgd-nesterov"], "torch.optim.SGD with Nesterov momentum 0.9", new SgdOptions { Momentum = 0.9, Nesterov = true }),
-        Entry("Adagrad", ["adagrad"], "AdaGrad (torch.optim.Adagrad)", new AdaGradOptions()),
-        Entry("RMSprop", ["rmsprop"], "RMSprop, optional centering and momentum (torch.optim.RMSprop)", new RmsPropOptions()),
-        Entry("Adam", ["adam"], "Adam, optional AMSGrad and decoupled decay (torch.optim.Adam)", new AdamOptions()),
-        Entry("AdamW", ["adamw"], "Adam with decoupled weight decay 0.01 (torch.optim.AdamW)", new AdamWOptions()),
-        Entry("NAdam", ["nadam"], "Adam with Nesterov momentum (torch.optim.NAdam)", new NAdamOptions()),
-        Entry("RAdam", ["radam"], "Rectified Adam (torch.optim.RAdam)", new RAdamOptions()),
-        Entry("Adamax", ["adamax"], "Adam with the infinity norm (torch.optim.Adamax)", new AdamaxOptions()),
-        Entry("Adadelta", ["adadelta"], "Adadelta (torch.optim.Adadelta)", new AdadeltaOptions()),
-        Entry("Rprop", ["rprop"], "Resilient backpropagation, sign-based (torch.optim.Rprop)", new RpropOptions()),
-        Entry("ASGD", ["asgd"], "Averaged SGD (torch.optim.ASGD)", new AsgdOptions()),
-        Entry("Adafactor", ["adafactor"], "Adafactor, factored second moments for matrices (torch.optim.Adafactor)", new AdafactorOptions()),
-        Entry("Lion", ["lion", "optax.lion"], "Sign of interpolated momentum, decoupled decay (optax.lion)", new LionOptions(), OptimizerConvention.Optax),
-        Entry("Lamb", ["lamb", "optax.lamb"], "Adam with a per-tensor trust ratio ‖θ‖/‖u‖ (optax.lamb)", new LambOptions(), OptimizerConvention.Optax),
-        Entry("AdaBelief", ["adabelief", "optax.adabelief"], "Adam scaled by the variance around the predicted gradient (optax.adabelief)", new AdaBeliefOptions(), OptimizerConvention.Optax),
-        Entry("Yogi", ["yogi", "optax.yogi"], "Adam with an additive, sign-controlled second moment (optax.yogi)", new YogiOptions(), OptimizerConvention.Optax),
-        Entry("Muon", ["muon", "torch.optim.Muon"], "Momentum orthogonalised by Newton–Schulz, 2-D parameters only (torch.optim.Muon)", new MuonOptions()),
-        Entry("ScheduleFreeAdamW", ["schedule-free-adamw", "sf-adamw", "optax.contrib.schedule_free_adamw"], "AdamW without a schedule: interpolation and averaging (optax.contrib.schedule_free_adamw)", new ScheduleFreeAdamWOptions(), OptimizerConvention.Optax),
-        Entry("ScheduleFreeSGD", ["schedule-free-sgd", "sf-sgd", "optax.contrib.schedule_free_sgd"], "SGD without a schedule: interpolation and averaging (optax.contrib.schedule_free_sgd)", new ScheduleFreeSgdOptions(), OptimizerConvention.Optax),
-        Entry("Prodigy", ["prodigy", "optax.contrib.prodigy"], "Learning-rate-free AdamW, d estimated from the distance travelled (optax.contrib.prodigy)", new ProdigyOptions(), OptimizerConvention.Optax),
-        Entry("DAdaptAdamW", ["dadapt-adamw", "d-adaptation", "optax.contrib.dadapt_adamw"], "Learning-rate-free AdamW by D-Adaptation (optax.contrib.dadapt_adamw)", new DAdaptAdamWOptions(), OptimizerConvention.Optax),
-        Entry("ADOPT", ["adopt", "optax.contrib.adopt"], "Adam normalised by the previous second moment, clipped (optax.contrib.adopt)", new AdoptOptions(), OptimizerConvention.Optax),
-        Entry("AdEMAMix", ["ademamix", "optax.contrib.ademamix"], "Adam plus a slow, uncorrected moving average (optax.contrib.ademamix)", new AdEMAMixOptions(), OptimizerConvention.Optax),
-        Entry("Adan", ["adan", "optax.adan"], "Adaptive Nesterov momentum from gradient differences (optax.adan)", new AdanOptions(), OptimizerConvention.Optax),
-        Entry("MADGRAD", ["madgrad", "optax.contrib.madgrad"], "Momentumized dual-averaged AdaGrad with a cube root (optax.contrib.madgrad)", new MadgradOptions(), OptimizerConvention.Optax),
-        Entry("LARS", ["lars", "optax.lars"], "SGD with momentum and a per-tensor trust ratio coef·‖θ‖/‖u‖ (optax.lars)", new LarsOptions(), OptimizerConvention.Optax),
-        Entry("NovoGrad", ["novograd", "optax.novograd"], "Momentum of gradients normalised per tensor (optax.novograd)", new NovoGradOptions(), OptimizerConvention.Optax),
-        Entry("SM3", ["sm3", "optax.sm3"], "AdaGrad with per-axis accumulators, sublinear memory (optax.sm3)", new Sm3Options(), OptimizerConvention.Optax),
-        Entry("Fromage", ["fromage", "optax.fromage"], "Steps of a fixed fraction of each tensor's norm (optax.fromage)", new FromageOptions(), OptimizerConvention.Optax),
-        Entry("OptaxAMSGrad", ["optax-amsgrad", "optax.amsgrad"], "AMSGrad as Optax: maximum of the corrected second moment (optax.amsgrad)", new OptaxAmsGradOptions(), OptimizerConvention.Optax),
-        Entry("OptaxAdafactor", ["optax-adafactor", "optax.adafactor"], "Adafactor as Optax: factored RMS, block-RMS clipping, parameter scale (optax.adafactor)", new OptaxAdafactorOptions(), OptimizerConvention.Optax),
-        Entry("BookSGD", ["book-sgd"], "The book's SGD: θ −= ηg", new BookSgdOptions(), OptimizerConvention.Book),
-        Entry("BookMomentum", ["book-momentum"], "The book's Momentum: v = μv − ηg; θ += v", new BookMomentumOptions(), OptimizerConvention.Book),
-        Entry("BookNesterov", ["book-nesterov"], "The book's Nesterov (Bengio/Sutskever form)", new BookMomentumOptions { Nesterov = true }, OptimizerConvention.Book),
-        Entry("BookAdaGrad", ["book-adagrad"], "The book's AdaGrad: ε = 1e-7 outside the root", new BookAdaGradOptions(), OptimizerConvention.Book),
-        Entry("BookRMSprop", ["book-rmsprop"], "The book's RMSprop: ε = 1e-7 outside the root", new BookRmsPropOptions(), OptimizerConvention.Book),
-        Entry("BookAdam", ["book-adam"], "The book's Adam: correction in the rate, ε̂ added to √v (as Keras)", new BookAdamOptions(), OptimizerConvention.Book),
+        Entry("SGD", SgdDoc.Sgd, ["sgd"], "Stochastic gradient descent, optional momentum/Nesterov (torch.optim.SGD)", new SgdOptions()),
+        Entry("Momentum", SgdDoc.Momentum, ["momentum", "sgd-momentum"], "torch.optim.SGD with momentum 0.9", new SgdOptions { Momentum = 0.9 }),
+        Entry("Nesterov", SgdDoc.Nesterov, ["nesterov", "sgd-nesterov"], "torch.optim.SGD with Nesterov momentum 0.9", new SgdOptions { Momentum = 0.9, Nesterov = true }),
+        Entry("Adagrad", AdaGradDoc.Doc, ["adagrad"], "AdaGrad (torch.optim.Adagrad)", new AdaGradOptions()),
+        Entry("RMSprop", RmsPropDoc.Doc, ["rmsprop"], "RMSprop, optional centering and momentum (torch.optim.RMSprop)", new RmsPropOptions()),
+        Entry("Adam", AdamDoc.Adam, ["adam"], "Adam, optional AMSGrad and decoupled decay (torch.optim.Adam)", new AdamOptions()),
+        Entry("AdamW", AdamDoc.AdamW, ["adamw"], "Adam with decoupled weight decay 0.01 (torch.optim.AdamW)", new AdamWOptions()),
+        Entry("NAdam", NAdamDoc.Doc, ["nadam"], "Adam with Nesterov momentum (torch.optim.NAdam)", new NAdamOptions()),
+        Entry("RAdam", RAdamDoc.Doc, ["radam"], "Rectified Adam (torch.optim.RAdam)", new RAdamOptions()),
+        Entry("Adamax", AdamaxDoc.Doc, ["adamax"], "Adam with the infinity norm (torch.optim.Adamax)", new AdamaxOptions()),
+        Entry("Adadelta", AdadeltaDoc.Doc, ["adadelta"], "Adadelta (torch.optim.Adadelta)", new AdadeltaOptions()),
+        Entry("Rprop", RpropDoc.Doc, ["rprop"], "Resilient backpropagation, sign-based (torch.optim.Rprop)", new RpropOptions()),
+        Entry("ASGD", AsgdDoc.Doc, ["asgd"], "Averaged SGD (torch.optim.ASGD)", new AsgdOptions()),
+        Entry("Adafactor", AdafactorDoc.Doc, ["adafactor"], "Adafactor, factored second moments for matrices (torch.optim.Adafactor)", new AdafactorOptions()),
+        Entry("Lion", LionDoc.Doc, ["lion", "optax.lion"], "Sign of interpolated momentum, decoupled decay (optax.lion)", new LionOptions(), OptimizerConvention.Optax),
+        Entry("Lamb", LambDoc.Doc, ["lamb", "optax.lamb"], "Adam with a per-tensor trust ratio ‖θ‖/‖u‖ (optax.lamb)", new LambOptions(), OptimizerConvention.Optax),
+        Entry("AdaBelief", AdaBeliefDoc.Doc, ["adabelief", "optax.adabelief"], "Adam scaled by the variance around the predicted gradient (optax.adabelief)", new AdaBeliefOptions(), OptimizerConvention.Optax),
+        Entry("Yogi", YogiDoc.Doc, ["yogi", "optax.yogi"], "Adam with an additive, sign-controlled second moment (optax.yogi)", new YogiOptions(), OptimizerConvention.Optax),
+        Entry("Muon", MuonDoc.Doc, ["muon", "torch.optim.Muon"], "Momentum orthogonalised by Newton–Schulz, 2-D parameters only (torch.optim.Muon)", new MuonOptions()),
+        Entry("ScheduleFreeAdamW", ScheduleFreeDoc.AdamW, ["schedule-free-adamw", "sf-adamw", "optax.contrib.schedule_free_adamw"], "AdamW without a schedule: interpolation and averaging (optax.contrib.schedule_free_adamw)", new ScheduleFreeAdamWOptions(), OptimizerConvention.Optax),
+        Entry("ScheduleFreeSGD", ScheduleFreeDoc.Sgd, ["schedule-free-sgd", "sf-sgd", "optax.contrib.schedule_free_sgd"], "SGD without a schedule: interpolation and averaging (optax.contrib.schedule_free_sgd)", new ScheduleFreeSgdOptions(), OptimizerConvention.Optax),
+        Entry("Prodigy", ProdigyDoc.Doc, ["prodigy", "optax.contrib.prodigy"], "Learning-rate-free AdamW, d estimated from the distance travelled (optax.contrib.prodigy)", new ProdigyOptions(), OptimizerConvention.Optax),
+        Entry("DAdaptAdamW", DAdaptAdamWDoc.Doc, ["dadapt-adamw", "d-adaptation", "optax.contrib.dadapt_adamw"], "Learning-rate-free AdamW by D-Adaptation (optax.contrib.dadapt_adamw)", new DAdaptAdamWOptions(), OptimizerConvention.Optax),
+        Entry("ADOPT", AdoptDoc.Doc, ["adopt", "optax.contrib.adopt"], "Adam normalised by the previous second moment, clipped (optax.contrib.adopt)", new AdoptOptions(), OptimizerConvention.Optax),
+        Entry("AdEMAMix", AdEMAMixDoc.Doc, ["ademamix", "optax.contrib.ademamix"], "Adam plus a slow, uncorrected moving average (optax.contrib.ademamix)", new AdEMAMixOptions(), OptimizerConvention.Optax),
+        Entry("Adan", AdanDoc.Doc, ["adan", "optax.adan"], "Adaptive Nesterov momentum from gradient differences (optax.adan)", new AdanOptions(), OptimizerConvention.Optax),
+        Entry("MADGRAD", MadgradDoc.Doc, ["madgrad", "optax.contrib.madgrad"], "Momentumized dual-averaged AdaGrad with a cube root (optax.contrib.madgrad)", new MadgradOptions(), OptimizerConvention.Optax),
+        Entry("LARS", LarsDoc.Doc, ["lars", "optax.lars"], "SGD with momentum and a per-tensor trust ratio coef·‖θ‖/‖u‖ (optax.lars)", new LarsOptions(), OptimizerConvention.Optax),
+        Entry("NovoGrad", NovoGradDoc.Doc, ["novograd", "optax.novograd"], "Momentum of gradients normalised per tensor (optax.novograd)", new NovoGradOptions(), OptimizerConvention.Optax),
+        Entry("SM3", Sm3Doc.Doc, ["sm3", "optax.sm3"], "AdaGrad with per-axis accumulators, sublinear memory (optax.sm3)", new Sm3Options(), OptimizerConvention.Optax),
+        Entry("Fromage", FromageDoc.Doc, ["fromage", "optax.fromage"], "Steps of a fixed fraction of each tensor's norm (optax.fromage)", new FromageOptions(), OptimizerConvention.Optax),
+        Entry("OptaxAMSGrad", OptaxAmsGradDoc.Doc, ["optax-amsgrad", "optax.amsgrad"], "AMSGrad as Optax: maximum of the corrected second moment (optax.amsgrad)", new OptaxAmsGradOptions(), OptimizerConvention.Optax),
+        Entry("OptaxAdafactor", OptaxAdafactorDoc.Doc, ["optax-adafactor", "optax.adafactor"], "Adafactor as Optax: factored RMS, block-RMS clipping, parameter scale (optax.adafactor)", new OptaxAdafactorOptions(), OptimizerConvention.Optax),
+        Entry("BookSGD", Book.BookDoc.Sgd, ["book-sgd"], "The book's SGD: θ −= ηg", new BookSgdOptions(), OptimizerConvention.Book),
+        Entry("BookMomentum", Book.BookDoc.Momentum, ["book-momentum"], "The book's Momentum: v = μv − ηg; θ += v", new BookMomentumOptions(), OptimizerConvention.Book),
+        Entry("BookNesterov", Book.BookDoc.Nesterov, ["book-nesterov"], "The book's Nesterov (Bengio/Sutskever form)", new BookMomentumOptions { Nesterov = true }, OptimizerConvention.Book),
+        Entry("BookAdaGrad", Book.BookDoc.AdaGrad, ["book-adagrad"], "The book's AdaGrad: ε = 1e-7 outside the root", new BookAdaGradOptions(), OptimizerConvention.Book),
+        Entry("BookRMSprop", Book.BookDoc.RmsProp, ["book-rmsprop"], "The book's RMSprop: ε = 1e-7 outside the root", new BookRmsPropOptions(), OptimizerConvention.Book),
+        Entry("BookAdam", Book.BookDoc.Adam, ["book-adam"], "The book's Adam: correction in the rate, ε̂ added to √v (as Keras)", new BookAdamOptions(), OptimizerConvention.Book),
     ];
 
     /// <summary>Every optimizer whose <see cref="IOptimizer.Step"/> needs only the gradients, PyTorch's first, then the book's.</summary>
@@ -147,7 +151,7 @@ public static class OptimizerCatalog
     /// set options by PyTorch's names (<c>max_iter</c>, <c>history_size</c>, <c>line_search_fn="strong_wolfe"</c>).
     /// </summary>
     public static OptimizerInfo Lbfgs { get; } = new("LBFGS", ["lbfgs", "l-bfgs"], OptimizerConvention.PyTorch,
-        "Limited-memory BFGS with optional strong-Wolfe line search (torch.optim.LBFGS); Step(closure)", new LbfgsOptions());
+        "Limited-memory BFGS with optional strong-Wolfe line search (torch.optim.LBFGS); Step(closure)", new LbfgsOptions(), LbfgsDoc.Doc);
 
     /// <summary>The optimizers whose step needs a closure (<see cref="IClosureOptimizer{T}"/>), apart from <see cref="All"/>.</summary>
     public static IReadOnlyList<OptimizerInfo> ClosureOptimizers { get; } = [Lbfgs];
@@ -180,7 +184,7 @@ public static class OptimizerCatalog
         name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
 
     /// <summary>A row: the options record is the factory (<see cref="IOptimizerFactory"/>), so one generic call builds either precision.</summary>
-    private static OptimizerInfo Entry<TOptions>(string name, string[] aliases, string summary, TOptions defaults, OptimizerConvention convention = OptimizerConvention.PyTorch)
+    private static OptimizerInfo Entry<TOptions>(string name, OptimizerDoc doc, string[] aliases, string summary, TOptions defaults, OptimizerConvention convention = OptimizerConvention.PyTorch)
         where TOptions : OptimizerOptions, IOptimizerFactory =>
-        new(name, aliases, convention, summary, defaults);
+        new(name, aliases, convention, summary, defaults, doc);
 }

@@ -166,7 +166,9 @@ internal static class BenchFigures
             html.Append(Invariant($"<tr><td class=n>{p.Batch}</td><td>{p.Optimizer}</td><td class=n>{p.Ms:F3}</td><td class=n>{p.Gflops:F1}</td><td class=n>{p.FractionOfPeak:P0}</td></tr>"));
         }
 
-        html.Append("</table>\n<p>Every number is in <code>bench.json</code> beside this file.</p>\n</body></html>\n");
+        html.Append("</table>\n");
+        html.Append(Tuning.OptimizerDocText.HtmlSection(report.Scaling.Optimizer.Select(p => p.Name).Concat(report.Scaling.TrainStep.Select(p => p.Optimizer))));
+        html.Append("<p>Every number is in <code>bench.json</code> beside this file.</p>\n</body></html>\n");
         return html.ToString();
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Descent.Data;
 
 namespace Descent.Cli.Lab;
 
@@ -26,13 +27,16 @@ internal sealed record LabData(string Description, byte[] TrainPixels, int[] Tra
     /// <summary>Inputs per example: pixels per image, or features per row.</summary>
     public int FeatureCount => PixelsPerImage;
 
-    /// <summary>The training inputs as the network takes them: pixels scaled as the book scales them, or the feature rows.</summary>
-    public T[] TrainInputs<T>()
-        where T : unmanaged, IFloatingPointIeee754<T> => TrainValues is { } values ? Convert<T>(values) : Scale<T>(TrainPixels);
+    /// <summary>
+    /// The training examples as the network takes them: pixels kept as bytes and scaled as the book scales them
+    /// (<see cref="Scale{T}"/>) when each batch is gathered, or the feature rows.
+    /// </summary>
+    public TensorDataset<T> TrainSet<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> => Set<T>(TrainValues, TrainPixels, TrainLabels);
 
-    /// <summary>The test inputs, as <see cref="TrainInputs"/>.</summary>
-    public T[] TestInputs<T>()
-        where T : unmanaged, IFloatingPointIeee754<T> => TestValues is { } values ? Convert<T>(values) : Scale<T>(TestPixels);
+    /// <summary>The test examples, as <see cref="TrainSet"/>.</summary>
+    public TensorDataset<T> TestSet<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> => Set<T>(TestValues, TestPixels, TestLabels);
 
     /// <summary>The number of stored input values (pixels or features) of both sets, for memory estimates.</summary>
     public long StoredValues => TrainValues is { } train ? train.LongLength + TestValues!.LongLength : TrainPixels.LongLength + TestPixels.LongLength;
@@ -59,6 +63,23 @@ internal sealed record LabData(string Description, byte[] TrainPixels, int[] Tra
         }
 
         return result;
+    }
+
+    private TensorDataset<T> Set<T>(double[]? values, byte[] pixels, int[] labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (values is not null)
+        {
+            return new TensorDataset<T>(Convert<T>(values), labels, [FeatureCount], ClassCount);
+        }
+
+        Span<byte> all = stackalloc byte[256];
+        for (int v = 0; v < all.Length; v++)
+        {
+            all[v] = (byte)v;
+        }
+
+        return TensorDataset<T>.FromBytes(pixels, Scale<T>(all.ToArray()), labels, [FeatureCount], ClassCount);
     }
 
     private static T[] Convert<T>(double[] values)

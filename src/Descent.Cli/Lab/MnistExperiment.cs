@@ -80,11 +80,10 @@ internal sealed record MnistSettings
 }
 
 /// <summary>The lab's data scaled to <typeparamref name="T"/> once, shared by every seed of a comparison.</summary>
-internal sealed record ScaledData<T>(LabData Data, TensorDataset<T> Train, T[] Test)
+internal sealed record ScaledData<T>(LabData Data, TensorDataset<T> Train, TensorDataset<T> Test)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static ScaledData<T> From(LabData data) =>
-        new(data, MnistExperiment.Dataset(data.TrainInputs<T>(), data.TrainLabels, data.FeatureCount, data.ClassCount), data.TestInputs<T>());
+    public static ScaledData<T> From(LabData data) => new(data, data.TrainSet<T>(), data.TestSet<T>());
 }
 
 /// <summary>
@@ -156,7 +155,7 @@ internal static class MnistExperiment
         }
 
         var train = scaled.Train;
-        T[] test = scaled.Test;
+        var test = scaled.Test;
         var record = new MnistRecord
         {
             Network = settings.NetworkDescription,
@@ -186,8 +185,8 @@ internal static class MnistExperiment
                 // Evaluation needs no flushing (and TensorPrimitives.IndexOfMax, which argmax code often uses, fails under DAZ).
                 using (optimizer as IEvaluationPoint<T> is { } point ? point.UseEvaluationPoint() : null)
                 {
-                    results[index].TestAccuracy = Accuracy(networks[index], test, data.TestLabels);
-                    results[index].TestLoss = TestLoss(networks[index], test, data.TestLabels);
+                    results[index].TestAccuracy = Accuracy(networks[index], test);
+                    results[index].TestLoss = TestLoss(networks[index], test);
                     results[index].EvaluatedAt = optimizer is IEvaluationPoint<T> ? EvaluationPointNote : null;
                 }
             }));
@@ -205,17 +204,17 @@ internal static class MnistExperiment
     /// <c>schedule_free_eval_params</c>) rather than the gradient point y it trains; the parameters are put back after.
     /// </summary>
     /// <returns>The accuracy, and where it was measured when that is not the trained parameters.</returns>
-    public static (double Accuracy, string? EvaluatedAt) Evaluate<T>(Network<T> network, IOptimizer<T> optimizer, T[] inputs, int[] labels)
+    public static (double Accuracy, string? EvaluatedAt) Evaluate<T>(Network<T> network, IOptimizer<T> optimizer, TensorDataset<T> data)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (optimizer is not IEvaluationPoint<T> point)
         {
-            return (Accuracy(network, inputs, labels), null);
+            return (Accuracy(network, data), null);
         }
 
         using (point.UseEvaluationPoint())
         {
-            return (Accuracy(network, inputs, labels), EvaluationPointNote);
+            return (Accuracy(network, data), EvaluationPointNote);
         }
     }
 
@@ -259,10 +258,6 @@ internal static class MnistExperiment
         Observers = observers,
     };
 
-    /// <summary>The examples the lab trains on, as the library's dataset.</summary>
-    public static TensorDataset<T> Dataset<T>(T[] inputs, int[] labels, int width, int classes)
-        where T : unmanaged, IFloatingPointIeee754<T> => new(inputs, labels, [width], classes);
-
     /// <summary>
     /// A closure-driven optimizer (L-BFGS) trains on one fixed batch, every iteration: the first --batch-size training
     /// examples, in order (the whole set when the batch size is the training-set size: full-batch L-BFGS). Each
@@ -299,29 +294,39 @@ internal static class MnistExperiment
         }, pipeline?.Optimizer);
     }
 
-    /// <summary>Test-set accuracy, evaluated in chunks so the activations stay small.</summary>
-    public static double Accuracy<T>(Network<T> network, T[] inputs, int[] labels)
+    /// <summary>Test-set accuracy, evaluated in chunks so the activations (and the scaled inputs) stay small.</summary>
+    public static double Accuracy<T>(Network<T> network, TensorDataset<T> data)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        MeanOverChunks(labels.Length, (start, n) => network.Accuracy(inputs.AsMemory(start * network.InputSize, n * network.InputSize), n, labels.AsSpan(start, n)));
+        MeanOverChunks(network, data, (inputs, n, labels) => network.Accuracy(inputs, n, labels));
 
     /// <summary>Mean cross-entropy over a data set (evaluation mode), in chunks.</summary>
-    public static double TestLoss<T>(Network<T> network, T[] inputs, int[] labels)
+    public static double TestLoss<T>(Network<T> network, TensorDataset<T> data)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        MeanOverChunks(labels.Length, (start, n) => double.CreateTruncating(network.Loss(inputs.AsMemory(start * network.InputSize, n * network.InputSize), n, labels.AsSpan(start, n))));
+        MeanOverChunks(network, data, (inputs, n, labels) => double.CreateTruncating(network.Loss(inputs, n, labels)));
 
     /// <summary>The example-weighted mean of a per-chunk mean over 500-example chunks; NaN for no examples.</summary>
-    private static double MeanOverChunks(int count, Func<int, int, double> chunkMean)
+    private static double MeanOverChunks<T>(Network<T> network, TensorDataset<T> data, ChunkMean<T> chunkMean)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int chunk = 500;
-        double sum = 0;
-        for (int start = 0; start < count; start += chunk)
+        if (data.FeatureCount != network.InputSize)
         {
-            int n = Math.Min(chunk, count - start);
-            sum += n * chunkMean(start, n);
+            throw new ArgumentException($"The network takes {network.InputSize} inputs; the data has {data.FeatureCount}.", nameof(data));
         }
 
-        return count == 0 ? double.NaN : sum / count;
+        var inputs = new T[Math.Min(chunk, data.Count) * data.FeatureCount];
+        double sum = 0;
+        for (int start = 0; start < data.Count; start += chunk)
+        {
+            int n = Math.Min(chunk, data.Count - start);
+            data.CopyExamples(start, n, inputs);
+            sum += n * chunkMean(inputs.AsMemory(0, n * data.FeatureCount), n, data.Labels.AsSpan(start, n));
+        }
+
+        return data.Count == 0 ? double.NaN : sum / data.Count;
     }
+
+    private delegate double ChunkMean<T>(ReadOnlyMemory<T> inputs, int count, ReadOnlySpan<int> labels);
 
     /// <summary>
     /// The book's <c>loss</c>: softmax as <c>exp(x − max) / Σ exp(x − max)</c>, then <c>−Σ log(y[t] + 1e-7) / N</c>

@@ -155,7 +155,7 @@ internal static class Trainer
         var network = MnistExperiment.Build<T>(settings, random);
         using var parallel = job.Parallel is { } p ? new DataParallelRun<T>(p, network, stop) : null;
         var pipeline = MnistExperiment.Pipeline(network, job.Optimizer, settings, parallel is null ? null : parallel.Optimizer);
-        var train = MnistExperiment.Dataset(data.TrainInputs<T>(), data.TrainLabels, data.FeatureCount, data.ClassCount);
+        var train = data.TrainSet<T>();
 
         // One draw per example, in order, from the stream that drew the weights: what the book's np.random.choice does.
         // Under mpiexec every rank draws the same global batch and computes its own slice of it.
@@ -204,7 +204,7 @@ internal static class Trainer
         // Evaluation runs outside the flush scope: it needs none.
         bool finished = result.Status == TrainingStatus.Completed;
         var (accuracy, evaluatedAt) = finished && job.Parallel is not { Writes: false }
-            ? MnistExperiment.Evaluate(network, pipeline.Optimizer, data.TestInputs<T>(), data.TestLabels)
+            ? MnistExperiment.Evaluate(network, pipeline.Optimizer, data.TestSet<T>())
             : ((double?)null, (string?)null);
         var record = Record(job, data, loop.Losses, checkpoints.SecondsBefore + result.Seconds, accuracy, Diagnose(job, diagnostics));
         record.Mnist!.Runs[0].EvaluatedAt = evaluatedAt;

@@ -43,7 +43,7 @@ internal static class LrFinder
             .Optimizer(LabOptimizers.Create(rated, network.Parameters, settings.Conventions))
             .Schedule(new ExponentialSchedule(gamma))
             .Build();
-        var train = MnistExperiment.Dataset(data.TrainInputs<T>(), data.TrainLabels, data.FeatureCount, data.ClassCount);
+        var train = data.TrainSet<T>();
         using var stop = new CancellationTokenSource();
         var watch = new ExplosionWatch(stop);
         var loop = new TrainingLoop<T>(network, pipeline, new IndexedBatches<T>(train, settings.BatchSize, indices), MnistExperiment.LoopOptions<T>(settings, watch));

@@ -187,17 +187,45 @@ public sealed class ImageDataset
     public TensorDataset<T> ToTensors<T>(PixelScaling scaling = PixelScaling.UnitInterval, PixelStatistics? statistics = null, bool flatten = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var features = new T[_pixels.Length];
+        var bytes = AsTensors<T>(scaling, statistics, flatten);
+        return new TensorDataset<T>(bytes.Features, bytes.Labels, bytes.Shape[1..], ClassCount);
+    }
+
+    /// <summary>
+    /// As <see cref="ToTensors"/>, but the pixels stay bytes and are scaled as each batch is gathered
+    /// (<see cref="TensorDataset{T}.FromBytes"/>): the same numbers in a quarter (float) or an eighth (double) of the memory.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="scaling">How pixels are scaled.</param>
+    /// <param name="statistics">For <see cref="PixelScaling.Standardize"/>, as for <see cref="ToTensors"/>.</param>
+    /// <param name="flatten">The example shape, as for <see cref="ToTensors"/>.</param>
+    /// <returns>The dataset over this dataset's pixels (shared, not copied).</returns>
+    public TensorDataset<T> AsTensors<T>(PixelScaling scaling = PixelScaling.UnitInterval, PixelStatistics? statistics = null, bool flatten = true)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int[] labels = Array.ConvertAll(_labels, static l => (int)l);
+        int[] shape = flatten ? [PixelsPerImage] : [1, Height, Width];
+        return TensorDataset<T>.FromBytes(_pixels, Table<T>(scaling, statistics), labels, shape, ClassCount);
+    }
+
+    /// <summary>
+    /// What each of the 256 pixel values becomes: every pixel of a value goes through the same arithmetic, so mapping
+    /// each value once and looking it up gives exactly the per-pixel result.
+    /// </summary>
+    private T[] Table<T>(PixelScaling scaling, PixelStatistics? statistics)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Func<byte, T> map;
         switch (scaling)
         {
             case PixelScaling.None:
-                Convert(features, static p => T.CreateTruncating(p));
+                map = static p => T.CreateTruncating(p);
                 break;
             case PixelScaling.UnitInterval:
-                Convert(features, static p => T.CreateTruncating(p) / T.CreateTruncating(255));
+                map = static p => T.CreateTruncating(p) / T.CreateTruncating(255);
                 break;
             case PixelScaling.UnitIntervalSinglePrecision:
-                Convert(features, static p => T.CreateTruncating(p / 255f));
+                map = static p => T.CreateTruncating(p / 255f);
                 break;
             case PixelScaling.Standardize:
                 PixelStatistics stats = statistics ?? ComputePixelStatistics();
@@ -209,33 +237,18 @@ public sealed class ImageDataset
                 }
 
                 T mean = T.CreateTruncating(stats.Mean), std = T.CreateTruncating(stats.StandardDeviation);
-                for (int i = 0; i < features.Length; i++)
-                {
-                    features[i] = (T.CreateTruncating(_pixels[i]) - mean) / std;
-                }
-
+                map = p => (T.CreateTruncating(p) - mean) / std;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(scaling), scaling, $"Unknown scaling; allowed: {string.Join(", ", Enum.GetNames<PixelScaling>())}.");
         }
 
-        int[] labels = Array.ConvertAll(_labels, static l => (int)l);
-        int[] shape = flatten ? [PixelsPerImage] : [1, Height, Width];
-        return new TensorDataset<T>(features, labels, shape, ClassCount);
-    }
-
-    private void Convert<T>(T[] destination, Func<byte, T> map)
-    {
-        // 256 possible inputs: map each once, then look up, so the scaling's rounding is identical for every pixel.
         var table = new T[256];
         for (int v = 0; v < 256; v++)
         {
             table[v] = map((byte)v);
         }
 
-        for (int i = 0; i < destination.Length; i++)
-        {
-            destination[i] = table[_pixels[i]];
-        }
+        return table;
     }
 }

@@ -49,7 +49,6 @@ public sealed class MiniBatch<T>
     {
         Count = count;
         int width = FeatureCount;
-        ReadOnlySpan<T> source = data.Features;
         if (_oneHot.Length != 0)
         {
             _oneHot.AsSpan(0, count * ClassCount).Clear();
@@ -58,7 +57,7 @@ public sealed class MiniBatch<T>
         for (int i = 0; i < count; i++)
         {
             int example = _indices[i];
-            source.Slice(example * width, width).CopyTo(_features.AsSpan(i * width, width));
+            data.CopyExample(example, _features.AsSpan(i * width, width));
             int label = data.Labels[example];
             _labels[i] = label;
             if (_oneHot.Length != 0)

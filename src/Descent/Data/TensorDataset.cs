@@ -5,13 +5,18 @@ namespace Descent.Data;
 
 /// <summary>
 /// Examples ready for a network: features <c>[Count, FeatureCount]</c> in row-major order and one
-/// integer class label per example.
+/// integer class label per example. The features are an array of <typeparamref name="T"/>, or 8-bit values (pixels)
+/// kept as bytes and mapped through a 256-entry table as each batch is gathered (<see cref="FromBytes"/>): a quarter
+/// (float) or an eighth (double) of the memory, the same numbers.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class TensorDataset<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int[] _exampleShape;
+    private readonly byte[]? _bytes;
+    private readonly T[]? _table;
+    private T[]? _features;
 
     /// <summary>Creates a dataset over existing arrays (not copied).</summary>
     /// <param name="features">The features, row-major <c>[labels.Length, product(exampleShape)]</c>.</param>
@@ -20,8 +25,20 @@ public sealed class TensorDataset<T>
     /// <param name="classCount">The number of classes.</param>
     /// <exception cref="ArgumentException">The lengths or shape do not match, or a label is out of range.</exception>
     public TensorDataset(T[] features, int[] labels, int[] exampleShape, int classCount)
+        : this(features?.LongLength ?? throw new ArgumentNullException(nameof(features)), labels, exampleShape, classCount)
     {
-        ArgumentNullException.ThrowIfNull(features);
+        _features = features;
+    }
+
+    private TensorDataset(byte[] bytes, T[] table, int[] labels, int[] exampleShape, int classCount)
+        : this(bytes.LongLength, labels, exampleShape, classCount)
+    {
+        _bytes = bytes;
+        _table = table;
+    }
+
+    private TensorDataset(long features, int[] labels, int[] exampleShape, int classCount)
+    {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(exampleShape);
         Guard.PositiveInt(classCount, nameof(classCount));
@@ -32,10 +49,10 @@ public sealed class TensorDataset<T>
             perExample *= d;
         }
 
-        if (exampleShape.Length == 0 || perExample > int.MaxValue || perExample * labels.Length != features.LongLength)
+        if (exampleShape.Length == 0 || perExample > int.MaxValue || perExample * labels.Length != features)
         {
             throw new ArgumentException(
-                $"{labels.Length} examples of shape [{string.Join(", ", exampleShape)}] need {perExample * labels.Length} features; got {features.LongLength}.",
+                $"{labels.Length} examples of shape [{string.Join(", ", exampleShape)}] need {perExample * labels.Length} features; got {features}.",
                 nameof(features));
         }
 
@@ -45,15 +62,42 @@ public sealed class TensorDataset<T>
             throw new ArgumentException($"Label {labels[bad]} at index {bad} is outside [0, {classCount}).", nameof(labels));
         }
 
-        Features = features;
         Labels = labels;
         _exampleShape = (int[])exampleShape.Clone();
         FeatureCount = (int)perExample;
         ClassCount = classCount;
     }
 
-    /// <summary>The features, row-major <c>[Count, FeatureCount]</c>.</summary>
-    public T[] Features { get; }
+    /// <summary>
+    /// Creates a dataset over 8-bit values (e.g. pixels), each mapped through <paramref name="table"/> when an example is
+    /// copied out (<see cref="CopyExamples"/>, mini-batches): the values stay bytes in memory.
+    /// </summary>
+    /// <param name="values">The values, row-major <c>[labels.Length, product(exampleShape)]</c>; not copied.</param>
+    /// <param name="table">What each byte value means: 256 entries, <c>table[v]</c> for value v (copied).</param>
+    /// <param name="labels">One class label per example, each in <c>[0, classCount)</c>.</param>
+    /// <param name="exampleShape">The logical shape of one example.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <returns>The dataset.</returns>
+    /// <exception cref="ArgumentException">The table does not have 256 entries, the lengths or shape do not match, or a label is out of range.</exception>
+    public static TensorDataset<T> FromBytes(byte[] values, ReadOnlySpan<T> table, int[] labels, int[] exampleShape, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (table.Length != 256)
+        {
+            throw new ArgumentException($"The table maps every byte value, so it needs 256 entries; got {table.Length}.", nameof(table));
+        }
+
+        return new TensorDataset<T>(values, table.ToArray(), labels, exampleShape, classCount);
+    }
+
+    /// <summary>
+    /// The features, row-major <c>[Count, FeatureCount]</c>. A dataset made <see cref="FromBytes"/> builds this array
+    /// on first use and keeps it; <see cref="CopyExamples"/> reads examples without it.
+    /// </summary>
+    public T[] Features => _features ??= Expand(_bytes!, _table!);
+
+    /// <summary>Whether the features are kept as bytes mapped through a table (<see cref="FromBytes"/>).</summary>
+    public bool IsByteBacked => _bytes is not null;
 
     /// <summary>The class labels, one per example.</summary>
     public int[] Labels { get; }
@@ -83,6 +127,56 @@ public sealed class TensorDataset<T>
         return Features.AsSpan(index * FeatureCount, FeatureCount);
     }
 
+    /// <summary>Copies consecutive examples' features into <paramref name="destination"/>; allocates nothing.</summary>
+    /// <param name="start">The first example.</param>
+    /// <param name="count">How many.</param>
+    /// <param name="destination">At least <c>count · FeatureCount</c> values.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the dataset.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
+    public void CopyExamples(int start, int count, Span<T> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count - start);
+        int length = count * FeatureCount;
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"{count} examples need {length} values; the destination holds {destination.Length}.", nameof(destination));
+        }
+
+        CopyRun(start * FeatureCount, destination[..length]);
+    }
+
+    /// <summary>Copies one example's features without bounds checks beyond the spans' own.</summary>
+    internal void CopyExample(int index, Span<T> destination) => CopyRun(index * FeatureCount, destination[..FeatureCount]);
+
+    private void CopyRun(int offset, Span<T> destination)
+    {
+        if (_bytes is null)
+        {
+            _features.AsSpan(offset, destination.Length).CopyTo(destination);
+            return;
+        }
+
+        ReadOnlySpan<byte> source = _bytes.AsSpan(offset, destination.Length);
+        ReadOnlySpan<T> table = _table;
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] = table[source[i]];
+        }
+    }
+
+    private static T[] Expand(byte[] bytes, T[] table)
+    {
+        var features = new T[bytes.LongLength];
+        for (long i = 0; i < features.LongLength; i++)
+        {
+            features[i] = table[bytes[i]];
+        }
+
+        return features;
+    }
+
     /// <summary>The labels as one-hot rows (the book's <c>one_hot_label=True</c>).</summary>
     /// <returns>Row-major <c>[Count, ClassCount]</c>: 1 in each row's label column, 0 elsewhere.</returns>
     public T[] OneHotLabels()
@@ -101,18 +195,29 @@ public sealed class TensorDataset<T>
     /// <returns>The subset.</returns>
     public TensorDataset<T> Subset(ReadOnlySpan<int> indices)
     {
-        var features = new T[(long)indices.Length * FeatureCount];
         var labels = new int[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
             int source = indices[i];
             ArgumentOutOfRangeException.ThrowIfNegative(source, nameof(indices));
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(source, Count, nameof(indices));
-            Features.AsSpan(source * FeatureCount, FeatureCount).CopyTo(features.AsSpan(i * FeatureCount));
             labels[i] = Labels[source];
         }
 
-        return new TensorDataset<T>(features, labels, _exampleShape, ClassCount);
+        return _bytes is null
+            ? new TensorDataset<T>(Gather(_features!, indices), labels, _exampleShape, ClassCount)
+            : new TensorDataset<T>(Gather(_bytes, indices), _table!, labels, _exampleShape, ClassCount);
+    }
+
+    private TElement[] Gather<TElement>(TElement[] source, ReadOnlySpan<int> indices)
+    {
+        var gathered = new TElement[(long)indices.Length * FeatureCount];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            source.AsSpan(indices[i] * FeatureCount, FeatureCount).CopyTo(gathered.AsSpan(i * FeatureCount));
+        }
+
+        return gathered;
     }
 
     /// <summary>A contiguous range of examples, copied.</summary>
@@ -124,11 +229,10 @@ public sealed class TensorDataset<T>
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count - start);
-        return new TensorDataset<T>(
-            Features.AsSpan(start * FeatureCount, count * FeatureCount).ToArray(),
-            Labels.AsSpan(start, count).ToArray(),
-            _exampleShape,
-            ClassCount);
+        int[] labels = Labels.AsSpan(start, count).ToArray();
+        return _bytes is null
+            ? new TensorDataset<T>(_features.AsSpan(start * FeatureCount, count * FeatureCount).ToArray(), labels, _exampleShape, ClassCount)
+            : new TensorDataset<T>(_bytes.AsSpan(start * FeatureCount, count * FeatureCount).ToArray(), _table!, labels, _exampleShape, ClassCount);
     }
 
     /// <summary>Holds out examples for validation.</summary>

@@ -118,18 +118,7 @@ public static class Gemm
         for (int i = 0; i < m; i++)
         {
             Span<T> row = c.Slice(i * n, n);
-            if (beta == T.Zero)
-            {
-                row.Clear();
-            }
-            else if (beta != T.One)
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    row[j] *= beta;
-                }
-            }
-
+            ScaleRow(row, beta);
             for (int p = 0; p < k; p++)
             {
                 T aip = alpha * (transposeA ? a[(p * m) + i] : a[(i * k) + p]);
@@ -137,6 +126,23 @@ public static class Gemm
                 {
                     row[j] += aip * (transposeB ? b[(j * k) + p] : b[(p * n) + j]);
                 }
+            }
+        }
+    }
+
+    /// <summary>C's row times β before the products are added: β = 0 clears it (so NaN in C is ignored), β = 1 leaves it.</summary>
+    internal static void ScaleRow<T>(Span<T> row, T beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (beta == T.Zero)
+        {
+            row.Clear();
+        }
+        else if (beta != T.One)
+        {
+            for (int j = 0; j < row.Length; j++)
+            {
+                row[j] *= beta;
             }
         }
     }

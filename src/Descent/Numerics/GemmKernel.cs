@@ -243,18 +243,7 @@ internal static unsafe partial class GemmKernel<T>
     {
         for (int i = 0; i < m; i++)
         {
-            var row = new Span<T>(c + (i * ldc), n);
-            if (beta == T.Zero)
-            {
-                row.Clear();
-            }
-            else if (beta != T.One)
-            {
-                for (int j = 0; j < row.Length; j++)
-                {
-                    row[j] *= beta;
-                }
-            }
+            Gemm.ScaleRow(new Span<T>(c + (i * ldc), n), beta);
         }
     }
 

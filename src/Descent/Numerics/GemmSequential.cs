@@ -38,18 +38,7 @@ internal static class GemmSequential
             for (int i = 0; i < m; i++)
             {
                 Span<T> row = c.Slice(i * n, n);
-                if (beta == T.Zero)
-                {
-                    row.Clear();
-                }
-                else if (beta != T.One)
-                {
-                    for (int j = 0; j < n; j++)
-                    {
-                        row[j] *= beta;
-                    }
-                }
-
+                Gemm.ScaleRow(row, beta);
                 for (int p = 0; p < k; p++)
                 {
                     T aip = alpha * (transposeA ? a[(p * m) + i] : a[(i * k) + p]);

@@ -44,6 +44,16 @@ public class CompareTests
         Assert.Equal(5, File.ReadAllLines(Path.Combine(folder, "summary.csv")).Length);
         string report = File.ReadAllText(Path.Combine(folder, "report.html"));
         Assert.Contains("test accuracy", report, StringComparison.Ordinal);
+
+        // The report names every optimizer it ran once, with its update in short and its reference.
+        Assert.Contains("<h2>Optimizers</h2>", report, StringComparison.Ordinal);
+        var used = Descent.Cli.Tuning.OptimizerDocText.Resolve(runs.EnumerateArray().Select(r => r.GetProperty("Optimizer").GetString()!));
+        Assert.Equal(4, used.Count);
+        foreach (var info in used)
+        {
+            Assert.Contains(Descent.Cli.Tuning.OptimizerDocText.HtmlLine(info), report, StringComparison.Ordinal);
+        }
+
         Assert.True(report.Split("<svg ").Length - 1 >= 3, "the report inlines the trajectories, values and losses figures");
         var ids = System.Text.RegularExpressions.Regex.Matches(report, "id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());

@@ -91,6 +91,34 @@ public class ImageDatasetTests
         Assert.Equal((Mnist.Value.Test.Pixels[200] - stats.Mean) / stats.StandardDeviation, test[200], 1e-12);
     }
 
+    [Theory]
+    [InlineData(PixelScaling.None)]
+    [InlineData(PixelScaling.UnitInterval)]
+    [InlineData(PixelScaling.UnitIntervalSinglePrecision)]
+    [InlineData(PixelScaling.Standardize)]
+    public void PixelsKeptAsBytes_ScaleToTheSameNumbersAsTheExpandedTensors(PixelScaling scaling)
+    {
+        ImageDataset test = Mnist.Value.Test.Slice(0, 200);
+        var expanded = test.ToTensors<double>(scaling);
+        var bytes = test.AsTensors<double>(scaling);
+        Assert.True(bytes.IsByteBacked);
+        Assert.Equal(expanded.Labels, bytes.Labels);
+        double[] rows = new double[200 * 784];
+        bytes.CopyExamples(0, 200, rows);
+        Assert.Equal(expanded.Features, rows);
+
+        // The per-pixel formula, for one pixel of each scaling (the table must not change the arithmetic).
+        byte p = test.Pixels[300];
+        double expected = scaling switch
+        {
+            PixelScaling.None => p,
+            PixelScaling.UnitInterval => p / 255.0,
+            PixelScaling.UnitIntervalSinglePrecision => p / 255f,
+            _ => (p - test.ComputePixelStatistics().Mean) / test.ComputePixelStatistics().StandardDeviation,
+        };
+        Assert.Equal(expected, rows[300]);
+    }
+
     [Fact]
     public void StandardizeConstantImages_IsRejected()
     {

@@ -59,4 +59,51 @@ public class TensorDatasetTests
         Assert.Equal(a, RandomPermutation.Create(new SeededRandom(1), 100));
         Assert.NotEqual(a, RandomPermutation.Create(new SeededRandom(2), 100));
     }
+
+    [Fact]
+    public void ADatasetOverBytes_GivesTheSameExamplesAndBatchesAsTheExpandedOne()
+    {
+        // Bytes mapped through a table (the book's float32 p / 255) against the same values stored as floats.
+        byte[] pixels = [.. Enumerable.Range(0, 40).Select(i => (byte)((i * 37) % 256))];
+        float[] table = [.. Enumerable.Range(0, 256).Select(v => v / 255f)];
+        int[] labels = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0];
+        var bytes = TensorDataset<float>.FromBytes(pixels, table, labels, [4], 3);
+        var floats = new TensorDataset<float>([.. pixels.Select(p => p / 255f)], labels, [4], 3);
+        Assert.True(bytes.IsByteBacked);
+        Assert.False(floats.IsByteBacked);
+
+        float[] chunk = new float[3 * 4], expected = new float[3 * 4];
+        bytes.CopyExamples(5, 3, chunk);
+        floats.CopyExamples(5, 3, expected);
+        Assert.Equal(expected, chunk);
+
+        var a = new MiniBatchSampler<float>(bytes, 3, BatchOrder.WithReplacement, new SeededRandom(7));
+        var b = new MiniBatchSampler<float>(floats, 3, BatchOrder.WithReplacement, new SeededRandom(7));
+        for (int i = 0; i < 5; i++)
+        {
+            var x = a.Next();
+            var y = b.Next();
+            Assert.Equal(y.Features.ToArray(), x.Features.ToArray());
+            Assert.Equal(y.Labels.ToArray(), x.Labels.ToArray());
+        }
+
+        // Subsets and slices keep the bytes; the expanded features equal the float dataset's.
+        var subset = bytes.Subset([9, 0, 9]);
+        Assert.True(subset.IsByteBacked);
+        Assert.Equal(floats.Subset([9, 0, 9]).Features, subset.Features);
+        Assert.True(bytes.Slice(2, 5).IsByteBacked);
+        Assert.Equal(floats.Slice(2, 5).Features, bytes.Slice(2, 5).Features);
+        Assert.Equal(floats.Features, bytes.Features);
+    }
+
+    [Fact]
+    public void ADatasetOverBytes_RejectsATableWithout256Entries_AndShortDestinations()
+    {
+        var e = Assert.Throws<ArgumentException>(() => TensorDataset<float>.FromBytes(new byte[4], new float[255], [0], [4], 2));
+        Assert.Contains("256", e.Message, StringComparison.Ordinal);
+        var data = TensorDataset<float>.FromBytes(new byte[8], new float[256], [0, 1], [4], 2);
+        Assert.Throws<ArgumentException>(() => data.CopyExamples(0, 2, new float[7]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => data.CopyExamples(1, 2, new float[8]));
+        Assert.Throws<ArgumentException>(() => TensorDataset<float>.FromBytes(new byte[7], new float[256], [0, 1], [4], 2));
+    }
 }

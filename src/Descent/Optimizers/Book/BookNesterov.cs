@@ -9,8 +9,9 @@ namespace Descent.Optimizers.Book;
 /// <code>
 /// v ← μv − η g,   θ ← θ + μ²v − (1 + μ)η g
 /// </code>
-/// PyTorch's <c>SGD(nesterov=True)</c> writes the same look-ahead with the learning rate outside the
-/// buffer (θ ← θ − η(g + μb), b ← μb + g); the trajectories coincide only for a constant η.
+/// PyTorch's <c>SGD(nesterov=True)</c> steps θ ← θ − η(g + μb) after b ← μb + g, which in the book's terms is
+/// θ ← θ + μ²v₋ − (1 + μ)ηg with the <em>previous</em> v; the book's uses the updated v, so the two trajectories
+/// differ even for a constant η (<c>descent explain book-nesterov</c> runs both).
 /// State: <c>v</c>.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>

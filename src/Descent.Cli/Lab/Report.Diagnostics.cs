@@ -19,7 +19,7 @@ internal static partial class Report
             .Append(string.Create(CultureInfo.InvariantCulture, $"Every {every} iterations (the first included), per layer: "))
             .Append("the gradient norm ‖g‖ before the update, the norm of the step the update took ‖θ<sub>after</sub> − θ<sub>before</sub>‖, ")
             .Append("its ratio to the weights ‖Δθ‖/‖θ‖, and for adaptive methods the 10/50/90 % quantiles of the per-element effective step ")
-            .Append("(η/(√v̂ + ε) for Adam, η/(√s + ε) for AdaGrad and RMSprop, read from the optimizer's state after the step).");
+            .Append("(η/(√v̂ + ε) for Adam, η/(√s + ε) for AdaGrad and RMSprop, read from the optimizer's state after the step; over a strided sample of 1024 elements in larger layers).");
         if (mnist.Repeats is { Count: > 1 })
         {
             html.Append(string.Create(CultureInfo.InvariantCulture, $" The figure shows seed {mnist.Repeats[0].Seed}; diagnostics.csv holds every seed."));

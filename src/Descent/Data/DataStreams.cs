@@ -3,6 +3,15 @@ namespace Descent.Data;
 /// <summary>The stream reading the binary formats share (IDX, .npy): nothing a header claims is trusted for memory.</summary>
 internal static class DataStreams
 {
+    /// <summary>Opens <paramref name="path"/> and reads it with <paramref name="read"/>, which names the data by the path in its errors.</summary>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static TResult ReadFile<TResult>(string path, Func<Stream, string, TResult> read)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return read(stream, path);
+    }
+
     // An unverified length starts the buffer at this size and doubles it as data arrives, so a lying header
     // costs at most twice the bytes really present.
     private const int InitialChunk = 1 << 16;

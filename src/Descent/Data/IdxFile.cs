@@ -26,12 +26,7 @@ public static class IdxFile
     /// <returns>The file's contents.</returns>
     /// <exception cref="DataFormatException">The file is not a valid IDX file.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static IdxArray Read(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        return Read(stream, path);
-    }
+    public static IdxArray Read(string path) => DataStreams.ReadFile(path, Read);
 
     /// <summary>Reads an IDX file, raw or gzip-compressed, from a stream positioned at its start.</summary>
     /// <param name="stream">The stream; read to its end, not disposed.</param>

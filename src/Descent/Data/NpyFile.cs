@@ -28,12 +28,7 @@ public static class NpyFile
     /// <returns>Its contents.</returns>
     /// <exception cref="DataFormatException">The file is not a supported <c>.npy</c> file.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static NpyArray Read(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        return Read(stream, path);
-    }
+    public static NpyArray Read(string path) => DataStreams.ReadFile(path, Read);
 
     /// <summary>Reads a <c>.npy</c> file from a stream positioned at its start.</summary>
     /// <param name="stream">The stream; read to its end, not disposed.</param>

@@ -156,23 +156,25 @@ public abstract class ElementwiseLayer<T>(int size) : Layer<T>
     public override int OutputSize => _size;
 }
 
-/// <summary>The rectified linear unit <c>y = max(0, x)</c>.</summary>
+/// <summary>
+/// An activation whose derivative is a function of its output (ReLU's, the sigmoid's and tanh's are), so backward
+/// reads the output it kept rather than the input.
+/// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <param name="size">Features per example.</param>
-public sealed class Relu<T>(int size) : ElementwiseLayer<T>(size)
+public abstract class OutputActivation<T>(int size) : ElementwiseLayer<T>(size)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    protected override ReadOnlyMemory<T> ForwardCore(ReadOnlySpan<T> input, int batch, bool training)
+    protected sealed override ReadOnlyMemory<T> ForwardCore(ReadOnlySpan<T> input, int batch, bool training)
     {
         var y = OutputBuffer(input.Length);
-        Activations.ReluForward(input, y.Span);
+        Forward(input, y.Span);
         return y;
     }
 
-    // ∂y/∂x = 1 where x > 0, else 0 (PyTorch's choice at x = 0).
     /// <inheritdoc/>
-    protected override ReadOnlyMemory<T> BackwardCore(ReadOnlySpan<T> outputGradient, bool computeInputGradient)
+    protected sealed override ReadOnlyMemory<T> BackwardCore(ReadOnlySpan<T> outputGradient, bool computeInputGradient)
     {
         if (!computeInputGradient)
         {
@@ -180,77 +182,61 @@ public sealed class Relu<T>(int size) : ElementwiseLayer<T>(size)
         }
 
         var dx = InputGradientBuffer(outputGradient.Length);
-        Activations.ReluBackward<T>(OutputBuffer(outputGradient.Length).Span, outputGradient, dx.Span);
+        Backward(OutputBuffer(outputGradient.Length).Span, outputGradient, dx.Span);
         return dx;
     }
+
+    /// <summary>y = f(x).</summary>
+    private protected abstract void Forward(ReadOnlySpan<T> x, Span<T> y);
+
+    /// <summary>dx = dy · f′, with f′ written in terms of y.</summary>
+    private protected abstract void Backward(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx);
+}
+
+/// <summary>The rectified linear unit <c>y = max(0, x)</c>.</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <param name="size">Features per example.</param>
+public sealed class Relu<T>(int size) : OutputActivation<T>(size)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private protected override void Forward(ReadOnlySpan<T> x, Span<T> y) => Activations.ReluForward(x, y);
+
+    // ∂y/∂x = 1 where x > 0, else 0 (PyTorch's choice at x = 0).
+    private protected override void Backward(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Activations.ReluBackward(y, dy, dx);
 }
 
 /// <summary>The logistic sigmoid <c>y = 1 / (1 + e⁻ˣ)</c>.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <param name="size">Features per example.</param>
-public sealed class Sigmoid<T>(int size) : ElementwiseLayer<T>(size)
+public sealed class Sigmoid<T>(int size) : OutputActivation<T>(size)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <inheritdoc/>
-    protected override ReadOnlyMemory<T> ForwardCore(ReadOnlySpan<T> input, int batch, bool training)
-    {
-        var y = OutputBuffer(input.Length);
-        TensorPrimitives.Sigmoid(input, y.Span);
-        return y;
-    }
+    private protected override void Forward(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Sigmoid(x, y);
 
     // ∂y/∂x = y(1 − y).
-    /// <inheritdoc/>
-    protected override ReadOnlyMemory<T> BackwardCore(ReadOnlySpan<T> outputGradient, bool computeInputGradient)
+    private protected override void Backward(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
-        if (!computeInputGradient)
+        for (int i = 0; i < dx.Length; i++)
         {
-            return ReadOnlyMemory<T>.Empty;
+            dx[i] = dy[i] * y[i] * (T.One - y[i]);
         }
-
-        var dx = InputGradientBuffer(outputGradient.Length);
-        var d = dx.Span;
-        ReadOnlySpan<T> y = OutputBuffer(outputGradient.Length).Span;
-        for (int i = 0; i < d.Length; i++)
-        {
-            d[i] = outputGradient[i] * y[i] * (T.One - y[i]);
-        }
-
-        return dx;
     }
 }
 
 /// <summary>The hyperbolic tangent <c>y = tanh x</c>.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <param name="size">Features per example.</param>
-public sealed class Tanh<T>(int size) : ElementwiseLayer<T>(size)
+public sealed class Tanh<T>(int size) : OutputActivation<T>(size)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <inheritdoc/>
-    protected override ReadOnlyMemory<T> ForwardCore(ReadOnlySpan<T> input, int batch, bool training)
-    {
-        var y = OutputBuffer(input.Length);
-        TensorPrimitives.Tanh(input, y.Span);
-        return y;
-    }
+    private protected override void Forward(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Tanh(x, y);
 
     // ∂y/∂x = 1 − y².
-    /// <inheritdoc/>
-    protected override ReadOnlyMemory<T> BackwardCore(ReadOnlySpan<T> outputGradient, bool computeInputGradient)
+    private protected override void Backward(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
-        if (!computeInputGradient)
+        for (int i = 0; i < dx.Length; i++)
         {
-            return ReadOnlyMemory<T>.Empty;
+            dx[i] = dy[i] * (T.One - (y[i] * y[i]));
         }
-
-        var dx = InputGradientBuffer(outputGradient.Length);
-        var d = dx.Span;
-        ReadOnlySpan<T> y = OutputBuffer(outputGradient.Length).Span;
-        for (int i = 0; i < d.Length; i++)
-        {
-            d[i] = outputGradient[i] * (T.One - (y[i] * y[i]));
-        }
-
-        return dx;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Descent.Optimizers;
 
@@ -32,11 +33,11 @@ internal static class EffectiveSteps
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLength(v.Length, destination.Length);
-        T r = T.CreateTruncating(rate), c = T.CreateTruncating(rootCorrection), e = T.CreateTruncating(eps);
-        for (int i = 0; i < v.Length; i++)
-        {
-            destination[i] = r / ((T.Sqrt(v[i]) / c) + e);
-        }
+        // Four vector passes rather than one scalar loop: the whole first layer is written at every logged step.
+        TensorPrimitives.Sqrt(v, destination);
+        TensorPrimitives.Divide(destination, T.CreateTruncating(rootCorrection), destination);
+        TensorPrimitives.Add(destination, T.CreateTruncating(eps), destination);
+        TensorPrimitives.Divide(T.CreateTruncating(rate), destination, destination);
     }
 
     /// <summary>The centered RMSprop's rate / (√(s − ḡ²) + ε).</summary>

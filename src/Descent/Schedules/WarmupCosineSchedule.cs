@@ -2,8 +2,8 @@ namespace Descent.Schedules;
 
 /// <summary>
 /// Linear warmup, then cosine decay to the end of the run: the rate rises linearly from
-/// η₀·<see cref="WarmupStartFactor"/> (step 0) towards η₀ (reached at step <see cref="WarmupSteps"/>), then
-/// follows half a cosine down to η₀·<see cref="FinalFactor"/> at step <see cref="TotalSteps"/>, and stays
+/// η₀·<see cref="WarmupDecaySchedule.WarmupStartFactor"/> (step 0) towards η₀ (reached at step <see cref="WarmupDecaySchedule.WarmupSteps"/>), then
+/// follows half a cosine down to η₀·<see cref="WarmupDecaySchedule.FinalFactor"/> at step <see cref="TotalSteps"/>, and stays
 /// there. The shape of Optax's <c>warmup_cosine_decay_schedule</c> (its <c>decay_steps</c> is
 /// <see cref="TotalSteps"/>) and of Hugging Face's <c>get_cosine_schedule_with_warmup</c>, relative to the
 /// group's initial rate:
@@ -13,7 +13,7 @@ namespace Descent.Schedules;
 /// t ≥ T:      η₀ f
 /// </code>
 /// </summary>
-public sealed class WarmupCosineSchedule : LearningRateSchedule
+public sealed class WarmupCosineSchedule : WarmupDecaySchedule
 {
     /// <summary>Creates the schedule.</summary>
     /// <param name="warmupSteps">Steps of linear warmup; ≥ 0 and ≤ <paramref name="totalSteps"/>.</param>
@@ -21,8 +21,8 @@ public sealed class WarmupCosineSchedule : LearningRateSchedule
     /// <param name="warmupStartFactor">Fraction of the initial rate at step 0; in [0, 1].</param>
     /// <param name="finalFactor">Fraction of the initial rate at the end; in [0, 1].</param>
     public WarmupCosineSchedule(int warmupSteps, int totalSteps, double warmupStartFactor = 0, double finalFactor = 0)
+        : base(warmupSteps, warmupStartFactor, finalFactor)
     {
-        Guard.NonNegativeInt(warmupSteps, nameof(warmupSteps));
         Guard.PositiveInt(totalSteps, nameof(totalSteps));
         if (warmupSteps > totalSteps)
         {
@@ -30,35 +30,14 @@ public sealed class WarmupCosineSchedule : LearningRateSchedule
                 nameof(warmupSteps), warmupSteps, $"warmupSteps ({warmupSteps}) must not exceed totalSteps ({totalSteps}): the warmup would be longer than the run.");
         }
 
-        Guard.UnitInterval(warmupStartFactor, nameof(warmupStartFactor), inclusiveUpper: true);
-        Guard.UnitInterval(finalFactor, nameof(finalFactor), inclusiveUpper: true);
-        WarmupSteps = warmupSteps;
         TotalSteps = totalSteps;
-        WarmupStartFactor = warmupStartFactor;
-        FinalFactor = finalFactor;
     }
-
-    /// <summary>Steps of linear warmup.</summary>
-    public int WarmupSteps { get; }
 
     /// <summary>Length of the run, warmup included.</summary>
     public int TotalSteps { get; }
 
-    /// <summary>Fraction of the initial rate at step 0.</summary>
-    public double WarmupStartFactor { get; }
-
-    /// <summary>Fraction of the initial rate at the end.</summary>
-    public double FinalFactor { get; }
-
-    /// <inheritdoc/>
-    public override double RateAt(long step, double initialRate)
+    private protected override double AfterWarmup(long step, double initialRate)
     {
-        CheckStep(step);
-        if (step < WarmupSteps)
-        {
-            return initialRate * (WarmupStartFactor + ((1 - WarmupStartFactor) * step / WarmupSteps));
-        }
-
         if (step >= TotalSteps)
         {
             return initialRate * FinalFactor;

@@ -15,11 +15,11 @@ public enum DecayShape
 
 /// <summary>
 /// Warmup-stable-decay ("trapezoidal", MiniCPM 2024; Hägele et al. 2024): linear warmup from
-/// η₀·<see cref="WarmupStartFactor"/> to η₀ over <see cref="WarmupSteps"/>, the initial rate held for
-/// <see cref="StableSteps"/>, then a decay of <see cref="DecaySteps"/> steps to η₀·<see cref="FinalFactor"/>,
+/// η₀·<see cref="WarmupDecaySchedule.WarmupStartFactor"/> to η₀ over <see cref="WarmupDecaySchedule.WarmupSteps"/>, the initial rate held for
+/// <see cref="StableSteps"/>, then a decay of <see cref="DecaySteps"/> steps to η₀·<see cref="WarmupDecaySchedule.FinalFactor"/>,
 /// held afterwards. With x = (t − W − S) / D in the decay phase, η_t = η₀ (f + (1 − f) · shape(x)).
 /// </summary>
-public sealed class WarmupStableDecaySchedule : LearningRateSchedule
+public sealed class WarmupStableDecaySchedule : WarmupDecaySchedule
 {
     /// <summary>Creates the schedule.</summary>
     /// <param name="warmupSteps">Steps of linear warmup; ≥ 0.</param>
@@ -35,8 +35,8 @@ public sealed class WarmupStableDecaySchedule : LearningRateSchedule
         DecayShape decayShape = DecayShape.Linear,
         double warmupStartFactor = 0,
         double finalFactor = 0)
+        : base(warmupSteps, warmupStartFactor, finalFactor)
     {
-        Guard.NonNegativeInt(warmupSteps, nameof(warmupSteps));
         Guard.NonNegativeInt(stableSteps, nameof(stableSteps));
         Guard.NonNegativeInt(decaySteps, nameof(decaySteps));
         if ((long)warmupSteps + stableSteps + decaySteps == 0)
@@ -49,18 +49,10 @@ public sealed class WarmupStableDecaySchedule : LearningRateSchedule
             throw new ArgumentOutOfRangeException(nameof(decayShape), decayShape, "decayShape must be Linear, Cosine or InverseSquareRoot.");
         }
 
-        Guard.UnitInterval(warmupStartFactor, nameof(warmupStartFactor), inclusiveUpper: true);
-        Guard.UnitInterval(finalFactor, nameof(finalFactor), inclusiveUpper: true);
-        WarmupSteps = warmupSteps;
         StableSteps = stableSteps;
         DecaySteps = decaySteps;
         Shape = decayShape;
-        WarmupStartFactor = warmupStartFactor;
-        FinalFactor = finalFactor;
     }
-
-    /// <summary>Steps of linear warmup.</summary>
-    public int WarmupSteps { get; }
 
     /// <summary>Steps at the initial rate.</summary>
     public int StableSteps { get; }
@@ -71,21 +63,8 @@ public sealed class WarmupStableDecaySchedule : LearningRateSchedule
     /// <summary>The decay's shape.</summary>
     public DecayShape Shape { get; }
 
-    /// <summary>Fraction of the initial rate at step 0.</summary>
-    public double WarmupStartFactor { get; }
-
-    /// <summary>Fraction of the initial rate after the decay.</summary>
-    public double FinalFactor { get; }
-
-    /// <inheritdoc/>
-    public override double RateAt(long step, double initialRate)
+    private protected override double AfterWarmup(long step, double initialRate)
     {
-        CheckStep(step);
-        if (step < WarmupSteps)
-        {
-            return initialRate * (WarmupStartFactor + ((1 - WarmupStartFactor) * step / WarmupSteps));
-        }
-
         long decayStart = (long)WarmupSteps + StableSteps;
         if (step < decayStart)
         {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Descent.NeuralNetworks;
 using Descent.Optimizers;
 using Descent.Pipeline;
@@ -50,8 +51,11 @@ public static class TrainingDiagnostics
 /// <remarks>
 /// Other steps cost one remainder test: everything is computed at the logged steps only, from buffers allocated at
 /// the start (a copy of the weights before the update, a scratch buffer for the largest layer), so training pays
-/// roughly (one copy, three norms and one sort of the weights) / <see cref="Every"/> steps. Quantiles are exact, by
-/// sorting, interpolated linearly between order statistics as NumPy's default.
+/// roughly (one copy and three passes over the weights, and a sort of at most <see cref="QuantileSample"/> values per
+/// layer) / <see cref="Every"/> steps. Quantiles are interpolated linearly between order statistics as NumPy's default;
+/// they are exact for a layer of up to <see cref="QuantileSample"/> elements and taken over an evenly strided sample of
+/// that many elements for a larger one (sorting all 78 400 steps of the book network's first layer, or even 4096 of
+/// each of its four large layers, cost more than 5 % of the 20 training steps between samples).
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 public sealed class TrainingDiagnostics<T> : ITrainingObserver
@@ -92,6 +96,9 @@ public sealed class TrainingDiagnostics<T> : ITrainingObserver
         _steps = pipeline?.Optimizer as IEffectiveStepSize<T>;
         Every = every;
     }
+
+    /// <summary>The most elements per layer whose effective steps are sorted for the quantiles (a strided sample beyond).</summary>
+    public const int QuantileSample = 1024;
 
     /// <summary>The logging interval in steps.</summary>
     public int Every { get; }
@@ -175,14 +182,10 @@ public sealed class TrainingDiagnostics<T> : ITrainingObserver
             double moved = 0, weights = 0;
             foreach (var p in _layers[l].Parameters)
             {
-                ReadOnlySpan<T> after = p.Value.Span, before = _before.AsSpan(offset, p.Length);
-                for (int i = 0; i < after.Length; i++)
-                {
-                    double b = double.CreateTruncating(before[i]), d = double.CreateTruncating(after[i]) - b;
-                    moved += d * d;
-                    weights += b * b;
-                }
-
+                ReadOnlySpan<T> before = _before.AsSpan(offset, p.Length);
+                double distance = double.CreateTruncating(TensorPrimitives.Distance(p.Value.Span, before));
+                moved += distance * distance;
+                weights += double.CreateTruncating(TensorPrimitives.SumOfSquares(before));
                 offset += p.Length;
             }
 
@@ -209,11 +212,7 @@ public sealed class TrainingDiagnostics<T> : ITrainingObserver
             double sum = 0;
             foreach (var p in _layers[l].Parameters)
             {
-                foreach (T g in p.Gradient.Span)
-                {
-                    double x = double.CreateTruncating(g);
-                    sum += x * x;
-                }
+                sum += double.CreateTruncating(TensorPrimitives.SumOfSquares<T>(p.Gradient.Span));
             }
 
             norms[l] = Math.Sqrt(sum);
@@ -235,6 +234,17 @@ public sealed class TrainingDiagnostics<T> : ITrainingObserver
             }
 
             offset += p.Length;
+        }
+
+        if (length > QuantileSample)
+        {
+            // Element j of the sample is element ⌊j·n/s⌋ ≥ j, so the sample can be gathered in place, front to back.
+            for (int j = 0; j < QuantileSample; j++)
+            {
+                all[j] = all[(int)((long)j * length / QuantileSample)];
+            }
+
+            all = all[..QuantileSample];
         }
 
         all.Sort();

@@ -91,6 +91,28 @@ public sealed class TrainingDiagnosticsTests
     }
 
     [Fact]
+    public void LargeLayer_QuantilesOfTheStridedSample_StayCloseToTheExactOnes()
+    {
+        // After one Adam step each element's step is η / (|g| + ε); with |g| = 1 … n the exact quantile q is η / (1 + (1 − q)(n − 1)).
+        const int n = 50_000;
+        var w = new Parameter<double>("w", new double[n]);
+        var pipeline = UpdatePipeline.For([w]).Optimizer(new Adam<double>([w], new AdamOptions { LearningRate = 1 })).Build();
+        var diagnostics = new TrainingDiagnostics<double>([("w", [w])], pipeline, 1);
+        for (int i = 0; i < n; i++)
+        {
+            w.Gradient.Span[i] = (i * 7919 % n) + 1;
+        }
+
+        var sample = Step(diagnostics, pipeline, 0);
+
+        foreach (var (q, actual) in new[] { (0.1, sample.StepP10![0]), (0.5, sample.StepP50![0]), (0.9, sample.StepP90![0]) })
+        {
+            double exact = 1 / (1 + ((1 - q) * (n - 1)));
+            Assert.Equal(exact, actual, 0.02 * exact);
+        }
+    }
+
+    [Fact]
     public void AdamEffectiveStep_AtStepTwo_UsesTheSecondMomentByHand()
     {
         var w = new Parameter<double>("w", new double[3]);

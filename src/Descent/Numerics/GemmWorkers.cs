@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Descent.Numerics;
 
 /// <summary>Work that several threads run together by claiming pieces of it; <see cref="Work"/> returns when nothing is left to claim.</summary>
@@ -23,7 +25,13 @@ internal interface IGemmHelpers
 /// Joining protocol: a helper that wakes announces itself (<c>_inside</c>) before it checks that the
 /// work is still open (<c>_joinable</c>); the caller closes the work before it waits for <c>_inside</c>
 /// to drop to zero. So a helper either joins work the caller still waits for, or leaves without touching
-/// it, however late the busy machine schedules it.
+/// it, however late the busy machine schedules it. A product admits as many helpers as it asked for (<c>_slots</c>).
+/// <para>
+/// A helper that has just worked spins for <see cref="SpinWindow"/> before it sleeps: a training step runs a dozen
+/// products a few microseconds apart, and waking a sleeping thread costs about as much as one of them. A helper that
+/// spins joins the next product when it is posted (<c>_posted</c>) without being woken; the wake-up it was still
+/// sent is then one it has already seen and it sleeps again at once.
+/// </para>
 /// </remarks>
 internal sealed class GemmWorkers : IGemmHelpers
 {
@@ -33,6 +41,13 @@ internal sealed class GemmWorkers : IGemmHelpers
     private int _joinable;
     private int _inside;
     private bool _flushToZero;
+    private int _posted;
+    private int _slots;
+
+    /// <summary>How long a helper that has just worked waits, spinning, for the next product: 200 µs.</summary>
+    internal static readonly TimeSpan SpinWindow = TimeSpan.FromMicroseconds(200);
+
+    private static readonly long SpinTicks = (long)(SpinWindow.TotalSeconds * Stopwatch.Frequency);
 
     private GemmWorkers()
     {
@@ -60,7 +75,9 @@ internal sealed class GemmWorkers : IGemmHelpers
             // Helpers compute as the caller would: flush-to-zero changes results (and speed) with subnormals.
             _flushToZero = Denormals.FlushToZero;
             Volatile.Write(ref _work, work);
+            Volatile.Write(ref _slots, helpers);
             Interlocked.Exchange(ref _joinable, 1);
+            Interlocked.Increment(ref _posted);
             for (int i = 0; i < helpers; i++)
             {
                 _wake[i].Release();
@@ -93,11 +110,25 @@ internal sealed class GemmWorkers : IGemmHelpers
     private void Loop(SemaphoreSlim wake)
     {
         bool flushToZero = Denormals.FlushToZero;
+        int seen = Volatile.Read(ref _posted);
+        bool hot = false;
         while (true)
         {
-            wake.Wait();
+            if (!hot || !SpinUntilPosted(seen))
+            {
+                wake.Wait();
+            }
+
+            hot = false;
+            int posted = Volatile.Read(ref _posted);
+            if (posted == seen)
+            {
+                continue;
+            }
+
+            seen = posted;
             Interlocked.Increment(ref _inside);
-            if (Volatile.Read(ref _joinable) == 1)
+            if (Volatile.Read(ref _joinable) == 1 && Interlocked.Decrement(ref _slots) >= 0)
             {
                 if (_flushToZero != flushToZero)
                 {
@@ -106,9 +137,27 @@ internal sealed class GemmWorkers : IGemmHelpers
                 }
 
                 Volatile.Read(ref _work)!.Work();
+                hot = true;
             }
 
             Interlocked.Decrement(ref _inside);
         }
+    }
+
+    /// <summary>Spins until a product after <paramref name="seen"/> is posted (true) or <see cref="SpinWindow"/> passes (false).</summary>
+    private bool SpinUntilPosted(int seen)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        while (Volatile.Read(ref _posted) == seen)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            Thread.SpinWait(20);
+        }
+
+        return true;
     }
 }

@@ -228,6 +228,31 @@ public class GemmTests
     }
 
     [Fact]
+    public void SharedWorkers_JoinBackToBackProducts_WhetherSpinningOrWoken()
+    {
+        // Products posted at once after each other find the helper still spinning; products a few milliseconds apart
+        // find it asleep, with a stale wake-up from the spun ones still counted. Every product must be joined either way.
+        int parties = Environment.ProcessorCount;
+        for (int i = 0; i < 40; i++)
+        {
+            Rendezvous work;
+            int attempts = 0;
+            do
+            {
+                work = new Rendezvous(parties);
+                attempts++;
+            }
+            while (!GemmWorkers.Shared.TryRun(work, parties - 1) && attempts < 1000 && Sleep());
+
+            Assert.Equal(parties, work.Threads.Count);
+            if (i % 10 == 9)
+            {
+                Thread.Sleep(5);
+            }
+        }
+    }
+
+    [Fact]
     public void RepeatedCalls_DoNotAllocate_AfterTheFirst()
     {
         float[] a = Random(128 * 100, 6);

@@ -30,7 +30,9 @@ internal interface IGemmHelpers
 /// A helper that has just worked spins for <see cref="SpinWindow"/> before it sleeps: a training step runs a dozen
 /// products a few microseconds apart, and waking a sleeping thread costs about as much as one of them. A helper that
 /// spins joins the next product when it is posted (<c>_posted</c>) without being woken; the wake-up it was still
-/// sent is then one it has already seen and it sleeps again at once.
+/// sent is then one it has already seen and it sleeps again at once. While other threads of the process are multiplying
+/// too (a caller found the helpers busy in the last <see cref="ContentionMemory"/>, as when the lab trains several
+/// networks at once), helpers do not spin: the cores are taken, and a spinning helper would only slow those callers.
 /// </para>
 /// </remarks>
 internal sealed class GemmWorkers : IGemmHelpers
@@ -47,7 +49,12 @@ internal sealed class GemmWorkers : IGemmHelpers
     /// <summary>How long a helper that has just worked waits, spinning, for the next product: 200 µs.</summary>
     internal static readonly TimeSpan SpinWindow = TimeSpan.FromMicroseconds(200);
 
+    /// <summary>How long a caller that found the helpers busy keeps them from spinning: 100 ms.</summary>
+    internal static readonly TimeSpan ContentionMemory = TimeSpan.FromMilliseconds(100);
+
     private static readonly long SpinTicks = (long)(SpinWindow.TotalSeconds * Stopwatch.Frequency);
+    private static readonly long ContentionTicks = (long)(ContentionMemory.TotalSeconds * Stopwatch.Frequency);
+    private long _contendedAt = long.MinValue / 2;
 
     private GemmWorkers()
     {
@@ -61,6 +68,7 @@ internal sealed class GemmWorkers : IGemmHelpers
     {
         if (!_gate.TryEnter())
         {
+            Volatile.Write(ref _contendedAt, Stopwatch.GetTimestamp());
             return false;
         }
 
@@ -144,10 +152,19 @@ internal sealed class GemmWorkers : IGemmHelpers
         }
     }
 
-    /// <summary>Spins until a product after <paramref name="seen"/> is posted (true) or <see cref="SpinWindow"/> passes (false).</summary>
+    /// <summary>
+    /// Spins until a product after <paramref name="seen"/> is posted (true) or <see cref="SpinWindow"/> passes (false);
+    /// does not spin at all while callers contend for the helpers.
+    /// </summary>
     private bool SpinUntilPosted(int seen)
     {
-        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        long now = Stopwatch.GetTimestamp();
+        if (now - Volatile.Read(ref _contendedAt) < ContentionTicks)
+        {
+            return false;
+        }
+
+        long deadline = now + SpinTicks;
         while (Volatile.Read(ref _posted) == seen)
         {
             if (Stopwatch.GetTimestamp() > deadline)

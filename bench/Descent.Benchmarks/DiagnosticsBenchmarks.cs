@@ -12,7 +12,7 @@ namespace Descent.Benchmarks;
 /// <summary>
 /// The cost of <see cref="TrainingDiagnostics{T}"/>: 200 iterations of the book's MNIST network (784-100-100-100-100-10,
 /// batch 128, float, Adam — the optimizer whose effective steps are also sorted) through the library's training loop,
-/// without the observer and with it at the lab's default interval for a 2000-iteration run (every 20th step). The
+/// without the observer and with it at the lab's default interval for a 2000-iteration run (every 40th step). The
 /// goal is a ratio ≤ 1.05.
 /// </summary>
 [MemoryDiagnoser]

@@ -70,7 +70,7 @@ internal sealed class MnistOptions
     public Option<int?> DiagnosticsEvery { get; } = LabOptions.OptionalNumber<int>(
         "--diagnostics-every",
         "Record per-layer gradient norm, update norm, update/weight ratio and effective-step quantiles every N iterations "
-            + "(diagnostics.csv and the report's diagnostics figure); default about 100 samples per run, at most every 10th iteration; 0 turns them off.",
+            + "(diagnostics.csv and the report's diagnostics figure); default about 50 samples per run, at most every 25th iteration; 0 turns them off.",
         v => v >= 0,
         "an integer ≥ 0 (0: no diagnostics)");
 

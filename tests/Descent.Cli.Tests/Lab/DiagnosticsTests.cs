@@ -49,13 +49,13 @@ public class DiagnosticsTests
     public void Train_RecordsDiagnosticsAtTheDefaultInterval()
     {
         string folder = LabConsole.TempFolder();
-        var (code, output) = LabConsole.Run("train", "-o", "adam:lr=0.01", "--iterations", "25", "--hidden", "8", "--checkpoint-every", "0", "--out", folder);
+        var (code, output) = LabConsole.Run("train", "-o", "adam:lr=0.01", "--iterations", "60", "--hidden", "8", "--checkpoint-every", "0", "--out", folder);
         Assert.True(code == 0, output);
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "run.json")));
         var diagnostics = json.RootElement.GetProperty("Mnist").GetProperty("Runs")[0].GetProperty("Diagnostics");
-        Assert.Equal(10, diagnostics.GetProperty("Every").GetInt32());
-        Assert.Equal([0L, 10L, 20L], diagnostics.GetProperty("Iterations").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal(25, diagnostics.GetProperty("Every").GetInt32());
+        Assert.Equal([0L, 25L, 50L], diagnostics.GetProperty("Iterations").EnumerateArray().Select(e => e.GetInt64()));
         Assert.True(File.Exists(Path.Combine(folder, "diagnostics.csv")));
         Assert.Contains("<h3>Diagnostics</h3>", File.ReadAllText(Path.Combine(folder, "report.html")), StringComparison.Ordinal);
     }

@@ -230,11 +230,11 @@ public sealed class TrainingDiagnosticsTests
     }
 
     [Fact]
-    public void DefaultInterval_LogsAboutAHundredSamples_ButNoMoreOftenThanEveryTenthStep()
+    public void DefaultInterval_LogsAboutFiftySamples_ButNoMoreOftenThanEvery25thStep()
     {
-        Assert.Equal(10, TrainingDiagnostics.DefaultInterval(50));
-        Assert.Equal(20, TrainingDiagnostics.DefaultInterval(2000));
-        Assert.Equal(21, TrainingDiagnostics.DefaultInterval(2001));
+        Assert.Equal(25, TrainingDiagnostics.DefaultInterval(50));
+        Assert.Equal(40, TrainingDiagnostics.DefaultInterval(2000));
+        Assert.Equal(41, TrainingDiagnostics.DefaultInterval(2001));
     }
 
     /// <summary>Drives the observer through one step of the pipeline, as the loop does, from a fresh start.</summary>

@@ -111,14 +111,17 @@ internal sealed class GemmWorkers : IGemmHelpers
     {
         var wake = new SemaphoreSlim(0);
         _wake.Add(wake);
-        var thread = new Thread(() => Loop(wake)) { IsBackground = true, Name = $"Descent GEMM {index + 1}" };
+
+        // Read here, before the product that starts this helper is posted: read in the new thread, it could already
+        // count that product as seen and sleep through it.
+        int seen = Volatile.Read(ref _posted);
+        var thread = new Thread(() => Loop(wake, seen)) { IsBackground = true, Name = $"Descent GEMM {index + 1}" };
         thread.Start();
     }
 
-    private void Loop(SemaphoreSlim wake)
+    private void Loop(SemaphoreSlim wake, int seen)
     {
         bool flushToZero = Denormals.FlushToZero;
-        int seen = Volatile.Read(ref _posted);
         bool hot = false;
         while (true)
         {

@@ -56,8 +56,14 @@ internal sealed class GemmWorkers : IGemmHelpers
     private static readonly long ContentionTicks = (long)(ContentionMemory.TotalSeconds * Stopwatch.Frequency);
     private long _contendedAt = long.MinValue / 2;
 
+    // All helpers start with the pool, at the process's first product: started by the first product that needs one,
+    // a helper (thread, semaphore) would be allocated inside whichever Step() first won the pool, however warmed up.
     private GemmWorkers()
     {
+        for (int i = 0; i < Environment.ProcessorCount - 1; i++)
+        {
+            Start(i);
+        }
     }
 
     /// <summary>The process's one set of helper threads.</summary>
@@ -74,11 +80,7 @@ internal sealed class GemmWorkers : IGemmHelpers
 
         try
         {
-            helpers = Math.Min(helpers, Environment.ProcessorCount - 1);
-            while (_wake.Count < helpers)
-            {
-                Start(_wake.Count);
-            }
+            helpers = Math.Min(helpers, _wake.Count);
 
             // Helpers compute as the caller would: flush-to-zero changes results (and speed) with subnormals.
             _flushToZero = Denormals.FlushToZero;
@@ -111,11 +113,7 @@ internal sealed class GemmWorkers : IGemmHelpers
     {
         var wake = new SemaphoreSlim(0);
         _wake.Add(wake);
-
-        // Read here, before the product that starts this helper is posted: read in the new thread, it could already
-        // count that product as seen and sleep through it.
-        int seen = Volatile.Read(ref _posted);
-        var thread = new Thread(() => Loop(wake, seen)) { IsBackground = true, Name = $"Descent GEMM {index + 1}" };
+        var thread = new Thread(() => Loop(wake, seen: 0)) { IsBackground = true, Name = $"Descent GEMM {index + 1}" };
         thread.Start();
     }
 

@@ -228,10 +228,9 @@ public class GemmTests
     }
 
     [Fact]
-    public void SharedWorkers_JoinBackToBackProducts_WhetherSpinningOrWoken()
+    public void SharedWorkers_JoinBackToBackProducts()
     {
-        // Products posted at once after each other find the helper still spinning; products a few milliseconds apart
-        // find it asleep, with a stale wake-up from the spun ones still counted. Every product must be joined either way.
+        // Products posted at once after each other, and a few milliseconds apart: the helper must join every one.
         int parties = Environment.ProcessorCount;
         for (int i = 0; i < 40; i++)
         {

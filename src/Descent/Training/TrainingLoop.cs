@@ -42,21 +42,15 @@ public sealed class TrainingLoop<T>
     /// <param name="options">Loss recording, evaluation period, reducer and observers; default: forward loss, no observers.</param>
     /// <exception cref="ArgumentException">The pipeline trains other parameters than the network's, or an option is out of range.</exception>
     public TrainingLoop(Network<T> network, UpdatePipeline<T> pipeline, IBatchSource<T> batches, TrainingLoopOptions<T>? options = null)
+        : this(network, batches, options)
     {
-        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(pipeline);
-        ArgumentNullException.ThrowIfNull(batches);
-        _options = options ?? new TrainingLoopOptions<T>();
-        _options.Validate();
         if (pipeline.Parameters.Count != network.Parameters.Count || pipeline.Parameters.Where((p, i) => !ReferenceEquals(p, network.Parameters[i])).Any())
         {
             throw new ArgumentException("The pipeline must train exactly the network's parameters, in the network's order.", nameof(pipeline));
         }
 
-        _network = network;
         _pipeline = pipeline;
-        _batches = batches;
-        _observers = [.. _options.Observers];
     }
 
     /// <summary>
@@ -70,17 +64,22 @@ public sealed class TrainingLoop<T>
     /// <param name="batches">The batch for each step.</param>
     /// <param name="options">Loss recording, evaluation period, reducer and observers.</param>
     public TrainingLoop(Network<T> network, IClosureOptimizer<T> optimizer, IBatchSource<T> batches, TrainingLoopOptions<T>? options = null)
+        : this(network, batches, options)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        _closureOptimizer = optimizer;
+        _closure = Evaluate;
+    }
+
+    private TrainingLoop(Network<T> network, IBatchSource<T> batches, TrainingLoopOptions<T>? options)
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(batches);
         _options = options ?? new TrainingLoopOptions<T>();
         _options.Validate();
         _network = network;
-        _closureOptimizer = optimizer;
         _batches = batches;
         _observers = [.. _options.Observers];
-        _closure = Evaluate;
     }
 
     /// <summary>The network.</summary>

@@ -496,7 +496,7 @@ internal static class OptionTable
     [
         .. Common,
         Option("max_iter", Integer<LbfgsOptions>("MaxIterations", o => o.MaxIterations, (o, v) => o with { MaxIterations = v },
-            "Most iterations per Double}) (PyTorch max_iter). Must be ≥ 1.")),
+            "Most iterations per Step(closure) (PyTorch max_iter). Must be ≥ 1.")),
         Option("max_eval", OptionalInteger<LbfgsOptions>("MaxEvaluations", o => o.MaxEvaluations, (o, v) => o with { MaxEvaluations = v },
             "Most closure evaluations per step (PyTorch max_eval); null means ⌊1.25 · MaxIterations⌋ as in PyTorch. Must be ≥ 1.")),
         Option("tolerance_grad", Number<LbfgsOptions>("ToleranceGrad", o => o.ToleranceGrad, (o, v) => o with { ToleranceGrad = v },

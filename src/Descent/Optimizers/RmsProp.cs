@@ -4,15 +4,14 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="RmsProp{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record RmsPropOptions : MomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
-    private double _momentum;
-
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new RmsProp<T>(parameters, this);
 
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2, alpha 0.99, eps 1e-8).</summary>
+    /// <remarks>Here: <see cref="MomentumOptions.Momentum"/> is the momentum factor of the update buffer; 0 disables it.</remarks>
     public RmsPropOptions() => LearningRate = 1e-2;
 
     /// <summary>Smoothing constant α of the mean square (the book's <c>decay_rate</c>).</summary>
@@ -27,23 +26,11 @@ public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeigh
     /// <inheritdoc/>
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
-    /// <summary>Momentum factor of the update buffer; 0 disables it.</summary>
-    public double Momentum { get => _momentum; init => _momentum = value; }
-
     /// <summary>Normalize by the estimated variance (mean square minus squared mean) instead of the mean square.</summary>
     public bool Centered { get; init; }
 
     /// <summary>Maximize the objective instead of minimizing.</summary>
     public bool Maximize { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Momentum;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
-
-    /// <inheritdoc/>
-    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()

@@ -4,19 +4,15 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Sgd{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record SgdOptions : MomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
-    private double _momentum;
-
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Sgd<T>(parameters, this);
 
     /// <summary>Creates the options with PyTorch's defaults.</summary>
+    /// <remarks>Here: <see cref="MomentumOptions.Momentum"/> is the momentum factor μ (PyTorch <c>momentum</c>); 0 disables the buffer.</remarks>
     public SgdOptions() => LearningRate = 1e-3;
-
-    /// <summary>Momentum factor μ (PyTorch <c>momentum</c>); 0 disables the buffer.</summary>
-    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Dampening τ applied to the gradient added to the buffer.</summary>
     public double Dampening { get; init; }
@@ -32,15 +28,6 @@ public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDec
 
     /// <summary>Maximize the objective instead of minimizing.</summary>
     public bool Maximize { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Momentum;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
-
-    /// <inheritdoc/>
-    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()

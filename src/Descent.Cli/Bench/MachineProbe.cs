@@ -245,9 +245,6 @@ public static class MachineProbe
         }
 
         Array.Sort(rates);
-        double median = rates.Length % 2 == 1
-            ? rates[rates.Length / 2]
-            : 0.5 * (rates[(rates.Length / 2) - 1] + rates[rates.Length / 2]);
-        return new ProbeRates(rates[^1], median, rates[0], threads);
+        return new ProbeRates(rates[^1], Timing.MiddleOf(rates), rates[0], threads);
     }
 }

@@ -11,9 +11,7 @@ internal sealed class ClipSuite : IGoldenSuite
 {
     public string Name => "clipping";
 
-    public bool Accepts(string section, JsonElement value) =>
-        value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-        && value[0].ValueKind == JsonValueKind.Object && value[0].TryGetProperty("grads", out _) && value[0].TryGetProperty("clipped", out _);
+    public bool Accepts(string section, JsonElement value) => GoldenSections.AreCasesWith(value, "grads", "clipped");
 
     public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
         value.EnumerateArray().Select(c => settings.Float

@@ -48,6 +48,32 @@ internal interface IGoldenFileSuite
     IEnumerable<GoldenResult> Run(JsonElement root, VerifySettings settings);
 }
 
+/// <summary>What the section suites recognise their sections by.</summary>
+internal static class GoldenSections
+{
+    /// <summary>
+    /// Whether <paramref name="value"/> is a non-empty array of cases whose first is an object with every one of
+    /// <paramref name="keys"/>: the fields that tell one suite's cases from another's.
+    /// </summary>
+    public static bool AreCasesWith(JsonElement value, params ReadOnlySpan<string> keys)
+    {
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0 || value[0].ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        foreach (string key in keys)
+        {
+            if (!value[0].TryGetProperty(key, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
 /// <summary>How <c>descent verify</c> runs the cases.</summary>
 /// <param name="Float">Run in float (tolerance 1e-4) instead of double (1e-10); float32 cases always run in float.</param>
 internal sealed record VerifySettings(bool Float = false);

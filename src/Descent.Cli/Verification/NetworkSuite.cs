@@ -11,10 +11,7 @@ internal sealed class NetworkSuite : IGoldenSuite
 {
     public string Name => "networks";
 
-    public bool Accepts(string section, JsonElement value) =>
-        section == "cases" && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-        && value[0].ValueKind == JsonValueKind.Object
-        && value[0].TryGetProperty("layers", out _) && value[0].TryGetProperty("init_state", out _);
+    public bool Accepts(string section, JsonElement value) => section == "cases" && GoldenSections.AreCasesWith(value, "layers", "init_state");
 
     public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
         value.EnumerateArray().Select(c => settings.Float

@@ -13,10 +13,7 @@ internal sealed class OptimizerSuite : IGoldenSuite
 {
     public string Name => "optimizers";
 
-    public bool Accepts(string section, JsonElement value) =>
-        section == "cases" && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-        && value[0].ValueKind == JsonValueKind.Object
-        && value[0].TryGetProperty("optimizer", out _) && value[0].TryGetProperty("init", out _) && value[0].TryGetProperty("steps", out _);
+    public bool Accepts(string section, JsonElement value) => section == "cases" && GoldenSections.AreCasesWith(value, "optimizer", "init", "steps");
 
     public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
         value.EnumerateArray().Select(c => settings.Float || (c.TryGetProperty("dtype", out var dtype) && dtype.GetString() == "float32")

@@ -10,10 +10,7 @@ internal sealed class SchedulerSuite : IGoldenSuite
 {
     public string Name => "schedulers";
 
-    public bool Accepts(string section, JsonElement value) =>
-        value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-        && value[0].ValueKind == JsonValueKind.Object && value[0].TryGetProperty("scheduler", out _)
-        && value[0].TryGetProperty("lr_before_each_step", out _);
+    public bool Accepts(string section, JsonElement value) => GoldenSections.AreCasesWith(value, "scheduler", "lr_before_each_step");
 
     public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
         value.EnumerateArray().Select(c => GoldenResult.Of(

@@ -245,6 +245,9 @@ public static class MachineProbe
         }
 
         Array.Sort(rates);
-        return new ProbeRates(rates[^1], Timing.MiddleOf(rates), rates[0], threads);
+        double median = rates.Length % 2 == 1
+            ? rates[rates.Length / 2]
+            : 0.5 * (rates[(rates.Length / 2) - 1] + rates[rates.Length / 2]);
+        return new ProbeRates(rates[^1], median, rates[0], threads);
     }
 }

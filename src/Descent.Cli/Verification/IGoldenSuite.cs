@@ -48,30 +48,37 @@ internal interface IGoldenFileSuite
     IEnumerable<GoldenResult> Run(JsonElement root, VerifySettings settings);
 }
 
-/// <summary>What the section suites recognise their sections by.</summary>
-internal static class GoldenSections
+/// <summary>
+/// A suite whose section is an array of cases, one result each, told from other suites' sections by the fields of
+/// its first case (and, where several kinds share a name such as <c>cases</c>, by the section's name).
+/// </summary>
+/// <param name="name">The suite's short name.</param>
+/// <param name="sectionName">The only section name it runs, or <see langword="null"/> for any.</param>
+/// <param name="keys">The fields its first case must have.</param>
+internal abstract class CaseSuite(string name, string? sectionName, params string[] keys) : IGoldenSuite
 {
-    /// <summary>
-    /// Whether <paramref name="value"/> is a non-empty array of cases whose first is an object with every one of
-    /// <paramref name="keys"/>: the fields that tell one suite's cases from another's.
-    /// </summary>
-    public static bool AreCasesWith(JsonElement value, params ReadOnlySpan<string> keys)
+    public string Name => name;
+
+    public bool Accepts(string section, JsonElement value)
     {
-        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0 || value[0].ValueKind != JsonValueKind.Object)
+        if ((sectionName is not null && section != sectionName)
+            || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0 || value[0].ValueKind != JsonValueKind.Object)
         {
             return false;
         }
 
-        foreach (string key in keys)
-        {
-            if (!value[0].TryGetProperty(key, out _))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        var first = value[0];
+        return keys.All(key => first.TryGetProperty(key, out _));
     }
+
+    public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
+        value.EnumerateArray().Select(c => RunCase(c, settings));
+
+    /// <summary>Runs one case; one that cannot run is a failed result with the reason (see <see cref="GoldenResult.Of"/>).</summary>
+    /// <param name="c">The case.</param>
+    /// <param name="settings">How to run (precision).</param>
+    /// <returns>Its result.</returns>
+    protected abstract GoldenResult RunCase(JsonElement c, VerifySettings settings);
 }
 
 /// <summary>How <c>descent verify</c> runs the cases.</summary>

@@ -72,17 +72,13 @@ public class Adam<T> : Optimizer<T, AdamOptions>, IEffectiveStepSize<T>
 
     /// <summary>η / (√v / √(1 − β₂ᵗ) + ε), the factor the update multiplies m̂ = m / (1 − β₁ᵗ) by (v̂ max with AMSGrad).</summary>
     /// <inheritdoc/>
-    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
-    {
-        if (!TryGetParameterState(parameterName, null, out var group, out var v, static o => o.AmsGrad ? "max_exp_avg_sq" : "exp_avg_sq"))
-        {
-            return false;
-        }
-
-        var o = group.Options;
-        EffectiveSteps.Write<T>(v, destination, o.LearningRate, Math.Sqrt(1 - Math.Pow(o.Beta2, group.StepCount)), o.Epsilon);
-        return true;
-    }
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination) =>
+        TryWriteEffectiveStep(
+            parameterName,
+            destination,
+            null,
+            static group => (group.Options.LearningRate, Math.Sqrt(1 - Math.Pow(group.Options.Beta2, group.StepCount)), group.Options.Epsilon),
+            static o => o.AmsGrad ? "max_exp_avg_sq" : "exp_avg_sq");
 
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, AdamOptions> group)

@@ -272,6 +272,34 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
         return false;
     }
 
+    /// <summary>
+    /// <see cref="IEffectiveStepSize{T}.TryWriteEffectiveStep"/> for the methods that divide by the root of one
+    /// accumulator: rate / (√s / rootCorrection + ε) from the parameter's slice of the state buffer s.
+    /// </summary>
+    /// <param name="parameterName">The parameter's name.</param>
+    /// <param name="destination">One element per parameter element.</param>
+    /// <param name="stateName">The accumulator's state key; null: pick it from the group (<paramref name="pick"/>).</param>
+    /// <param name="factors">The rate, the root's correction and ε of the group's last step.</param>
+    /// <param name="pick">Chooses the state key from the group's options when <paramref name="stateName"/> is null.</param>
+    /// <returns>False when the parameter is not this optimizer's or has no state yet.</returns>
+    protected bool TryWriteEffectiveStep(
+        string parameterName,
+        Span<T> destination,
+        string? stateName,
+        Func<ParameterGroup<T, TOptions>, (double Rate, double RootCorrection, double Epsilon)> factors,
+        Func<TOptions, string>? pick = null)
+    {
+        ArgumentNullException.ThrowIfNull(factors);
+        if (!TryGetParameterState(parameterName, stateName, out var group, out var accumulator, pick))
+        {
+            return false;
+        }
+
+        var (rate, rootCorrection, eps) = factors(group);
+        EffectiveSteps.Write<T>(accumulator, destination, rate, rootCorrection, eps);
+        return true;
+    }
+
     /// <summary>Whether <paramref name="group"/> already has the named state buffer (PyTorch's "buffer is None" test).</summary>
     /// <param name="group">The group.</param>
     /// <param name="name">PyTorch's state key.</param>

@@ -75,10 +75,7 @@ public sealed class AdaGrad<T> : Optimizer<T, AdaGradOptions>, IEffectiveStepSiz
         var kernel = new AdaGradKernel<T>(
             new GradientTransform<T>(o.Maximize, o.WeightDecay), T.CreateTruncating(Rate(group)), T.CreateTruncating(o.Epsilon));
         T[] sum = State(group, "sum", T.CreateTruncating(o.InitialAccumulatorValue));
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, sum.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, sum);
     }
 
     /// <summary>η / (1 + (t − 1)·decay), the step's decayed learning rate.</summary>

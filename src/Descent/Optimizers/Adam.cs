@@ -96,18 +96,13 @@ public class Adam<T> : Optimizer<T, AdamOptions>, IEffectiveStepSize<T>
         T[] m = State(group, "exp_avg");
         T[] v = State(group, "exp_avg_sq");
         T[]? vMax = o.AmsGrad ? State(group, "max_exp_avg_sq") : null;
-        foreach (var run in group.Runs)
+        if (vMax is null)
         {
-            Span<T> p = run.Value.Span;
-            ReadOnlySpan<T> g = run.Gradient.Span;
-            if (vMax is null)
-            {
-                Elementwise.Run(kernel, p, g, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-            }
-            else
-            {
-                Elementwise.Run(new AmsGradKernel<T>(kernel), p, g, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), vMax.AsSpan(run.Offset, run.Length), KernelPath);
-            }
+            RunKernel(group, kernel, m, v);
+        }
+        else
+        {
+            RunKernel(group, new AmsGradKernel<T>(kernel), m, v, vMax);
         }
     }
 

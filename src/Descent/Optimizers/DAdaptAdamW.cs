@@ -61,8 +61,7 @@ public sealed class DAdaptAdamW<T> : LearningRateFreeOptimizer<T, DAdaptAdamWOpt
         T numerator = T.Zero, l1 = T.Zero;
         foreach (var run in group.Runs)
         {
-            int at = run.Offset, length = run.Length;
-            var pass = new DAdaptPass<T>(c, run.Value.Span, run.Gradient.Span, m.AsSpan(at, length), v.AsSpan(at, length), s.AsSpan(at, length));
+            var pass = new DAdaptPass<T>(c, run.Value.Span, run.Gradient.Span, run.Of(m), run.Of(v), run.Of(s));
             var (dot, sum) = Reduction.Run<T, DAdaptPass<T>>(ref pass, KernelPath);
             numerator += dot;
             l1 += sum;

@@ -78,12 +78,7 @@ public sealed class Madgrad<T> : Optimizer<T, MadgradOptions>
             T.CreateTruncating(o.Epsilon),
             T.CreateTruncating(1 - o.Momentum),
             T.CreateTruncating(o.Momentum));
-        foreach (var run in group.Runs)
-        {
-            int at = run.Offset, length = run.Length;
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span,
-                sumOfSquares.AsSpan(at, length), sum.AsSpan(at, length), x0.AsSpan(at, length), KernelPath);
-        }
+        RunKernel(group, kernel, sumOfSquares, sum, x0);
     }
 
     /// <summary>

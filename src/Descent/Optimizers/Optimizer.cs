@@ -231,7 +231,7 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
         {
             foreach (var run in group.Runs)
             {
-                run.Value.Span.CopyTo(buffer.AsSpan(run.Offset, run.Length));
+                run.Value.Span.CopyTo(run.Of(buffer));
             }
         }
 
@@ -270,6 +270,71 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
         group = null!;
         slice = default;
         return false;
+    }
+
+    /// <summary>
+    /// Runs an element-wise kernel over the group, one contiguous run of parameters at a time, with each state buffer
+    /// sliced as the run (the loop of every element-wise optimizer).
+    /// </summary>
+    /// <param name="group">The group.</param>
+    /// <param name="kernel">The step's kernel.</param>
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel)
+        where TKernel : struct, IUpdate0<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, KernelPath);
+        }
+    }
+
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a)
+        where TKernel : struct, IUpdate1<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, run.Of(a), KernelPath);
+        }
+    }
+
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a, T[] b)
+        where TKernel : struct, IUpdate2<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, run.Of(a), run.Of(b), KernelPath);
+        }
+    }
+
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a, T[] b, T[] c)
+        where TKernel : struct, IUpdate3<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, run.Of(a), run.Of(b), run.Of(c), KernelPath);
+        }
+    }
+
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a, T[] b, T[] c, T[] d)
+        where TKernel : struct, IUpdate4<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, run.Of(a), run.Of(b), run.Of(c), run.Of(d), KernelPath);
+        }
+    }
+
+    /// <summary>θ ← f(θ, a, b) over the group, run by run, with a and b only read.</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="kernel">The pass's kernel.</param>
+    /// <param name="a">The first state buffer read.</param>
+    /// <param name="b">The second state buffer read.</param>
+    private protected void ApplyKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a, T[] b)
+        where TKernel : struct, IApply2<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Apply(kernel, run.Value.Span, run.Of(a), run.Of(b), KernelPath);
+        }
     }
 
     /// <summary>

@@ -84,8 +84,7 @@ public sealed class Prodigy<T> : LearningRateFreeOptimizer<T, ProdigyOptions>
         T numerator = T.Zero, denominator = T.Zero;
         foreach (var run in group.Runs)
         {
-            int at = run.Offset, length = run.Length;
-            var pass = new ProdigyMomentPass<T>(moments, run.Value.Span, run.Gradient.Span, p0.AsSpan(at, length), m.AsSpan(at, length), v.AsSpan(at, length), s.AsSpan(at, length));
+            var pass = new ProdigyMomentPass<T>(moments, run.Value.Span, run.Gradient.Span, run.Of(p0), run.Of(m), run.Of(v), run.Of(s));
             var (dot, l1) = Reduction.Run<T, ProdigyMomentPass<T>>(ref pass, KernelPath);
             numerator += dot;
             denominator += l1;
@@ -97,11 +96,7 @@ public sealed class Prodigy<T> : LearningRateFreeOptimizer<T, ProdigyOptions>
         SetScalar(group, "numerator_weighted", weighted);
         SetScalar(group, "estim_lr", next);
         var apply = new ProdigyApply<T>(T.CreateTruncating(-dlr), T.CreateTruncating(next * o.Epsilon), T.CreateTruncating(o.WeightDecay * dlr));
-        foreach (var run in group.Runs)
-        {
-            int at = run.Offset, length = run.Length;
-            Elementwise.Apply(apply, run.Value.Span, m.AsSpan(at, length), v.AsSpan(at, length), KernelPath);
-        }
+        ApplyKernel(group, apply, m, v);
     }
 }
 

@@ -101,26 +101,20 @@ public sealed class RmsProp<T> : Optimizer<T, RmsPropOptions>, IEffectiveStepSiz
         T[] square = State(group, "square_avg");
         T[]? mean = o.Centered ? State(group, "grad_avg") : null;
         T[]? buffer = o.Momentum > 0 ? State(group, "momentum_buffer") : null;
-        foreach (var run in group.Runs)
+        switch (mean, buffer)
         {
-            Span<T> p = run.Value.Span;
-            ReadOnlySpan<T> g = run.Gradient.Span;
-            Span<T> s = square.AsSpan(run.Offset, run.Length);
-            switch (mean, buffer)
-            {
-                case (null, null):
-                    Elementwise.Run(k, p, g, s, KernelPath);
-                    break;
-                case (not null, null):
-                    Elementwise.Run(new RmsPropCenteredKernel<T>(k), p, g, s, mean.AsSpan(run.Offset, run.Length), KernelPath);
-                    break;
-                case (null, not null):
-                    Elementwise.Run(new RmsPropMomentumKernel<T>(k), p, g, s, buffer.AsSpan(run.Offset, run.Length), KernelPath);
-                    break;
-                default:
-                    Elementwise.Run(new RmsPropCenteredMomentumKernel<T>(k), p, g, s, mean!.AsSpan(run.Offset, run.Length), buffer!.AsSpan(run.Offset, run.Length), KernelPath);
-                    break;
-            }
+            case (null, null):
+                RunKernel(group, k, square);
+                break;
+            case (not null, null):
+                RunKernel(group, new RmsPropCenteredKernel<T>(k), square, mean);
+                break;
+            case (null, not null):
+                RunKernel(group, new RmsPropMomentumKernel<T>(k), square, buffer);
+                break;
+            default:
+                RunKernel(group, new RmsPropCenteredMomentumKernel<T>(k), square, mean!, buffer!);
+                break;
         }
     }
 }

@@ -79,10 +79,7 @@ public sealed class Sgd<T> : Optimizer<T, SgdOptions>
         T lr = T.CreateTruncating(o.LearningRate);
         if (o.Momentum == 0)
         {
-            foreach (var run in group.Runs)
-            {
-                Elementwise.Run(new SgdKernel<T>(grad, lr), run.Value.Span, run.Gradient.Span, KernelPath);
-            }
+            RunKernel(group, new SgdKernel<T>(grad, lr));
 
             return;
         }
@@ -97,10 +94,7 @@ public sealed class Sgd<T> : Optimizer<T, SgdOptions>
             fresh ? T.One : T.CreateTruncating(1 - o.Dampening),
             T.CreateTruncating(o.Momentum),
             o.Nesterov);
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, buffer.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, buffer);
     }
 }
 

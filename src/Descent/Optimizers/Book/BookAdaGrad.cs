@@ -49,10 +49,7 @@ public sealed class BookAdaGrad<T>(IEnumerable<Parameter<T>> parameters, BookAda
         var o = group.Options;
         var kernel = new BookAdaGradKernel<T>(T.CreateTruncating(o.LearningRate), T.CreateTruncating(o.Epsilon));
         T[] h = State(group, "h");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, h.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, h);
     }
 }
 

@@ -53,10 +53,7 @@ public sealed class BookAdam<T>(IEnumerable<Parameter<T>> parameters, BookAdamOp
             T.CreateTruncating(rate), T.CreateTruncating(1 - o.Beta1), T.CreateTruncating(1 - o.Beta2), T.CreateTruncating(o.Epsilon));
         T[] m = State(group, "m");
         T[] v = State(group, "v");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m, v);
     }
 }
 

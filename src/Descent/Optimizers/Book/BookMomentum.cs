@@ -51,10 +51,7 @@ public sealed class BookMomentum<T>(IEnumerable<Parameter<T>> parameters, BookMo
         var o = group.Options;
         var kernel = new BookMomentumKernel<T>(T.CreateTruncating(o.LearningRate), T.CreateTruncating(o.Momentum));
         T[] velocity = State(group, "v");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, velocity.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, velocity);
     }
 }
 

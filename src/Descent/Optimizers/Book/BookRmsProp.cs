@@ -53,10 +53,7 @@ public sealed class BookRmsProp<T>(IEnumerable<Parameter<T>> parameters, BookRms
         var kernel = new BookRmsPropKernel<T>(
             T.CreateTruncating(o.LearningRate), T.CreateTruncating(o.DecayRate), T.CreateTruncating(1 - o.DecayRate), T.CreateTruncating(o.Epsilon));
         T[] h = State(group, "h");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, h.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, h);
     }
 }
 

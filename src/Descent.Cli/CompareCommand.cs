@@ -21,14 +21,11 @@ internal static class CompareCommand
         {
             Description = "Print where the time went: start-up (process start to the first line of work), the 2-D part, training, data files, plots, report, and the peak memory.",
         };
-        var command = new Command(
+        var command = LabOptions.CommandWith(
             "compare",
             "Reproduce the book's comparison (ch. 6.1): SGD, Momentum, AdaGrad and Adam on f(x, y) = x²/20 + y² (figure 6-8) "
-            + "and training the 784-100-100-100-100-10 network on MNIST (figure 6-9), with a summary table and report.html.");
-        foreach (var option in mnist.All.Concat([steps, reproduce, check, output, timingsOption]).Concat(seeds.All))
-        {
-            command.Options.Add(option);
-        }
+            + "and training the 784-100-100-100-100-10 network on MNIST (figure 6-9), with a summary table and report.html.",
+            mnist.All.Concat([steps, reproduce, check, output, timingsOption]).Concat(seeds.All));
 
         command.SetAction(parse =>
         {

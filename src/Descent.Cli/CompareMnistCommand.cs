@@ -17,12 +17,11 @@ internal static class CompareMnistCommand
         var check = CheckOption();
         var output = LabOptions.Out();
         var seeds = new SeedOptions();
-        var command = new Command("compare-mnist", "Train the book's MNIST network — or an MLP on your own CSV or .npy data (--data) — with several optimizers on the same batches and compare their loss curves (the book's figure 6-9). Alias: compare-data.");
+        var command = LabOptions.CommandWith(
+            "compare-mnist",
+            "Train the book's MNIST network — or an MLP on your own CSV or .npy data (--data) — with several optimizers on the same batches and compare their loss curves (the book's figure 6-9). Alias: compare-data.",
+            mnist.All.Concat([optimizers, conventions, reproduce, check, output]).Concat(seeds.All));
         command.Aliases.Add("compare-data");
-        foreach (var option in mnist.All.Concat([optimizers, conventions, reproduce, check, output]).Concat(seeds.All))
-        {
-            command.Options.Add(option);
-        }
 
         command.SetAction(parse =>
         {

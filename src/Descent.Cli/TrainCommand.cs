@@ -14,12 +14,7 @@ internal static class TrainCommand
     public static Command Create(IAnsiConsole console)
     {
         var mnist = new MnistOptions();
-        var optimizer = new Option<string>("--optimizer", "-o")
-        {
-            Description = "The optimizer as NAME[:KEY=VALUE,...], e.g. adam:lr=0.001 or SGD:lr=0.1,momentum=0.9,nesterov=true.",
-            DefaultValueFactory = _ => "adam:lr=0.001",
-            HelpName = "SPEC",
-        };
+        var optimizer = LabOptions.Optimizer("The optimizer as NAME[:KEY=VALUE,...], e.g. adam:lr=0.001 or SGD:lr=0.1,momentum=0.9,nesterov=true.", "adam:lr=0.001");
         var conventions = LabOptions.ConventionsOption();
         var every = LabOptions.Number(
             "--checkpoint-every", "Write the checkpoint every N steps (0: only at the end and on Ctrl-C).", 500, v => v >= 0, "an integer ≥ 0");
@@ -39,11 +34,10 @@ internal static class TrainCommand
             Description = "Write into an --out folder that holds another run: that run's files are deleted first.",
         };
         var seeds = new SeedOptions();
-        var command = new Command("train", "Train the MNIST network (or an MLP on your CSV or .npy data) with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly. With --seeds K: K seeds, median and band, mean ± std (no checkpoints).");
-        foreach (var option in mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, shard, force]).Concat(seeds.All))
-        {
-            command.Options.Add(option);
-        }
+        var command = LabOptions.CommandWith(
+            "train",
+            "Train the MNIST network (or an MLP on your CSV or .npy data) with one optimizer, checkpointing every N steps and on Ctrl-C; --resume continues exactly. With --seeds K: K seeds, median and band, mean ± std (no checkpoints).",
+            mnist.All.Where(o => o != mnist.Threads).Concat([optimizer, conventions, every, resume, output, shard, force]).Concat(seeds.All));
 
         // Under mpiexec or srun every process runs this command as one rank; a failure on any rank ends the whole job.
         command.SetAction(parse => MpiCommunicator.IsLaunchedByMpi

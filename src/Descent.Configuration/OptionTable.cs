@@ -36,8 +36,7 @@ internal static class OptionTable
             "L2 penalty added to the gradient (coupled weight decay).")),
         Option("nesterov", Flag<SgdOptions>("Nesterov", o => o.Nesterov, (o, v) => o with { Nesterov = v },
             "Use Nesterov momentum (requires Momentum > 0 and Dampening = 0).")),
-        Option("maximize", Flag<SgdOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        Maximize<SgdOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] AdaGrad =
@@ -45,14 +44,12 @@ internal static class OptionTable
         .. Common,
         Option("lr_decay", Number<AdaGradOptions>("LearningRateDecay", o => o.LearningRateDecay, (o, v) => o with { LearningRateDecay = v },
             "Learning-rate decay d: step t uses η / (1 + (t − 1)d) (PyTorch lr_decay).")),
-        Option("weight_decay", Number<AdaGradOptions>("WeightDecay", o => o.WeightDecay, (o, v) => o with { WeightDecay = v },
-            "L2 penalty added to the gradient.")),
+        L2WeightDecay<AdaGradOptions>(o => o.WeightDecay, (o, v) => o with { WeightDecay = v }),
         Option("initial_accumulator_value", Number<AdaGradOptions>("InitialAccumulatorValue", o => o.InitialAccumulatorValue, (o, v) => o with { InitialAccumulatorValue = v },
             "Starting value of the sum of squares (PyTorch initial_accumulator_value).")),
         Option("eps", Number<AdaGradOptions>("Epsilon", o => o.Epsilon, (o, v) => o with { Epsilon = v },
             "ε added to the root of the sum of squares.")),
-        Option("maximize", Flag<AdaGradOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        Maximize<AdaGradOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] RmsProp =
@@ -62,14 +59,12 @@ internal static class OptionTable
             "Smoothing constant α of the mean square (the book's decay_rate).")),
         Option("eps", Number<RmsPropOptions>("Epsilon", o => o.Epsilon, (o, v) => o with { Epsilon = v },
             "ε added to the root of the mean square.")),
-        Option("weight_decay", Number<RmsPropOptions>("WeightDecay", o => o.WeightDecay, (o, v) => o with { WeightDecay = v },
-            "L2 penalty added to the gradient.")),
+        L2WeightDecay<RmsPropOptions>(o => o.WeightDecay, (o, v) => o with { WeightDecay = v }),
         Option("momentum", Number<RmsPropOptions>("Momentum", o => o.Momentum, (o, v) => o with { Momentum = v },
             "Momentum factor of the update buffer; 0 disables it.")),
         Option("centered", Flag<RmsPropOptions>("Centered", o => o.Centered, (o, v) => o with { Centered = v },
             "Normalize by the estimated variance (mean square minus squared mean) instead of the mean square.")),
-        Option("maximize", Flag<RmsPropOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        Maximize<RmsPropOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] MomentEstimate =
@@ -91,8 +86,7 @@ internal static class OptionTable
         .. MomentEstimate,
         Option("amsgrad", Flag<AdamOptions>("AmsGrad", o => o.AmsGrad, (o, v) => o with { AmsGrad = v },
             "Use the running maximum of the second moment (Reddi et al., 2018; PyTorch amsgrad).")),
-        Option("maximize", Flag<AdamOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        Maximize<AdamOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
         Option("decoupled_weight_decay", Flag<AdamOptions>("DecoupledWeightDecay", o => o.DecoupledWeightDecay, (o, v) => o with { DecoupledWeightDecay = v },
             "Decay the weights directly instead of through the gradient (AdamW; Loshchilov and Hutter, 2019).")),
     ];
@@ -104,8 +98,7 @@ internal static class OptionTable
             "ψ of the momentum schedule μₜ = β₁(1 − ½·0.96^(tψ)) (PyTorch momentum_decay).")),
         Option("decoupled_weight_decay", Flag<NAdamOptions>("DecoupledWeightDecay", o => o.DecoupledWeightDecay, (o, v) => o with { DecoupledWeightDecay = v },
             "Decay the weights directly (NAdamW) instead of through the gradient.")),
-        Option("maximize", Flag<NAdamOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        Maximize<NAdamOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] RAdam =
@@ -113,15 +106,13 @@ internal static class OptionTable
         .. MomentEstimate,
         Option("decoupled_weight_decay", Flag<RAdamOptions>("DecoupledWeightDecay", o => o.DecoupledWeightDecay, (o, v) => o with { DecoupledWeightDecay = v },
             "Decay the weights directly (RAdamW) instead of through the gradient.")),
-        Option("maximize", Flag<RAdamOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        Maximize<RAdamOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] Adamax =
     [
         .. MomentEstimate,
-        Option("maximize", Flag<AdamaxOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        Maximize<AdamaxOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] Adadelta =
@@ -131,10 +122,8 @@ internal static class OptionTable
             "Decay ρ of both running averages, in [0, 1].")),
         Option("eps", Number<AdadeltaOptions>("Epsilon", o => o.Epsilon, (o, v) => o with { Epsilon = v },
             "ε inside both roots.")),
-        Option("weight_decay", Number<AdadeltaOptions>("WeightDecay", o => o.WeightDecay, (o, v) => o with { WeightDecay = v },
-            "L2 penalty added to the gradient.")),
-        Option("maximize", Flag<AdadeltaOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        L2WeightDecay<AdadeltaOptions>(o => o.WeightDecay, (o, v) => o with { WeightDecay = v }),
+        Maximize<AdadeltaOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] Rprop =
@@ -144,8 +133,7 @@ internal static class OptionTable
             "The factors (η⁻, η⁺) a step size is multiplied by when the gradient's sign flips or stays (PyTorch etas); 0 < η⁻ < 1 < η⁺. The learning rate is only each step size's initial value.")),
         Option("step_sizes", TwoNumbers<RpropOptions>("StepSizes", o => o.StepSizes, (o, v) => o with { StepSizes = v },
             "The smallest and largest step size (PyTorch step_sizes).")),
-        Option("maximize", Flag<RpropOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        Maximize<RpropOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] Asgd =
@@ -157,10 +145,8 @@ internal static class OptionTable
             "Power α of the step-size decay.")),
         Option("t0", Number<AsgdOptions>("T0", o => o.T0, (o, v) => o with { T0 = v },
             "The step after which averaging starts (PyTorch t0).")),
-        Option("weight_decay", Number<AsgdOptions>("WeightDecay", o => o.WeightDecay, (o, v) => o with { WeightDecay = v },
-            "L2 penalty added to the gradient.")),
-        Option("maximize", Flag<AsgdOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        L2WeightDecay<AsgdOptions>(o => o.WeightDecay, (o, v) => o with { WeightDecay = v }),
+        Maximize<AsgdOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] Adafactor =
@@ -177,8 +163,7 @@ internal static class OptionTable
             "Clipping threshold d: updates whose RMS exceeds d are scaled down to it (PyTorch d). Must be ≥ 1.")),
         Option("weight_decay", Number<AdafactorOptions>("WeightDecay", o => o.WeightDecay, (o, v) => o with { WeightDecay = v },
             "Decoupled weight decay λ: θ ← θ(1 − ηλ) before the update. Must be ≥ 0.")),
-        Option("maximize", Flag<AdafactorOptions>("Maximize", o => o.Maximize, (o, v) => o with { Maximize = v },
-            "Maximize the objective instead of minimizing.")),
+        Maximize<AdafactorOptions>(o => o.Maximize, (o, v) => o with { Maximize = v }),
     ];
 
     private static readonly OptionDescriptor[] Lion =
@@ -511,7 +496,7 @@ internal static class OptionTable
     [
         .. Common,
         Option("max_iter", Integer<LbfgsOptions>("MaxIterations", o => o.MaxIterations, (o, v) => o with { MaxIterations = v },
-            "Most iterations per Double}) (PyTorch max_iter). Must be ≥ 1.")),
+            "Most iterations per Step(closure) (PyTorch max_iter). Must be ≥ 1.")),
         Option("max_eval", OptionalInteger<LbfgsOptions>("MaxEvaluations", o => o.MaxEvaluations, (o, v) => o with { MaxEvaluations = v },
             "Most closure evaluations per step (PyTorch max_eval); null means ⌊1.25 · MaxIterations⌋ as in PyTorch. Must be ≥ 1.")),
         Option("tolerance_grad", Number<LbfgsOptions>("ToleranceGrad", o => o.ToleranceGrad, (o, v) => o with { ToleranceGrad = v },
@@ -596,6 +581,14 @@ internal static class OptionTable
     }
 
     private static OptionDescriptor Option(string name, OptionSlot slot) => new(name, [slot]);
+
+    /// <summary>PyTorch's <c>maximize</c>, which every record that has it describes the same way.</summary>
+    private static OptionDescriptor Maximize<T>(Func<T, bool> get, Func<T, bool, T> set)
+        where T : OptimizerOptions => Option("maximize", Flag("Maximize", get, set, "Maximize the objective instead of minimizing."));
+
+    /// <summary>PyTorch's <c>weight_decay</c> where it is only ever an L2 term in the gradient.</summary>
+    private static OptionDescriptor L2WeightDecay<T>(Func<T, double> get, Func<T, double, T> set)
+        where T : OptimizerOptions => Option("weight_decay", Number("WeightDecay", get, set, "L2 penalty added to the gradient."));
 
     private static OptionDescriptor Option(string name, OptionSlot first, OptionSlot second) => new(name, [first, second]);
 

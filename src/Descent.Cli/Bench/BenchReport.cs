@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -7,7 +8,8 @@ namespace Descent.Cli.Bench;
 /// <summary>Everything <c>descent bench</c> measured; <c>--json</c> prints it with snake_case names.</summary>
 internal sealed class BenchReport
 {
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>snake_case names, indented, non-ASCII as is: the bench's JSON, single-process or distributed.</summary>
+    internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -52,6 +54,9 @@ internal sealed class BenchReport
     public List<string> Warnings { get; } = [];
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The time of a run as the bench reports write it: UTC, ISO 8601 to the second.</summary>
+    internal static string UtcNow() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
 
 internal sealed class MachineReport

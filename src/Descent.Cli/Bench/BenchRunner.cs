@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Descent.NeuralNetworks;
@@ -108,10 +107,10 @@ internal sealed record BenchSizes
 
     /// <summary>Iterations of <c>descent compare</c>'s MNIST part; null runs the command's own default (the book's 2000).</summary>
     public int? CompareIterations { get; init; }
-}
 
-/// <summary>Min, median and max of a timing, in milliseconds per call.</summary>
-internal readonly record struct Timing(double Min, double Median, double Max);
+    /// <summary>Calls per timed repetition of a body that takes <paramref name="secondsPerCall"/>: enough to fill <see cref="TargetSeconds"/>, 1 to 100 000.</summary>
+    public int CallsFilling(double secondsPerCall) => (int)Math.Clamp(Math.Ceiling(TargetSeconds / secondsPerCall), 1, 100_000);
+}
 
 /// <summary>
 /// The measurements of <c>descent bench</c>. Every timed call is the library's own code (optimizer
@@ -123,7 +122,32 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
     /// <summary>The book's network, as the comparison trains it.</summary>
     public static readonly int[] BookHidden = [100, 100, 100, 100];
 
+    /// <summary>That network's layer sizes, as the reports name it.</summary>
+    public static readonly string BookNet = "784-" + string.Join('-', BookHidden) + "-10";
+
     public const int BookBatch = 128;
+
+    /// <summary>
+    /// The book network (initialised from seed 0) and one fixed batch of random pixels (seed 3) with labels 0…9 in
+    /// turn: what every timed training step, single-process or data-parallel, runs on.
+    /// </summary>
+    internal static (MultiLayerNet<float> Network, float[] Inputs, int[] Labels) BookProblem(int batch)
+    {
+        var random = new SeededRandom(3);
+        float[] inputs = new float[batch * 784];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = (float)random.NextDouble();
+        }
+
+        int[] labels = new int[batch];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = i % 10;
+        }
+
+        return (new MultiLayerNet<float>(784, BookHidden, 10, random: new SeededRandom(0)), inputs, labels);
+    }
 
     public BenchReport Run()
     {
@@ -131,7 +155,7 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
         using var flush = Denormals.IsSupported ? Denormals.Flush() : default(Denormals.FlushScope?);
         var report = new BenchReport
         {
-            Date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            Date = BenchReport.UtcNow(),
             Mode = sizes.Name,
             FlushToZero = Denormals.FlushToZero,
             Machine = Machine(),
@@ -365,16 +389,7 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
         var parameter = new Parameter<float>("W", Normal(random, length), Normal(random, length), shape);
         var optimizer = info.Create<float>([parameter], info.Defaults.WithLearningRate(0.02));
         optimizer.Step();
-        double[] ms = new double[Math.Max(1, sizes.MuonRepetitions)];
-        for (int r = 0; r < ms.Length; r++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            optimizer.Step();
-            ms[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        Array.Sort(ms);
-        return (new Timing(ms[0], ms[ms.Length / 2], ms[^1]), parameter);
+        return (Timing.Repeat(optimizer.Step, calls: 1, sizes.MuonRepetitions), parameter);
     }
 
     private IEnumerable<GemmReport> Gemms(MachineReport machine)
@@ -425,7 +440,7 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
 
     private IEnumerable<TrainStepReport> TrainSteps(MachineReport machine)
     {
-        string net = "784-" + string.Join('-', BookHidden) + "-10";
+        string net = BookNet;
         foreach (string name in (string[])["SGD", "Adam"])
         {
             var (timing, flops) = TimeTrainStep(name, BookBatch);
@@ -451,20 +466,7 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
     /// <summary>One forward, backward and <c>Step()</c> of the book network on a fixed random batch; returns its time and necessary FLOPs.</summary>
     private (Timing Timing, double Flops) TimeTrainStep(string optimizerName, int batch)
     {
-        var random = new SeededRandom(3);
-        float[] inputs = new float[batch * 784];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            inputs[i] = (float)random.NextDouble();
-        }
-
-        int[] labels = new int[batch];
-        for (int i = 0; i < labels.Length; i++)
-        {
-            labels[i] = i % 10;
-        }
-
-        var network = new MultiLayerNet<float>(784, BookHidden, 10, random: new SeededRandom(0));
+        var (network, inputs, labels) = BookProblem(batch);
         var optimizer = OptimizerCatalog.Create<float>(optimizerName == "SGD" ? "sgd:lr=0.01" : "adam:lr=0.001", network.Parameters);
         var timing = Measure(
             () =>
@@ -576,25 +578,10 @@ internal sealed class BenchRunner(BenchSizes sizes, TextWriter progress, Func<in
 
         if (calls <= 0)
         {
-            double seconds = Math.Max(warmupTicks, 1) / (double)Stopwatch.Frequency;
-            calls = (int)Math.Clamp(Math.Ceiling(sizes.TargetSeconds / seconds), 1, 100_000);
+            calls = sizes.CallsFilling(Math.Max(warmupTicks, 1) / (double)Stopwatch.Frequency);
         }
 
-        double[] ms = new double[Math.Max(1, sizes.Repetitions)];
-        for (int r = 0; r < ms.Length; r++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            for (int c = 0; c < calls; c++)
-            {
-                body();
-            }
-
-            ms[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / calls;
-        }
-
-        Array.Sort(ms);
-        double median = ms.Length % 2 == 1 ? ms[ms.Length / 2] : 0.5 * (ms[(ms.Length / 2) - 1] + ms[ms.Length / 2]);
-        return new Timing(ms[0], median, ms[^1]);
+        return Timing.Repeat(body, calls, sizes.Repetitions);
     }
 
     private static string ProcessorName()

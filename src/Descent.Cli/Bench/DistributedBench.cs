@@ -1,25 +1,14 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Descent.Distributed;
-using Descent.NeuralNetworks;
 using Descent.Numerics;
 using Descent.Optimizers;
-using Descent.Randomness;
 
 namespace Descent.Cli.Bench;
 
 /// <summary>What <c>descent bench --distributed</c> measured; <c>--json</c> prints it with snake_case names.</summary>
 internal sealed class DistributedBenchReport
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public string Date { get; init; } = string.Empty;
 
     public string Mode { get; init; } = string.Empty;
@@ -44,7 +33,7 @@ internal sealed class DistributedBenchReport
 
     public List<ParallelStepReport> Step { get; } = [];
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, BenchReport.Json);
 }
 
 /// <summary>One all-reduce size: time (slowest rank) and bandwidth.</summary>
@@ -106,7 +95,7 @@ internal sealed class DistributedBench(MpiCommunicator world, BenchSizes sizes, 
         using var flush = Denormals.IsSupported ? Denormals.Flush() : default(Denormals.FlushScope?);
         var report = new DistributedBenchReport
         {
-            Date = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            Date = BenchReport.UtcNow(),
             Mode = sizes.Name,
             Ranks = world.Size,
             LocalRanks = world.LocalSize,
@@ -157,17 +146,9 @@ internal sealed class DistributedBench(MpiCommunicator world, BenchSizes sizes, 
     /// <summary>The book network's step on <paramref name="ranks"/> ranks: 1 = rank 0 alone while the others sleep in a barrier.</summary>
     private ParallelStepReport Step(int ranks)
     {
-        string net = "784-" + string.Join('-', BenchRunner.BookHidden) + "-10";
+        string net = BenchRunner.BookNet;
         int batch = BenchRunner.BookBatch;
-        var random = new SeededRandom(3);
-        var inputs = new float[batch * 784];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            inputs[i] = (float)random.NextDouble();
-        }
-
-        int[] labels = [.. Enumerable.Range(0, batch).Select(i => i % 10)];
-        var network = new MultiLayerNet<float>(784, BenchRunner.BookHidden, 10, random: new SeededRandom(0));
+        var (network, inputs, labels) = BenchRunner.BookProblem(batch);
         var optimizer = OptimizerCatalog.Create<float>("adam:lr=0.001", network.Parameters);
         var parallel = new DataParallel(world);
         Timing timing, reduce;
@@ -217,15 +198,7 @@ internal sealed class DistributedBench(MpiCommunicator world, BenchSizes sizes, 
     /// <summary>Times a body that every rank runs together: the same call counts everywhere, the slowest rank's time.</summary>
     private Timing MeasureTogether(Action body)
     {
-        int warmups = Math.Max(1, sizes.Warmups);
-        long start = Stopwatch.GetTimestamp();
-        for (int w = 0; w < warmups; w++)
-        {
-            body();
-        }
-
-        double perCall = Stopwatch.GetElapsedTime(start).TotalSeconds / warmups;
-        Span<int> calls = [(int)Math.Clamp(Math.Ceiling(sizes.TargetSeconds / Math.Max(perCall, 1e-9)), 1, 100_000)];
+        Span<int> calls = [WarmUp(body)];
         world.Broadcast(calls);
         double[] ms = new double[Math.Max(1, sizes.Repetitions)];
         Span<ulong> ticks = stackalloc ulong[1];
@@ -243,11 +216,14 @@ internal sealed class DistributedBench(MpiCommunicator world, BenchSizes sizes, 
             ms[r] = ticks[0] * 1000.0 / Stopwatch.Frequency / calls[0];
         }
 
-        return Summary(ms);
+        return Timing.Of(ms);
     }
 
     /// <summary>Times a body on this rank alone.</summary>
-    private Timing Measure(Action body)
+    private Timing Measure(Action body) => Timing.Repeat(body, WarmUp(body), sizes.Repetitions);
+
+    /// <summary>Runs the warm-up calls; returns the calls per timed repetition that their average time calls for.</summary>
+    private int WarmUp(Action body)
     {
         int warmups = Math.Max(1, sizes.Warmups);
         long start = Stopwatch.GetTimestamp();
@@ -256,28 +232,7 @@ internal sealed class DistributedBench(MpiCommunicator world, BenchSizes sizes, 
             body();
         }
 
-        double perCall = Stopwatch.GetElapsedTime(start).TotalSeconds / warmups;
-        int calls = (int)Math.Clamp(Math.Ceiling(sizes.TargetSeconds / Math.Max(perCall, 1e-9)), 1, 100_000);
-        double[] ms = new double[Math.Max(1, sizes.Repetitions)];
-        for (int r = 0; r < ms.Length; r++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            for (int c = 0; c < calls; c++)
-            {
-                body();
-            }
-
-            ms[r] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / calls;
-        }
-
-        return Summary(ms);
-    }
-
-    private static Timing Summary(double[] ms)
-    {
-        Array.Sort(ms);
-        double median = ms.Length % 2 == 1 ? ms[ms.Length / 2] : 0.5 * (ms[(ms.Length / 2) - 1] + ms[ms.Length / 2]);
-        return new Timing(ms[0], median, ms[^1]);
+        return sizes.CallsFilling(Math.Max(Stopwatch.GetElapsedTime(start).TotalSeconds / warmups, 1e-9));
     }
 
     private void Say(string line)

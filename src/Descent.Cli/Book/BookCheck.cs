@@ -226,17 +226,29 @@ internal static class BookCheck
                 return;
             }
 
-            foreach (var want in reference.GetProperty("all_scales_seed0_each").EnumerateArray())
+            foreach (var (index, got, want) in Matching(all, reference.GetProperty("all_scales_seed0_each"), "index", "scale"))
             {
-                int index = want.GetProperty("index").GetInt32();
-                var got = all.EnumerateArray().FirstOrDefault(e => e.GetProperty("index").GetInt32() == index);
+                BatchNormRun($"scale {index} ", got, want);
+            }
+        }
+
+        /// <summary>
+        /// Each item of the reference's array with the run's item of the same number under <paramref name="key"/>;
+        /// an item the run lacks is a failed result, "<paramref name="label"/> N: not in the run", in its place.
+        /// </summary>
+        private IEnumerable<(int Index, JsonElement Got, JsonElement Want)> Matching(JsonElement run, JsonElement reference, string key, string label)
+        {
+            foreach (var want in reference.EnumerateArray())
+            {
+                int index = want.GetProperty(key).GetInt32();
+                var got = run.EnumerateArray().FirstOrDefault(e => e.GetProperty(key).GetInt32() == index);
                 if (got.ValueKind != JsonValueKind.Object)
                 {
-                    results.Add(GoldenResult.Failed($"scale {index}", "not in the run"));
+                    results.Add(GoldenResult.Failed($"{label} {index}", "not in the run"));
                     continue;
                 }
 
-                BatchNormRun($"scale {index} ", got, want);
+                yield return (index, got, want);
             }
         }
 
@@ -306,16 +318,8 @@ internal static class BookCheck
         public void Search(JsonElement run, JsonElement reference)
         {
             var trials = run.GetProperty("trials");
-            foreach (var want in reference.GetProperty("trials").EnumerateArray())
+            foreach (var (index, got, want) in Matching(trials, reference.GetProperty("trials"), "trial", "trial"))
             {
-                int index = want.GetProperty("trial").GetInt32();
-                var got = trials.EnumerateArray().FirstOrDefault(e => e.GetProperty("trial").GetInt32() == index);
-                if (got.ValueKind != JsonValueKind.Object)
-                {
-                    results.Add(GoldenResult.Failed($"trial {index}", "not in the run"));
-                    continue;
-                }
-
                 string name = $"trial {index} ";
                 Value(name, got, want, "weight_decay", 0);
                 Value(name, got, want, "lr", 0);

@@ -22,6 +22,29 @@ internal static class LabOptions
         v => v is >= 0 and <= uint.MaxValue,
         $"an integer from 0 to {uint.MaxValue} (NumPy's range)");
 
+    /// <summary>
+    /// A command with every option of <paramref name="options"/>: the lab's option sets (<see cref="MnistOptions.All"/>,
+    /// <see cref="SeedOptions.All"/>) are sequences, which System.CommandLine's collection initializer does not take.
+    /// </summary>
+    public static Command CommandWith(string name, string description, IEnumerable<Option> options)
+    {
+        var command = new Command(name, description);
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        return command;
+    }
+
+    /// <summary>The one optimizer a command runs, as NAME[:KEY=VALUE,...].</summary>
+    public static Option<string> Optimizer(string description, string defaultValue) => new("--optimizer", "-o")
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        HelpName = "SPEC",
+    };
+
     public static Option<string[]> Optimizers(string example) => new("--optimizer", "-o")
     {
         Description = $"An optimizer as NAME[:KEY=VALUE,...], repeatable, e.g. {example}. Add label=TEXT to name it in plots. "

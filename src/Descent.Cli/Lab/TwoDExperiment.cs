@@ -24,16 +24,7 @@ internal static class TwoDExperiment
     /// </summary>
     public static TwoDRecord Run(TestFunction function, (double X, double Y) start, int steps, IReadOnlyList<OptimizerSpec> specs, Conventions conventions, CancellationToken stop = default)
     {
-        var record = new TwoDRecord
-        {
-            Function = function.Name,
-            Formula = function.Formula,
-            Conventions = conventions.ToString(),
-            StartX = start.X,
-            StartY = start.Y,
-            Steps = steps,
-        };
-
+        var record = Record(function, start, steps, conventions);
         foreach (var spec in specs)
         {
             double[] value = [start.X, start.Y];
@@ -86,4 +77,15 @@ internal static class TwoDExperiment
 
         return record;
     }
+
+    /// <summary>A record of runs on <paramref name="function"/> from <paramref name="start"/>, with no paths yet.</summary>
+    public static TwoDRecord Record(TestFunction function, (double X, double Y) start, int steps, Conventions conventions) => new()
+    {
+        Function = function.Name,
+        Formula = function.Formula,
+        Conventions = conventions.ToString(),
+        StartX = start.X,
+        StartY = start.Y,
+        Steps = steps,
+    };
 }

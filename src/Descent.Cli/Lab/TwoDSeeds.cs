@@ -62,18 +62,11 @@ internal static class TwoDSeeds
             };
         });
 
-        return new TwoDRecord
-        {
-            Function = function.Name,
-            Formula = function.Formula,
-            Conventions = conventions.ToString(),
-            StartX = centre.X,
-            StartY = centre.Y,
-            Steps = steps,
-            Runs = results[0].Runs,
-            Repeats = [.. results],
-            Target = target,
-        };
+        var record = TwoDExperiment.Record(function, centre, steps, conventions);
+        record.Runs = results[0].Runs;
+        record.Repeats = [.. results];
+        record.Target = target;
+        return record;
     }
 
     /// <summary>Steps done when f first falls to <paramref name="target"/> or below (0: at the start); null if it never does.</summary>

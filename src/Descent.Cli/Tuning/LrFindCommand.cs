@@ -12,12 +12,7 @@ internal static class LrFindCommand
     public static Command Create(IAnsiConsole console)
     {
         var mnist = new MnistOptions();
-        var optimizer = new Option<string>("--optimizer", "-o")
-        {
-            Description = "The optimizer whose rate to find, NAME[:KEY=VALUE,...] (its lr is replaced by the sweep).",
-            DefaultValueFactory = _ => "adam",
-            HelpName = "SPEC",
-        };
+        var optimizer = LabOptions.Optimizer("The optimizer whose rate to find, NAME[:KEY=VALUE,...] (its lr is replaced by the sweep).", "adam");
         var min = Rate("--min", "The first learning rate.", 1e-7);
         var max = Rate("--max", "The last learning rate (the run stops earlier when the loss explodes).", 10);
         var steps = LabOptions.WithValidator(
@@ -25,11 +20,10 @@ internal static class LrFindCommand
             v => v is >= 5 and <= 100_000 ? null : $"--steps must be an integer from 5 to 100000; got {v}.");
         var conventions = LabOptions.ConventionsOption();
         var output = LabOptions.Out();
-        var command = new Command("lr-find", "Learning-rate range test (Smith 2017, fastai's lr_find): one run with the rate growing exponentially from --min to --max; plots loss against rate and suggests a rate.");
-        foreach (var option in new Option[] { mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.WeightDecay, mnist.Seed, mnist.Precision, mnist.NoFlushDenormals, optimizer, min, max, steps, conventions, output }.Concat(mnist.DataSource.All))
-        {
-            command.Options.Add(option);
-        }
+        var command = LabOptions.CommandWith(
+            "lr-find",
+            "Learning-rate range test (Smith 2017, fastai's lr_find): one run with the rate growing exponentially from --min to --max; plots loss against rate and suggests a rate.",
+            new Option[] { mnist.Hidden, mnist.Activation, mnist.Init, mnist.BatchSize, mnist.WeightDecay, mnist.Seed, mnist.Precision, mnist.NoFlushDenormals, optimizer, min, max, steps, conventions, output }.Concat(mnist.DataSource.All));
 
         command.SetAction(parse =>
         {

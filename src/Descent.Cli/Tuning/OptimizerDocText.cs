@@ -43,40 +43,12 @@ internal static class OptimizerDocText
     /// The "Optimizers" section of an HTML report: one line for each distinct optimizer among <paramref name="names"/>
     /// (catalog names or aliases; names the catalog does not know are left out, since a report must not fail on them).
     /// </summary>
-    public static string HtmlSection(IEnumerable<string> names)
-    {
-        var infos = Resolve(names);
-        if (infos.Count == 0)
-        {
-            return string.Empty;
-        }
-
-        var html = new StringBuilder("<h2>Optimizers</h2>\n<ul>");
-        foreach (var info in infos)
-        {
-            html.Append(HtmlLine(info));
-        }
-
-        return html.Append("</ul>\n<p>Each in full: <code>descent explain NAME</code>.</p>\n").ToString();
-    }
+    public static string HtmlSection(IEnumerable<string> names) =>
+        Section(names, "<h2>Optimizers</h2>\n<ul>", HtmlLine, "</ul>\n<p>Each in full: <code>descent explain NAME</code>.</p>\n");
 
     /// <summary>The Markdown list of the same lines.</summary>
-    public static string MarkdownSection(IEnumerable<string> names)
-    {
-        var infos = Resolve(names);
-        if (infos.Count == 0)
-        {
-            return string.Empty;
-        }
-
-        var text = new StringBuilder("## Optimizers\n\n");
-        foreach (var info in infos)
-        {
-            text.Append("- ").Append(Line(info)).Append('\n');
-        }
-
-        return text.Append("\nEach in full: `descent explain NAME`.\n").ToString();
-    }
+    public static string MarkdownSection(IEnumerable<string> names) =>
+        Section(names, "## Optimizers\n\n", info => "- " + Line(info) + "\n", "\nEach in full: `descent explain NAME`.\n");
 
     /// <summary>
     /// The distinct catalog rows for names, optimizer specifications (<c>adam:lr=0.1</c>) or the lab's record form
@@ -157,6 +129,13 @@ internal static class OptimizerDocText
         ConventionTopic.Defaults => "defaults",
         _ => "formula",
     };
+
+    /// <summary>A report's section: nothing when no name is in the catalog, since an empty list says nothing.</summary>
+    private static string Section(IEnumerable<string> names, string heading, Func<OptimizerInfo, string> item, string footer)
+    {
+        var infos = Resolve(names);
+        return infos.Count == 0 ? string.Empty : heading + string.Concat(infos.Select(item)) + footer;
+    }
 
     private static string Encode(string text) => EquationText.Escape(text);
 }

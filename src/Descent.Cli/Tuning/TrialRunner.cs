@@ -55,18 +55,8 @@ internal static class TrialRunner
         var (trainPixels, trainValues, trainLabels) = Take(train);
         var (validationPixels, validationValues, validationLabels) = Take(validation);
         string description = $"{data.Description}, {train.Length} for training, {validation.Length} held out for validation";
-        return (
-            data with { Description = description, TrainPixels = trainPixels, TrainValues = trainValues, TrainLabels = trainLabels },
-            data with
-            {
-                Description = description,
-                TrainPixels = trainPixels,
-                TrainValues = trainValues,
-                TrainLabels = trainLabels,
-                TestPixels = validationPixels,
-                TestValues = validationValues,
-                TestLabels = validationLabels,
-            });
+        var training = data with { Description = description, TrainPixels = trainPixels, TrainValues = trainValues, TrainLabels = trainLabels };
+        return (training, training with { TestPixels = validationPixels, TestValues = validationValues, TestLabels = validationLabels });
     }
 
     private sealed class Silent : IProgressReporter

@@ -53,11 +53,10 @@ internal static class TuneCommand
         };
         var conventions = LabOptions.ConventionsOption();
         var output = LabOptions.Out();
-        var command = new Command("tune", "Tune each optimizer's hyperparameters under the same budget (random search + successive halving on a validation split), then compare default and tuned over several seeds.");
-        foreach (var option in mnist.All.Concat([optimizers, budget, spaces, eta, rungs, validation, seeds, studyFile, conventions, output]))
-        {
-            command.Options.Add(option);
-        }
+        var command = LabOptions.CommandWith(
+            "tune",
+            "Tune each optimizer's hyperparameters under the same budget (random search + successive halving on a validation split), then compare default and tuned over several seeds.",
+            mnist.All.Concat([optimizers, budget, spaces, eta, rungs, validation, seeds, studyFile, conventions, output]));
 
         command.SetAction(parse =>
         {

@@ -7,18 +7,11 @@ namespace Descent.Cli.Verification;
 /// <c>clip_grad_norm_</c> cases compare the returned total norm and the clipped gradients, <c>clip_grad_value_</c>
 /// cases the clipped gradients.
 /// </summary>
-internal sealed class ClipSuite : IGoldenSuite
+internal sealed class ClipSuite() : CaseSuite("clipping", null, "grads", "clipped")
 {
-    public string Name => "clipping";
-
-    public bool Accepts(string section, JsonElement value) =>
-        value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-        && value[0].ValueKind == JsonValueKind.Object && value[0].TryGetProperty("grads", out _) && value[0].TryGetProperty("clipped", out _);
-
-    public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
-        value.EnumerateArray().Select(c => settings.Float
-            ? GoldenResult.Of(Label(c) + " (float)", 1e-6, () => GoldenReplay.ReplayClip<float>(c))
-            : GoldenResult.Of(Label(c), 1e-12, () => GoldenReplay.ReplayClip<double>(c)));
+    protected override GoldenResult RunCase(JsonElement c, VerifySettings settings) => settings.Float
+        ? GoldenResult.Of(Label(c) + " (float)", 1e-6, () => GoldenReplay.ReplayClip<float>(c))
+        : GoldenResult.Of(Label(c), 1e-12, () => GoldenReplay.ReplayClip<double>(c));
 
     // A case too broken to name still gets a line of its own (with the reason) rather than ending the run.
     private static string Label(JsonElement c)

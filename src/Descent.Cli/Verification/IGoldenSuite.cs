@@ -48,6 +48,39 @@ internal interface IGoldenFileSuite
     IEnumerable<GoldenResult> Run(JsonElement root, VerifySettings settings);
 }
 
+/// <summary>
+/// A suite whose section is an array of cases, one result each, told from other suites' sections by the fields of
+/// its first case (and, where several kinds share a name such as <c>cases</c>, by the section's name).
+/// </summary>
+/// <param name="name">The suite's short name.</param>
+/// <param name="sectionName">The only section name it runs, or <see langword="null"/> for any.</param>
+/// <param name="keys">The fields its first case must have.</param>
+internal abstract class CaseSuite(string name, string? sectionName, params string[] keys) : IGoldenSuite
+{
+    public string Name => name;
+
+    public bool Accepts(string section, JsonElement value)
+    {
+        if ((sectionName is not null && section != sectionName)
+            || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0 || value[0].ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        var first = value[0];
+        return keys.All(key => first.TryGetProperty(key, out _));
+    }
+
+    public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
+        value.EnumerateArray().Select(c => RunCase(c, settings));
+
+    /// <summary>Runs one case; one that cannot run is a failed result with the reason (see <see cref="GoldenResult.Of"/>).</summary>
+    /// <param name="c">The case.</param>
+    /// <param name="settings">How to run (precision).</param>
+    /// <returns>Its result.</returns>
+    protected abstract GoldenResult RunCase(JsonElement c, VerifySettings settings);
+}
+
 /// <summary>How <c>descent verify</c> runs the cases.</summary>
 /// <param name="Float">Run in float (tolerance 1e-4) instead of double (1e-10); float32 cases always run in float.</param>
 internal sealed record VerifySettings(bool Float = false);

@@ -7,19 +7,11 @@ namespace Descent.Cli.Verification;
 /// <see cref="GoldenReplay.ReplayNetwork{T}"/>: every loss, the final state (running statistics included) and the
 /// evaluation logits compared.
 /// </summary>
-internal sealed class NetworkSuite : IGoldenSuite
+internal sealed class NetworkSuite() : CaseSuite("networks", "cases", "layers", "init_state")
 {
-    public string Name => "networks";
-
-    public bool Accepts(string section, JsonElement value) =>
-        section == "cases" && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-        && value[0].ValueKind == JsonValueKind.Object
-        && value[0].TryGetProperty("layers", out _) && value[0].TryGetProperty("init_state", out _);
-
-    public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
-        value.EnumerateArray().Select(c => settings.Float
-            ? GoldenResult.Of(Label(c) + " [float]", 1e-4, () => GoldenReplay.ReplayNetwork<float>(c).Max)
-            : GoldenResult.Of(Label(c), 1e-10, () => GoldenReplay.ReplayNetwork<double>(c).Max));
+    protected override GoldenResult RunCase(JsonElement c, VerifySettings settings) => settings.Float
+        ? GoldenResult.Of(Label(c) + " [float]", 1e-4, () => GoldenReplay.ReplayNetwork<float>(c).Max)
+        : GoldenResult.Of(Label(c), 1e-10, () => GoldenReplay.ReplayNetwork<double>(c).Max);
 
     private static string Label(JsonElement c)
     {

@@ -9,19 +9,12 @@ namespace Descent.Cli.Verification;
 /// feeds the recorded gradients and compares the parameters after every step (and, where a case records
 /// <c>eval_params</c>, the evaluation point after the last step).
 /// </summary>
-internal sealed class OptimizerSuite : IGoldenSuite
+internal sealed class OptimizerSuite() : CaseSuite("optimizers", "cases", "optimizer", "init", "steps")
 {
-    public string Name => "optimizers";
-
-    public bool Accepts(string section, JsonElement value) =>
-        section == "cases" && value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0
-        && value[0].ValueKind == JsonValueKind.Object
-        && value[0].TryGetProperty("optimizer", out _) && value[0].TryGetProperty("init", out _) && value[0].TryGetProperty("steps", out _);
-
-    public IEnumerable<GoldenResult> Run(string section, JsonElement value, VerifySettings settings) =>
-        value.EnumerateArray().Select(c => settings.Float || (c.TryGetProperty("dtype", out var dtype) && dtype.GetString() == "float32")
+    protected override GoldenResult RunCase(JsonElement c, VerifySettings settings) =>
+        settings.Float || (c.TryGetProperty("dtype", out var dtype) && dtype.GetString() == "float32")
             ? GoldenResult.Of(Label(c) + " [float]", 1e-4, () => GoldenReplay.ReplayCase<float>(c))
-            : GoldenResult.Of(Label(c), 1e-10, () => GoldenReplay.ReplayCase<double>(c)));
+            : GoldenResult.Of(Label(c), 1e-10, () => GoldenReplay.ReplayCase<double>(c));
 
     private static string Label(JsonElement c)
     {

@@ -78,11 +78,7 @@ public sealed class AdEMAMix<T> : Optimizer<T, AdEMAMixOptions>
         T[] m1 = State(group, "m1");
         T[] m2 = State(group, "m2");
         T[] v = State(group, "nu");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span,
-                m1.AsSpan(run.Offset, run.Length), m2.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m1, m2, v);
     }
 }
 

@@ -68,10 +68,7 @@ public sealed class AdaBelief<T> : Optimizer<T, AdaBeliefOptions>
             T.CreateTruncating(-o.LearningRate));
         T[] m = State(group, "mu");
         T[] s = State(group, "nu");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), s.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m, s);
     }
 }
 

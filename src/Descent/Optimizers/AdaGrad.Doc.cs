@@ -1,5 +1,3 @@
-using Descent.Optimizers.Book;
-
 namespace Descent.Optimizers;
 
 /// <summary>What <c>explain</c> and the reports say about <see cref="AdaGrad{T}"/>.</summary>
@@ -10,8 +8,8 @@ internal static class AdaGradDoc
         Update =
         [
             new("η_t = η/(1 + (t − 1)d)", "lr_decay d"),
-            new("g ← −g", "maximize"),
-            new("g ← g + λθ", "weight_decay λ ≠ 0"),
+            UpdateLines.Maximize,
+            UpdateLines.WeightDecay,
             new("s ← s + g^2", "s starts at initial_accumulator_value"),
             new("θ ← θ − η_t·g/(√s + ε)"),
         ],
@@ -21,7 +19,7 @@ internal static class AdaGradDoc
         [
             new(ConventionTopic.Epsilon,
                 "PyTorch adds ε = 1e-10 outside the root, the book 1e-7 outside it; Keras adds 1e-7 inside the root and Optax's adagrad 1e-7 inside it too. Keras starts the accumulator at 0.1, Optax at 0.1, PyTorch and the book at 0. The effect of ε shows where gradients are tiny (the third coordinate, g = 10⁻⁶).",
-                new("Adagrad(lr=0.1)", new AdaGradOptions { LearningRate = 0.1 }, "BookAdaGrad(lr=0.1)", new BookAdaGradOptions { LearningRate = 0.1 }, [0.1, 0.1, 0.1])),
+                ConventionSides.AdaGrad.Against(ConventionSides.BookAdaGrad)),
         ],
     };
 }

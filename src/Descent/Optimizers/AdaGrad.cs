@@ -64,32 +64,23 @@ public sealed class AdaGrad<T> : Optimizer<T, AdaGradOptions>, IEffectiveStepSiz
 
     /// <summary>η / (1 + (t − 1)·decay) / (√s + ε), the factor the update multiplies g by.</summary>
     /// <inheritdoc/>
-    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
-    {
-        if (!TryGetParameterState(parameterName, "sum", out var group, out var sum))
-        {
-            return false;
-        }
-
-        var o = group.Options;
-        EffectiveSteps.Write<T>(sum, destination, o.LearningRate / (1 + ((group.StepCount - 1) * o.LearningRateDecay)), 1, o.Epsilon);
-        return true;
-    }
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination) =>
+        TryWriteEffectiveStep(parameterName, destination, "sum", static group => (Rate(group), 1, group.Options.Epsilon));
 
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, AdaGradOptions> group)
     {
         ArgumentNullException.ThrowIfNull(group);
         var o = group.Options;
-        double rate = o.LearningRate / (1 + ((group.StepCount - 1) * o.LearningRateDecay));
         var kernel = new AdaGradKernel<T>(
-            new GradientTransform<T>(o.Maximize, o.WeightDecay), T.CreateTruncating(rate), T.CreateTruncating(o.Epsilon));
+            new GradientTransform<T>(o.Maximize, o.WeightDecay), T.CreateTruncating(Rate(group)), T.CreateTruncating(o.Epsilon));
         T[] sum = State(group, "sum", T.CreateTruncating(o.InitialAccumulatorValue));
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, sum.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, sum);
     }
+
+    /// <summary>η / (1 + (t − 1)·decay), the step's decayed learning rate.</summary>
+    private static double Rate(ParameterGroup<T, AdaGradOptions> group) =>
+        group.Options.LearningRate / (1 + ((group.StepCount - 1) * group.Options.LearningRateDecay));
 }
 
 /// <summary>s ← s + g²; θ ← θ − η g / (√s + ε).</summary>

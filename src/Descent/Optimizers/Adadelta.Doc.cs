@@ -7,8 +7,8 @@ internal static class AdadeltaDoc
     {
         Update =
         [
-            new("g ← −g", "maximize"),
-            new("g ← g + λθ", "weight_decay λ ≠ 0"),
+            UpdateLines.Maximize,
+            UpdateLines.WeightDecay,
             new("s ← ρs + (1 − ρ)g^2"),
             new("Δ = √(a + ε)/√(s + ε)·g"),
             new("a ← ρa + (1 − ρ)Δ^2"),

@@ -70,10 +70,7 @@ public sealed class Adadelta<T> : Optimizer<T, AdadeltaOptions>
             T.CreateTruncating(o.Epsilon));
         T[] square = State(group, "square_avg");
         T[] delta = State(group, "acc_delta");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, square.AsSpan(run.Offset, run.Length), delta.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, square, delta);
     }
 }
 

@@ -72,17 +72,13 @@ public class Adam<T> : Optimizer<T, AdamOptions>, IEffectiveStepSize<T>
 
     /// <summary>η / (√v / √(1 − β₂ᵗ) + ε), the factor the update multiplies m̂ = m / (1 − β₁ᵗ) by (v̂ max with AMSGrad).</summary>
     /// <inheritdoc/>
-    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
-    {
-        if (!TryGetParameterState(parameterName, null, out var group, out var v, static o => o.AmsGrad ? "max_exp_avg_sq" : "exp_avg_sq"))
-        {
-            return false;
-        }
-
-        var o = group.Options;
-        EffectiveSteps.Write<T>(v, destination, o.LearningRate, Math.Sqrt(1 - Math.Pow(o.Beta2, group.StepCount)), o.Epsilon);
-        return true;
-    }
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination) =>
+        TryWriteEffectiveStep(
+            parameterName,
+            destination,
+            null,
+            static group => (group.Options.LearningRate, Math.Sqrt(1 - Math.Pow(group.Options.Beta2, group.StepCount)), group.Options.Epsilon),
+            static o => o.AmsGrad ? "max_exp_avg_sq" : "exp_avg_sq");
 
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, AdamOptions> group)
@@ -100,18 +96,13 @@ public class Adam<T> : Optimizer<T, AdamOptions>, IEffectiveStepSize<T>
         T[] m = State(group, "exp_avg");
         T[] v = State(group, "exp_avg_sq");
         T[]? vMax = o.AmsGrad ? State(group, "max_exp_avg_sq") : null;
-        foreach (var run in group.Runs)
+        if (vMax is null)
         {
-            Span<T> p = run.Value.Span;
-            ReadOnlySpan<T> g = run.Gradient.Span;
-            if (vMax is null)
-            {
-                Elementwise.Run(kernel, p, g, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-            }
-            else
-            {
-                Elementwise.Run(new AmsGradKernel<T>(kernel), p, g, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), vMax.AsSpan(run.Offset, run.Length), KernelPath);
-            }
+            RunKernel(group, kernel, m, v);
+        }
+        else
+        {
+            RunKernel(group, new AmsGradKernel<T>(kernel), m, v, vMax);
         }
     }
 

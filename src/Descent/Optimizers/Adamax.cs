@@ -49,10 +49,7 @@ public sealed class Adamax<T> : Optimizer<T, AdamaxOptions>
             T.CreateTruncating(o.LearningRate / (1 - Math.Pow(o.Beta1, group.StepCount))));
         T[] m = State(group, "exp_avg");
         T[] u = State(group, "exp_inf");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), u.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m, u);
     }
 }
 

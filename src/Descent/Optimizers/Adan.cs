@@ -82,12 +82,7 @@ public sealed class Adan<T> : Optimizer<T, AdanOptions>
         T[] v = State(group, "v");
         T[] n = State(group, "n");
         T[] previous = State(group, "g");
-        foreach (var run in group.Runs)
-        {
-            int at = run.Offset, length = run.Length;
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span,
-                m.AsSpan(at, length), v.AsSpan(at, length), n.AsSpan(at, length), previous.AsSpan(at, length), KernelPath);
-        }
+        RunKernel(group, kernel, m, v, n, previous);
     }
 }
 

@@ -81,10 +81,7 @@ public sealed class Adopt<T> : Optimizer<T, AdoptOptions>
             T.CreateTruncating(-o.LearningRate));
         T[] m = State(group, "mu");
         T[] v = State(group, "nu");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m, v);
     }
 }
 

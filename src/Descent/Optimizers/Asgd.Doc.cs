@@ -7,7 +7,7 @@ internal static class AsgdDoc
     {
         Update =
         [
-            new("g ← −g", "maximize"),
+            UpdateLines.Maximize,
             new("g ← g + λ_{wd}θ", "weight_decay ≠ 0"),
             new("θ ← θ(1 − λη_t) − η_tg"),
             new("ā ← θ if μ_t = 1, else ā ← ā + μ_t(θ − ā)"),

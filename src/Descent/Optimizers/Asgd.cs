@@ -77,10 +77,7 @@ public sealed class Asgd<T> : Optimizer<T, AsgdOptions>
             T.CreateTruncating(mu),
             mu == 1);
         T[] average = State(group, "ax");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, average.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, average);
 
         double t = group.StepCount;
         SetScalar(group, "eta", o.LearningRate / Math.Pow(1 + (o.Lambda * o.LearningRate * t), o.Alpha));

@@ -5,7 +5,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="DAdaptAdamW{T}"/>, with Optax's defaults (<c>optax.contrib.dadapt_adamw</c>) in .NET names.</summary>
-public sealed record DAdaptAdamWOptions : MomentEstimateOptions, IOptimizerFactory
+public sealed record DAdaptAdamWOptions : LearningRateFreeOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
@@ -18,16 +18,6 @@ public sealed record DAdaptAdamWOptions : MomentEstimateOptions, IOptimizerFacto
     /// weight decay λ, scaled by d_lr (Optax <c>weight_decay</c>).
     /// </remarks>
     public DAdaptAdamWOptions() => LearningRate = 1.0;
-
-    /// <summary>d₀, the initial under-estimate of the distance to the solution (Optax <c>estim_lr0</c>). Must be &gt; 0.</summary>
-    public double InitialDistance { get; init; } = 1e-6;
-
-    /// <inheritdoc/>
-    public override void Validate()
-    {
-        base.Validate();
-        Guard.Positive(InitialDistance, nameof(InitialDistance));
-    }
 }
 
 /// <summary>
@@ -45,7 +35,7 @@ public sealed record DAdaptAdamWOptions : MomentEstimateOptions, IOptimizerFacto
 /// scalars <c>estim_lr</c> (d) and <c>numerator_weighted</c> (r).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class DAdaptAdamW<T> : Optimizer<T, DAdaptAdamWOptions>
+public sealed class DAdaptAdamW<T> : LearningRateFreeOptimizer<T, DAdaptAdamWOptions>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates D-Adaptation AdamW over <paramref name="parameters"/>.</summary>
@@ -56,20 +46,14 @@ public sealed class DAdaptAdamW<T> : Optimizer<T, DAdaptAdamWOptions>
     {
     }
 
-    /// <summary>The current estimate d of the group's learning rate (before the learning-rate multiplier).</summary>
-    /// <param name="group">The group's index.</param>
-    /// <returns>d.</returns>
-    public double DistanceEstimate(int group) => Scalar(Groups[group], "estim_lr", Groups[group].Options.InitialDistance);
-
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, DAdaptAdamWOptions> group)
     {
         ArgumentNullException.ThrowIfNull(group);
         var o = group.Options;
         double root = Math.Pow(o.Beta2, 0.5);
-        double d = Scalar(group, "estim_lr", o.InitialDistance);
-        double t = group.StepCount;
-        double dlr = d * o.LearningRate * (Math.Pow(1 - Math.Pow(o.Beta2, t), 0.5) / (1 - Math.Pow(o.Beta1, t)));
+        double d = DistanceEstimate(group);
+        double dlr = StepRate(group, d);
         T[] m = State(group, "exp_avg");
         T[] v = State(group, "exp_avg_sq");
         T[] s = State(group, "grad_sum");
@@ -77,8 +61,7 @@ public sealed class DAdaptAdamW<T> : Optimizer<T, DAdaptAdamWOptions>
         T numerator = T.Zero, l1 = T.Zero;
         foreach (var run in group.Runs)
         {
-            int at = run.Offset, length = run.Length;
-            var pass = new DAdaptPass<T>(c, run.Value.Span, run.Gradient.Span, m.AsSpan(at, length), v.AsSpan(at, length), s.AsSpan(at, length));
+            var pass = new DAdaptPass<T>(c, run.Value.Span, run.Gradient.Span, run.Of(m), run.Of(v), run.Of(s));
             var (dot, sum) = Reduction.Run<T, DAdaptPass<T>>(ref pass, KernelPath);
             numerator += dot;
             l1 += sum;

@@ -4,17 +4,22 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Lars{T}"/>, with Optax's defaults (<c>optax.lars</c>) in .NET names.</summary>
-public sealed record LarsOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record LarsOptions : MomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
-    private double _momentum = 0.9;
-
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Lars<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (no decay, trust coefficient 1e-3, eps 0, momentum 0.9) and lr 1.</summary>
-    /// <remarks>Optax requires a learning rate; 1 stands in for it (the trust coefficient already scales steps by 1e-3).</remarks>
-    public LarsOptions() => LearningRate = 1.0;
+    /// <remarks>
+    /// Optax requires a learning rate; 1 stands in for it (the trust coefficient already scales steps by 1e-3). Here:
+    /// <see cref="MomentumOptions.Momentum"/> is μ of the trace t ← u + μt (Optax <c>momentum</c>), in [0, 1).
+    /// </remarks>
+    public LarsOptions()
+    {
+        LearningRate = 1.0;
+        Momentum = 0.9;
+    }
 
     /// <summary>Weight decay λ, added to the gradient before the trust ratio (Optax <c>weight_decay</c>). Must be ≥ 0.</summary>
     public double WeightDecay { get; init; }
@@ -31,20 +36,8 @@ public sealed record LarsOptions : OptimizerOptions, IMomentumOptions, IWeightDe
     /// </summary>
     public bool TrustRatio { get; init; } = true;
 
-    /// <summary>Momentum μ of the trace t ← u + μt (Optax <c>momentum</c>), in [0, 1).</summary>
-    public double Momentum { get => _momentum; init => _momentum = value; }
-
     /// <summary>Nesterov momentum: step by u + μt (Optax <c>nesterov</c>).</summary>
     public bool Nesterov { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Momentum;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
-
-    /// <inheritdoc/>
-    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };

@@ -72,10 +72,7 @@ public sealed class Lion<T> : Optimizer<T, LionOptions>
             T.CreateTruncating(o.WeightDecay),
             T.CreateTruncating(-o.LearningRate));
         T[] m = State(group, "mu");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m);
     }
 }
 

@@ -8,7 +8,7 @@ internal static class MadgradDoc
         Update =
         [
             new("λ_k = (η + ε)√(k + 1)", "k counts from 0"),
-            new("g ← g + λθ", "weight_decay λ ≠ 0"),
+            UpdateLines.WeightDecay,
             new("G ← G + λ_kg^2;  s ← s + λ_kg"),
             new("z = θ_0 − s/(∛G + ε)", "θ₀: θ at the first step"),
             new("θ ← θ + ((1 − c)z + cθ − θ)", "c: momentum"),

@@ -4,35 +4,28 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Madgrad{T}"/>, with Optax's defaults (<c>optax.contrib.madgrad</c>) in .NET names.</summary>
-public sealed record MadgradOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record MadgradOptions : MomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
-    private double _momentum = 0.9;
-
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Madgrad<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's defaults (momentum 0.9, eps 1e-6, no weight decay) and lr 1e-2.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-2 (the reference PyTorch implementation's default) stands in for it.</remarks>
-    public MadgradOptions() => LearningRate = 1e-2;
-
-    /// <summary>Momentum c: θ ← (1 − c)z + cθ (Optax <c>momentum</c>), in [0, 1).</summary>
-    public double Momentum { get => _momentum; init => _momentum = value; }
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-2 (the reference PyTorch implementation's default) stands in for it. Here:
+    /// <see cref="MomentumOptions.Momentum"/> is c in θ ← (1 − c)z + cθ (Optax <c>momentum</c>), in [0, 1).
+    /// </remarks>
+    public MadgradOptions()
+    {
+        LearningRate = 1e-2;
+        Momentum = 0.9;
+    }
 
     /// <summary>Coupled weight decay λ: g ← g + λθ before the update (Optax <c>weight_decay</c>). Must be ≥ 0.</summary>
     public double WeightDecay { get; init; }
 
     /// <summary>ε added to the cube root and to the learning rate (Optax <c>eps</c>). Must be ≥ 0.</summary>
     public double Epsilon { get; init; } = 1e-6;
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Momentum;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
-
-    /// <inheritdoc/>
-    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
@@ -85,12 +78,7 @@ public sealed class Madgrad<T> : Optimizer<T, MadgradOptions>
             T.CreateTruncating(o.Epsilon),
             T.CreateTruncating(1 - o.Momentum),
             T.CreateTruncating(o.Momentum));
-        foreach (var run in group.Runs)
-        {
-            int at = run.Offset, length = run.Length;
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span,
-                sumOfSquares.AsSpan(at, length), sum.AsSpan(at, length), x0.AsSpan(at, length), KernelPath);
-        }
+        RunKernel(group, kernel, sumOfSquares, sum, x0);
     }
 
     /// <summary>

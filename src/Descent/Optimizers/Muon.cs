@@ -14,22 +14,25 @@ public enum MuonLearningRateAdjustment
 }
 
 /// <summary>Options of <see cref="Muon{T}"/>, with PyTorch's names (in .NET casing) and defaults (<c>torch.optim.Muon</c>).</summary>
-public sealed record MuonOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record MuonOptions : MomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
-    private double _momentum = 0.95;
-
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Muon<T>(parameters, this);
 
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-3, weight decay 0.1, momentum 0.95, Nesterov, 5 steps).</summary>
-    public MuonOptions() => LearningRate = 1e-3;
+    /// <remarks>
+    /// Here: <see cref="MomentumOptions.Momentum"/> is μ of the buffer B ← B + (1 − μ)(g − B) (PyTorch <c>momentum</c>).
+    /// Must be ≥ 0.
+    /// </remarks>
+    public MuonOptions()
+    {
+        LearningRate = 1e-3;
+        Momentum = 0.95;
+    }
 
     /// <summary>Decoupled weight decay λ: θ ← θ(1 − ηλ) before the step (PyTorch <c>weight_decay</c>). Must be ≥ 0.</summary>
     public double WeightDecay { get; init; } = 0.1;
-
-    /// <summary>Momentum μ of the buffer B ← B + (1 − μ)(g − B) (PyTorch <c>momentum</c>). Must be ≥ 0.</summary>
-    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Orthogonalise g + μ(B − g) instead of B (PyTorch <c>nesterov</c>).</summary>
     public bool Nesterov { get; init; } = true;
@@ -51,15 +54,6 @@ public sealed record MuonOptions : OptimizerOptions, IMomentumOptions, IWeightDe
 
     /// <summary>The shape-dependent scaling of the learning rate (PyTorch <c>adjust_lr_fn</c>).</summary>
     public MuonLearningRateAdjustment AdjustLearningRate { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Momentum;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
-
-    /// <inheritdoc/>
-    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };

@@ -8,8 +8,8 @@ internal static class NAdamDoc
         Update =
         [
             new("μ_t = β_1(1 − ½·0.96^{tψ}),  Π_t = μ_1⋯μ_t", "ψ: momentum_decay"),
-            new("θ ← θ(1 − ηλ)", "decoupled weight decay"),
-            new("g ← g + λθ", "coupled weight decay λ ≠ 0"),
+            UpdateLines.DecoupledWeightDecay,
+            UpdateLines.CoupledWeightDecay,
             new("m ← m + (1 − β_1)(g − m);  v ← β_2v + (1 − β_2)g^2"),
             new("d = √(v/(1 − β_2^t)) + ε"),
             new("θ ← θ − η(1 − μ_t)/(1 − Π_t)·g/d"),

@@ -68,10 +68,7 @@ public sealed class NAdam<T> : Optimizer<T, NAdamOptions>
             T.CreateTruncating(-o.LearningRate * muNext / (1.0 - (product * muNext))));
         T[] m = State(group, "exp_avg");
         T[] v = State(group, "exp_avg_sq");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m, v);
     }
 }
 

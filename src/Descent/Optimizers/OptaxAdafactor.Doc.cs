@@ -17,12 +17,12 @@ internal static class OptaxAdafactorDoc
             new("θ ← θ − u"),
         ],
         OneLine = "u = g/√V̂ (factored), clipped to RMS ≤ d; θ ← θ − η·max(RMS(θ), 10^{−3})·u",
-        Reference = new("Shazeer and Stern", "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost", 2018, "1804.04235", "optax.adafactor"),
+        Reference = AdafactorDoc.Reference with { Implementation = "optax.adafactor" },
         Conventions =
         [
             new(ConventionTopic.Formula,
                 "Optax adds ε = 1e-30 to g² before averaging, decays with ρ = 1 − (t + 1)^(−0.8), scales by η·max(RMS(θ), 1e-3) and factors only matrices with a dimension ≥ 128; PyTorch's Adafactor applies ε to V, caps the relative step by η and factors every matrix. Keras follows the paper's relative step.",
-                new("optax.adafactor(0.01)", new OptaxAdafactorOptions { LearningRate = 0.01 }, "Adafactor(lr=0.01)", new AdafactorOptions { LearningRate = 0.01 }, [0.01, 0.01, 0.01])),
+                ConventionSides.OptaxAdafactor.Against(ConventionSides.Adafactor)),
         ],
     };
 }

@@ -17,7 +17,7 @@ internal static class OptaxAmsGradDoc
         [
             new(ConventionTopic.BiasCorrection,
                 "Optax keeps the maximum of the bias-corrected v̂; PyTorch's Adam(amsgrad=True) keeps the maximum of the raw v and divides its root by √(1 − β₂ᵗ) afterwards, which lets the early, heavily corrected values dominate less; Keras' Adam(amsgrad=True) also takes the raw maximum. The paper has no bias correction at all.",
-                new("optax.amsgrad(0.1)", new OptaxAmsGradOptions { LearningRate = 0.1 }, "Adam(lr=0.1, amsgrad=True)", new AdamOptions { LearningRate = 0.1, AmsGrad = true }, [0.1, 0.1, 0.1])),
+                ConventionSides.OptaxAmsGrad.Against(ConventionSides.AdamAmsGrad)),
         ],
     };
 }

@@ -63,11 +63,7 @@ public sealed class OptaxAmsGrad<T> : Optimizer<T, OptaxAmsGradOptions>
         T[] m = State(group, "mu");
         T[] v = State(group, "nu");
         T[] vMax = State(group, "nu_max");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span,
-                m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), vMax.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m, v, vMax);
     }
 }
 

@@ -231,7 +231,7 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
         {
             foreach (var run in group.Runs)
             {
-                run.Value.Span.CopyTo(buffer.AsSpan(run.Offset, run.Length));
+                run.Value.Span.CopyTo(run.Of(buffer));
             }
         }
 
@@ -270,6 +270,99 @@ public abstract class Optimizer<T, TOptions> : IOptimizer<T>
         group = null!;
         slice = default;
         return false;
+    }
+
+    /// <summary>
+    /// Runs an element-wise kernel over the group, one contiguous run of parameters at a time, with each state buffer
+    /// sliced as the run (the loop of every element-wise optimizer).
+    /// </summary>
+    /// <param name="group">The group.</param>
+    /// <param name="kernel">The step's kernel.</param>
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel)
+        where TKernel : struct, IUpdate0<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, KernelPath);
+        }
+    }
+
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a)
+        where TKernel : struct, IUpdate1<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, run.Of(a), KernelPath);
+        }
+    }
+
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a, T[] b)
+        where TKernel : struct, IUpdate2<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, run.Of(a), run.Of(b), KernelPath);
+        }
+    }
+
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a, T[] b, T[] c)
+        where TKernel : struct, IUpdate3<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, run.Of(a), run.Of(b), run.Of(c), KernelPath);
+        }
+    }
+
+    private protected void RunKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a, T[] b, T[] c, T[] d)
+        where TKernel : struct, IUpdate4<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, run.Of(a), run.Of(b), run.Of(c), run.Of(d), KernelPath);
+        }
+    }
+
+    /// <summary>θ ← f(θ, a, b) over the group, run by run, with a and b only read.</summary>
+    /// <param name="group">The group.</param>
+    /// <param name="kernel">The pass's kernel.</param>
+    /// <param name="a">The first state buffer read.</param>
+    /// <param name="b">The second state buffer read.</param>
+    private protected void ApplyKernel<TKernel>(ParameterGroup<T, TOptions> group, TKernel kernel, T[] a, T[] b)
+        where TKernel : struct, IApply2<T>
+    {
+        foreach (var run in group.Runs)
+        {
+            Elementwise.Apply(kernel, run.Value.Span, run.Of(a), run.Of(b), KernelPath);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="IEffectiveStepSize{T}.TryWriteEffectiveStep"/> for the methods that divide by the root of one
+    /// accumulator: rate / (√s / rootCorrection + ε) from the parameter's slice of the state buffer s.
+    /// </summary>
+    /// <param name="parameterName">The parameter's name.</param>
+    /// <param name="destination">One element per parameter element.</param>
+    /// <param name="stateName">The accumulator's state key; null: pick it from the group (<paramref name="pick"/>).</param>
+    /// <param name="factors">The rate, the root's correction and ε of the group's last step.</param>
+    /// <param name="pick">Chooses the state key from the group's options when <paramref name="stateName"/> is null.</param>
+    /// <returns>False when the parameter is not this optimizer's or has no state yet.</returns>
+    protected bool TryWriteEffectiveStep(
+        string parameterName,
+        Span<T> destination,
+        string? stateName,
+        Func<ParameterGroup<T, TOptions>, (double Rate, double RootCorrection, double Epsilon)> factors,
+        Func<TOptions, string>? pick = null)
+    {
+        ArgumentNullException.ThrowIfNull(factors);
+        if (!TryGetParameterState(parameterName, stateName, out var group, out var accumulator, pick))
+        {
+            return false;
+        }
+
+        var (rate, rootCorrection, eps) = factors(group);
+        EffectiveSteps.Write<T>(accumulator, destination, rate, rootCorrection, eps);
+        return true;
     }
 
     /// <summary>Whether <paramref name="group"/> already has the named state buffer (PyTorch's "buffer is None" test).</summary>

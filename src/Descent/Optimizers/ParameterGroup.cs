@@ -218,6 +218,9 @@ public sealed class ParameterGroup<T, TOptions> : IParameterGroup
 internal readonly record struct ParameterRun<T>(Memory<T> Value, Memory<T> Gradient, int Offset)
 {
     public int Length => Value.Length;
+
+    /// <summary>This run's slice of one of the group's flat state buffers.</summary>
+    public Span<T> Of(T[] state) => state.AsSpan(Offset, Length);
 }
 
 /// <summary>

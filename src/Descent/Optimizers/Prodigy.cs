@@ -5,7 +5,7 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Prodigy{T}"/>, with Optax's defaults (<c>optax.contrib.prodigy</c>) in .NET names.</summary>
-public sealed record ProdigyOptions : MomentEstimateOptions, IOptimizerFactory
+public sealed record ProdigyOptions : LearningRateFreeOptions, IOptimizerFactory
 {
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
@@ -22,9 +22,6 @@ public sealed record ProdigyOptions : MomentEstimateOptions, IOptimizerFactory
     /// <summary>β₃, decay of the running sums that estimate d (Optax <c>beta3</c>); <see langword="null"/> means √β₂. In [0, 1).</summary>
     public double? Beta3 { get; init; }
 
-    /// <summary>d₀, the initial under-estimate of the distance to the solution (Optax <c>estim_lr0</c>). Must be &gt; 0.</summary>
-    public double InitialDistance { get; init; } = 1e-6;
-
     /// <summary>Multiplier of every new estimate of d (Optax <c>estim_lr_coef</c>). Must be &gt; 0.</summary>
     public double DistanceCoefficient { get; init; } = 1.0;
 
@@ -40,7 +37,6 @@ public sealed record ProdigyOptions : MomentEstimateOptions, IOptimizerFactory
             Guard.UnitInterval(beta3, nameof(Beta3));
         }
 
-        Guard.Positive(InitialDistance, nameof(InitialDistance));
         Guard.Positive(DistanceCoefficient, nameof(DistanceCoefficient));
     }
 }
@@ -60,7 +56,7 @@ public sealed record ProdigyOptions : MomentEstimateOptions, IOptimizerFactory
 /// <c>exp_avg_sq</c>, <c>grad_sum</c>, <c>params0</c>, and the scalars <c>estim_lr</c> (d) and <c>numerator_weighted</c> (r).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class Prodigy<T> : Optimizer<T, ProdigyOptions>
+public sealed class Prodigy<T> : LearningRateFreeOptimizer<T, ProdigyOptions>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates Prodigy over <paramref name="parameters"/>.</summary>
@@ -71,21 +67,14 @@ public sealed class Prodigy<T> : Optimizer<T, ProdigyOptions>
     {
     }
 
-    /// <summary>The current estimate d of the group's learning rate (before the learning-rate multiplier).</summary>
-    /// <param name="group">The group's index.</param>
-    /// <returns>d.</returns>
-    public double DistanceEstimate(int group) => Scalar(Groups[group], "estim_lr", Groups[group].Options.InitialDistance);
-
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, ProdigyOptions> group)
     {
         ArgumentNullException.ThrowIfNull(group);
         var o = group.Options;
         double beta3 = o.Beta3 ?? Math.Pow(o.Beta2, 0.5);
-        double d = Scalar(group, "estim_lr", o.InitialDistance);
-        double t = group.StepCount;
-        double correction = Math.Pow(1 - Math.Pow(o.Beta2, t), 0.5) / (1 - Math.Pow(o.Beta1, t));
-        double dlr = d * o.LearningRate * correction;
+        double d = DistanceEstimate(group);
+        double dlr = StepRate(group, d);
         T[] p0 = StateFromParameters(group, "params0");
         T[] m = State(group, "exp_avg");
         T[] v = State(group, "exp_avg_sq");
@@ -95,8 +84,7 @@ public sealed class Prodigy<T> : Optimizer<T, ProdigyOptions>
         T numerator = T.Zero, denominator = T.Zero;
         foreach (var run in group.Runs)
         {
-            int at = run.Offset, length = run.Length;
-            var pass = new ProdigyMomentPass<T>(moments, run.Value.Span, run.Gradient.Span, p0.AsSpan(at, length), m.AsSpan(at, length), v.AsSpan(at, length), s.AsSpan(at, length));
+            var pass = new ProdigyMomentPass<T>(moments, run.Value.Span, run.Gradient.Span, run.Of(p0), run.Of(m), run.Of(v), run.Of(s));
             var (dot, l1) = Reduction.Run<T, ProdigyMomentPass<T>>(ref pass, KernelPath);
             numerator += dot;
             denominator += l1;
@@ -108,11 +96,7 @@ public sealed class Prodigy<T> : Optimizer<T, ProdigyOptions>
         SetScalar(group, "numerator_weighted", weighted);
         SetScalar(group, "estim_lr", next);
         var apply = new ProdigyApply<T>(T.CreateTruncating(-dlr), T.CreateTruncating(next * o.Epsilon), T.CreateTruncating(o.WeightDecay * dlr));
-        foreach (var run in group.Runs)
-        {
-            int at = run.Offset, length = run.Length;
-            Elementwise.Apply(apply, run.Value.Span, m.AsSpan(at, length), v.AsSpan(at, length), KernelPath);
-        }
+        ApplyKernel(group, apply, m, v);
     }
 }
 

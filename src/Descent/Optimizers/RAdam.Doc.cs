@@ -8,8 +8,8 @@ internal static class RAdamDoc
         Update =
         [
             new("ρ_∞ = 2/(1 − β_2) − 1,  ρ_t = ρ_∞ − 2tβ_2^t/(1 − β_2^t)"),
-            new("θ ← θ(1 − ηλ)", "decoupled weight decay"),
-            new("g ← g + λθ", "coupled weight decay λ ≠ 0"),
+            UpdateLines.DecoupledWeightDecay,
+            UpdateLines.CoupledWeightDecay,
             new("m ← m + (1 − β_1)(g − m);  v ← β_2v + (1 − β_2)g^2"),
             new("r_t = √((ρ_t − 4)(ρ_t − 2)ρ_∞/((ρ_∞ − 4)(ρ_∞ − 2)ρ_t))", "ρₜ > 5"),
             new("θ ← θ − (m/(1 − β_1^t)·η)·(√(1 − β_2^t)/(√v + ε))·r_t", "ρₜ > 5"),

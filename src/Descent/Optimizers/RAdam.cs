@@ -66,10 +66,7 @@ public sealed class RAdam<T> : Optimizer<T, RAdamOptions>
             rectified);
         T[] m = State(group, "exp_avg");
         T[] v = State(group, "exp_avg_sq");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m, v);
     }
 }
 

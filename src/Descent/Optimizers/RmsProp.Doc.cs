@@ -1,5 +1,3 @@
-using Descent.Optimizers.Book;
-
 namespace Descent.Optimizers;
 
 /// <summary>What <c>explain</c> and the reports say about <see cref="RmsProp{T}"/>.</summary>
@@ -9,8 +7,8 @@ internal static class RmsPropDoc
     {
         Update =
         [
-            new("g ← −g", "maximize"),
-            new("g ← g + λθ", "weight_decay λ ≠ 0"),
+            UpdateLines.Maximize,
+            UpdateLines.WeightDecay,
             new("s ← αs + (1 − α)g^2"),
             new("ḡ ← ḡ + (1 − α)(g − ḡ);  d = √(s − ḡ^2) + ε", "centered"),
             new("d = √s + ε", "not centered"),
@@ -23,7 +21,7 @@ internal static class RmsPropDoc
         [
             new(ConventionTopic.Epsilon,
                 "PyTorch adds ε = 1e-8 outside the root and the book 1e-7 outside it, both with α = 0.99; Keras 3 (1e-7) and Optax's rmsprop (1e-8, eps_in_sqrt=True) add ε inside the root, with decay 0.9.",
-                new("RMSprop(lr=0.01)", new RmsPropOptions { LearningRate = 0.01 }, "BookRMSprop(lr=0.01)", new BookRmsPropOptions { LearningRate = 0.01 }, [0.01, 0.01, 0.01])),
+                ConventionSides.RmsProp.Against(ConventionSides.BookRmsProp)),
             new(ConventionTopic.MomentumForm, "With momentum PyTorch accumulates the normalised gradient, b ← μb + g/d, and steps θ ← θ − ηb; Keras 3 accumulates the step with the rate inside, m ← μm + ηg/d; θ ← θ − m, so a change of η reaches old steps only as they decay."),
         ],
     };

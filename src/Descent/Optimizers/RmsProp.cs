@@ -4,15 +4,14 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="RmsProp{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record RmsPropOptions : MomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
-    private double _momentum;
-
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new RmsProp<T>(parameters, this);
 
     /// <summary>Creates the options with PyTorch's defaults (lr 1e-2, alpha 0.99, eps 1e-8).</summary>
+    /// <remarks>Here: <see cref="MomentumOptions.Momentum"/> is the momentum factor of the update buffer; 0 disables it.</remarks>
     public RmsPropOptions() => LearningRate = 1e-2;
 
     /// <summary>Smoothing constant α of the mean square (the book's <c>decay_rate</c>).</summary>
@@ -27,23 +26,11 @@ public sealed record RmsPropOptions : OptimizerOptions, IMomentumOptions, IWeigh
     /// <inheritdoc/>
     public OptimizerOptions WithWeightDecay(double weightDecay) => this with { WeightDecay = weightDecay };
 
-    /// <summary>Momentum factor of the update buffer; 0 disables it.</summary>
-    public double Momentum { get => _momentum; init => _momentum = value; }
-
     /// <summary>Normalize by the estimated variance (mean square minus squared mean) instead of the mean square.</summary>
     public bool Centered { get; init; }
 
     /// <summary>Maximize the objective instead of minimizing.</summary>
     public bool Maximize { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Momentum;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
-
-    /// <inheritdoc/>
-    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()
@@ -114,26 +101,20 @@ public sealed class RmsProp<T> : Optimizer<T, RmsPropOptions>, IEffectiveStepSiz
         T[] square = State(group, "square_avg");
         T[]? mean = o.Centered ? State(group, "grad_avg") : null;
         T[]? buffer = o.Momentum > 0 ? State(group, "momentum_buffer") : null;
-        foreach (var run in group.Runs)
+        switch (mean, buffer)
         {
-            Span<T> p = run.Value.Span;
-            ReadOnlySpan<T> g = run.Gradient.Span;
-            Span<T> s = square.AsSpan(run.Offset, run.Length);
-            switch (mean, buffer)
-            {
-                case (null, null):
-                    Elementwise.Run(k, p, g, s, KernelPath);
-                    break;
-                case (not null, null):
-                    Elementwise.Run(new RmsPropCenteredKernel<T>(k), p, g, s, mean.AsSpan(run.Offset, run.Length), KernelPath);
-                    break;
-                case (null, not null):
-                    Elementwise.Run(new RmsPropMomentumKernel<T>(k), p, g, s, buffer.AsSpan(run.Offset, run.Length), KernelPath);
-                    break;
-                default:
-                    Elementwise.Run(new RmsPropCenteredMomentumKernel<T>(k), p, g, s, mean!.AsSpan(run.Offset, run.Length), buffer!.AsSpan(run.Offset, run.Length), KernelPath);
-                    break;
-            }
+            case (null, null):
+                RunKernel(group, k, square);
+                break;
+            case (not null, null):
+                RunKernel(group, new RmsPropCenteredKernel<T>(k), square, mean);
+                break;
+            case (null, not null):
+                RunKernel(group, new RmsPropMomentumKernel<T>(k), square, buffer);
+                break;
+            default:
+                RunKernel(group, new RmsPropCenteredMomentumKernel<T>(k), square, mean!, buffer!);
+                break;
         }
     }
 }

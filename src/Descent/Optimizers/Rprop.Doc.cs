@@ -7,7 +7,7 @@ internal static class RpropDoc
     {
         Update =
         [
-            new("g ← −g", "maximize"),
+            UpdateLines.Maximize,
             new("s ← clamp(s·f, s_{min}, s_{max}),  f = η^+ if g·g_− > 0, η^− if g·g_− < 0, else 1", "s starts at η"),
             new("g ← 0", "where g·g₋ < 0"),
             new("θ ← θ − sign(g)·s"),

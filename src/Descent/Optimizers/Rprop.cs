@@ -78,10 +78,7 @@ public sealed class Rprop<T> : Optimizer<T, RpropOptions>
             T.CreateTruncating(o.StepSizes.Max));
         T[] previous = State(group, "prev");
         T[] stepSize = State(group, "step_size", T.CreateTruncating(o.LearningRate));
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, previous.AsSpan(run.Offset, run.Length), stepSize.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, previous, stepSize);
     }
 }
 

@@ -177,7 +177,7 @@ public abstract class ScheduleFree<T, TOptions> : Optimizer<T, TOptions>, IEvalu
                 y.CopyTo(_training.AsSpan(at + run.Offset, run.Length));
                 if (z is not null)
                 {
-                    ReadOnlySpan<T> zs = z.AsSpan(run.Offset, run.Length);
+                    ReadOnlySpan<T> zs = run.Of(z);
                     for (int i = 0; i < y.Length; i++)
                     {
                         y[i] = (y[i] - (oneMinusBeta1 * zs[i])) / beta1;
@@ -254,10 +254,7 @@ public sealed class ScheduleFreeAdamW<T> : ScheduleFree<T, ScheduleFreeAdamWOpti
             negativeRate);
         T[] z = Z(group);
         T[] v = State(group, "nu");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, z.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, z, v);
     }
 }
 
@@ -285,10 +282,7 @@ public sealed class ScheduleFreeSgd<T> : ScheduleFree<T, ScheduleFreeSgdOptions>
         var (average, negativeRate) = Constants(group);
         var kernel = new ScheduleFreeSgdKernel<T>(average, T.CreateTruncating(group.Options.WeightDecay), negativeRate);
         T[] z = Z(group);
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, z.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, z);
     }
 }
 

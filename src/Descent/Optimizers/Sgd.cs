@@ -4,19 +4,15 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Sgd{T}"/>, with PyTorch's names and defaults.</summary>
-public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDecayOptions, IOptimizerFactory
+public sealed record SgdOptions : MomentumOptions, IWeightDecayOptions, IOptimizerFactory
 {
-    private double _momentum;
-
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Sgd<T>(parameters, this);
 
     /// <summary>Creates the options with PyTorch's defaults.</summary>
+    /// <remarks>Here: <see cref="MomentumOptions.Momentum"/> is the momentum factor μ (PyTorch <c>momentum</c>); 0 disables the buffer.</remarks>
     public SgdOptions() => LearningRate = 1e-3;
-
-    /// <summary>Momentum factor μ (PyTorch <c>momentum</c>); 0 disables the buffer.</summary>
-    public double Momentum { get => _momentum; init => _momentum = value; }
 
     /// <summary>Dampening τ applied to the gradient added to the buffer.</summary>
     public double Dampening { get; init; }
@@ -32,15 +28,6 @@ public sealed record SgdOptions : OptimizerOptions, IMomentumOptions, IWeightDec
 
     /// <summary>Maximize the objective instead of minimizing.</summary>
     public bool Maximize { get; init; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Momentum;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
-
-    /// <inheritdoc/>
-    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()
@@ -92,10 +79,7 @@ public sealed class Sgd<T> : Optimizer<T, SgdOptions>
         T lr = T.CreateTruncating(o.LearningRate);
         if (o.Momentum == 0)
         {
-            foreach (var run in group.Runs)
-            {
-                Elementwise.Run(new SgdKernel<T>(grad, lr), run.Value.Span, run.Gradient.Span, KernelPath);
-            }
+            RunKernel(group, new SgdKernel<T>(grad, lr));
 
             return;
         }
@@ -110,10 +94,7 @@ public sealed class Sgd<T> : Optimizer<T, SgdOptions>
             fresh ? T.One : T.CreateTruncating(1 - o.Dampening),
             T.CreateTruncating(o.Momentum),
             o.Nesterov);
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, buffer.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, buffer);
     }
 }
 

@@ -4,29 +4,22 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers;
 
 /// <summary>Options of <see cref="Sm3{T}"/>, with Optax's defaults (<c>optax.sm3</c>) in .NET names.</summary>
-public sealed record Sm3Options : OptimizerOptions, IMomentumOptions, IOptimizerFactory
+public sealed record Sm3Options : MomentumOptions, IOptimizerFactory
 {
-    private double _momentum = 0.9;
-
     /// <inheritdoc/>
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> => new Sm3<T>(parameters, this);
 
     /// <summary>Creates the options with Optax's default (momentum 0.9) and lr 1e-2.</summary>
-    /// <remarks>Optax requires a learning rate; 1e-2 stands in for it. Optax fixes <c>scale_by_sm3</c>'s b2 = 1 and eps = 1e-8.</remarks>
-    public Sm3Options() => LearningRate = 1e-2;
-
-    /// <summary>Momentum β₁ of the update's moving average (Optax <c>momentum</c>), in [0, 1).</summary>
-    public double Momentum { get => _momentum; init => _momentum = value; }
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Momentum;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
-
-    /// <inheritdoc/>
-    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
+    /// <remarks>
+    /// Optax requires a learning rate; 1e-2 stands in for it. Optax fixes <c>scale_by_sm3</c>'s b2 = 1 and eps = 1e-8.
+    /// Here: <see cref="MomentumOptions.Momentum"/> is β₁ of the update's moving average (Optax <c>momentum</c>), in [0, 1).
+    /// </remarks>
+    public Sm3Options()
+    {
+        LearningRate = 1e-2;
+        Momentum = 0.9;
+    }
 
     /// <inheritdoc/>
     public override void Validate()

@@ -72,10 +72,7 @@ public sealed class Yogi<T> : Optimizer<T, YogiOptions>
         T initial = T.CreateTruncating(o.InitialAccumulatorValue);
         T[] m = State(group, "mu", initial);
         T[] v = State(group, "nu", initial);
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m, v);
     }
 }
 

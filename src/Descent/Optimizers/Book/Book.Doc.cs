@@ -14,7 +14,7 @@ internal static class BookDoc
         Conventions =
         [
             new(ConventionTopic.Defaults, "The same step as torch.optim.SGD without momentum, optax.sgd and Keras' SGD; the book's default rate is 0.01 (PyTorch's 1e-3).",
-                new("BookSGD(lr=0.1)", new BookSgdOptions { LearningRate = 0.1 }, "SGD(lr=0.1)", new SgdOptions { LearningRate = 0.1 }, [0.1, 0.1, 0.1])),
+                ConventionSides.BookSgd.Against(ConventionSides.Sgd)),
         ],
     };
 
@@ -27,7 +27,7 @@ internal static class BookDoc
         [
             new(ConventionTopic.MomentumForm,
                 "The book and Keras keep the velocity with the rate inside (v ← μv − ηg; θ ← θ + v); PyTorch keeps b ← μb + g and steps θ ← θ − ηb. Equal while η is constant; after a change of η (here tenfold down at step 3) PyTorch's step shrinks at once, the book's only as old velocity decays.",
-                new("BookMomentum(lr=0.1, momentum=0.9)", new BookMomentumOptions { LearningRate = 0.1, Momentum = 0.9 }, "Momentum(lr=0.1, momentum=0.9)", new SgdOptions { LearningRate = 0.1, Momentum = 0.9 }, [0.1, 0.1, 0.01])),
+                ConventionSides.BookMomentum.Against(ConventionSides.Momentum, ConventionSides.RateCutAtStep3)),
         ],
     };
 
@@ -35,18 +35,12 @@ internal static class BookDoc
     {
         Update = [new("v ← μv"), new("v ← v − ηg"), new("θ ← θ + μ^2v"), new("θ ← θ − (1 + μ)ηg")],
         OneLine = "v ← μv − ηg; θ ← θ + μ^2v − (1 + μ)ηg",
-        Reference = Reference with
-        {
-            Authors = "Bengio, Boulanger-Lewandowski and Pascanu (as the book's code)",
-            Title = "Advances in Optimizing Recurrent Networks",
-            Year = 2013,
-            ArXiv = "1212.0901",
-        },
+        Reference = new("Bengio, Boulanger-Lewandowski and Pascanu (as the book's code)", "Advances in Optimizing Recurrent Networks", 2013, "1212.0901", Reference.Implementation),
         Conventions =
         [
             new(ConventionTopic.Nesterov,
                 "The book steps with the velocity already updated (θ ← θ + μ²v − (1 + μ)ηg after v ← μv − ηg), which in PyTorch's terms is θ ← θ − η(μ³b₋ + (1 + μ + μ²)g); torch.optim.SGD(nesterov=True) steps θ ← θ − η(g + μb) = θ − η(μ²b₋ + (1 + μ)g), with b₋ the previous buffer.",
-                new("BookNesterov(lr=0.1, momentum=0.9)", new BookMomentumOptions { LearningRate = 0.1, Momentum = 0.9, Nesterov = true }, "Nesterov(lr=0.1, momentum=0.9)", new SgdOptions { LearningRate = 0.1, Momentum = 0.9, Nesterov = true }, [0.1, 0.1, 0.1])),
+                ConventionSides.BookNesterov.Against(ConventionSides.Nesterov)),
         ],
     };
 
@@ -59,7 +53,7 @@ internal static class BookDoc
         [
             new(ConventionTopic.Epsilon,
                 "The book adds ε = 1e-7 outside the root, PyTorch the same form with ε = 1e-10 (plus a rate decay and an initial accumulator, both 0 by default); Keras adds ε inside the root and starts the accumulator at 0.1. Where gradients are tiny (the third coordinate, g = 10⁻⁶) the book's larger ε shortens the step.",
-                new("BookAdaGrad(lr=0.1)", new BookAdaGradOptions { LearningRate = 0.1 }, "Adagrad(lr=0.1)", new AdaGradOptions { LearningRate = 0.1 }, [0.1, 0.1, 0.1])),
+                ConventionSides.BookAdaGrad.Against(ConventionSides.AdaGrad)),
         ],
     };
 
@@ -72,7 +66,7 @@ internal static class BookDoc
         [
             new(ConventionTopic.Epsilon,
                 "The book adds ε = 1e-7 outside the root and PyTorch 1e-8 outside it, both with decay 0.99; Keras 3 adds 1e-7 and Optax's rmsprop 1e-8 inside the root (eps_in_sqrt=True), both with decay 0.9.",
-                new("BookRMSprop(lr=0.01)", new BookRmsPropOptions { LearningRate = 0.01 }, "RMSprop(lr=0.01)", new RmsPropOptions { LearningRate = 0.01 }, [0.01, 0.01, 0.01])),
+                ConventionSides.BookRmsProp.Against(ConventionSides.RmsProp)),
         ],
     };
 
@@ -86,18 +80,12 @@ internal static class BookDoc
             new("θ ← θ − η_t·m/(√v + ε̂)"),
         ],
         OneLine = "η_t = η√(1 − β_2^t)/(1 − β_1^t); θ ← θ − η_t·m/(√v + ε̂)",
-        Reference = Reference with
-        {
-            Authors = "Kingma and Ba (as the book's code)",
-            Title = "Adam: A Method for Stochastic Optimization",
-            Year = 2015,
-            ArXiv = "1412.6980",
-        },
+        Reference = AdamDoc.Reference with { Authors = "Kingma and Ba (as the book's code)", Implementation = Reference.Implementation },
         Conventions =
         [
             new(ConventionTopic.BiasCorrection,
                 "The book, Keras and the paper's §2 fold the bias corrections into the rate and add ε̂ (1e-7 here, as Keras) to the raw √v; PyTorch and Optax correct the moments and add ε to √v̂. The forms agree with ε̂ = ε√(1 − β₂ᵗ), so they part most in the first steps and where v is small (the third coordinate here).",
-                new("BookAdam(lr=0.1, eps=1e-8)", new BookAdamOptions { LearningRate = 0.1, Epsilon = 1e-8 }, "Adam(lr=0.1, eps=1e-8)", new AdamOptions { LearningRate = 0.1 }, [0.1, 0.1, 0.1])),
+                ConventionSides.BookAdam.Against(ConventionSides.Adam with { Label = "Adam(lr=0.1, eps=1e-8)" })),
         ],
     };
 }

@@ -35,17 +35,12 @@ public sealed class BookAdam<T>(IEnumerable<Parameter<T>> parameters, BookAdamOp
 {
     /// <summary>η√(1 − β₂ᵗ) / (√v + ε̂), the factor the book's update multiplies m̂ = m / (1 − β₁ᵗ) by.</summary>
     /// <inheritdoc/>
-    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
-    {
-        if (!TryGetParameterState(parameterName, "v", out var group, out var v))
-        {
-            return false;
-        }
-
-        var o = group.Options;
-        EffectiveSteps.Write<T>(v, destination, o.LearningRate * Math.Sqrt(1.0 - Math.Pow(o.Beta2, group.StepCount)), 1, o.Epsilon);
-        return true;
-    }
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination) =>
+        TryWriteEffectiveStep(
+            parameterName,
+            destination,
+            "v",
+            static group => (group.Options.LearningRate * Math.Sqrt(1.0 - Math.Pow(group.Options.Beta2, group.StepCount)), 1, group.Options.Epsilon));
 
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, BookAdamOptions> group)
@@ -58,10 +53,7 @@ public sealed class BookAdam<T>(IEnumerable<Parameter<T>> parameters, BookAdamOp
             T.CreateTruncating(rate), T.CreateTruncating(1 - o.Beta1), T.CreateTruncating(1 - o.Beta2), T.CreateTruncating(o.Epsilon));
         T[] m = State(group, "m");
         T[] v = State(group, "v");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, m.AsSpan(run.Offset, run.Length), v.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, m, v);
     }
 }
 

@@ -4,15 +4,15 @@ using Descent.Optimizers.Kernels;
 namespace Descent.Optimizers.Book;
 
 /// <summary>Options of <see cref="BookMomentum{T}"/> and <see cref="BookNesterov{T}"/> (the book's defaults lr 0.01, momentum 0.9).</summary>
-public sealed record BookMomentumOptions : OptimizerOptions, IMomentumOptions, IOptimizerFactory
+public sealed record BookMomentumOptions : MomentumOptions, IOptimizerFactory
 {
-    private double _momentum = 0.9;
-
     /// <summary>Creates the options with the book's defaults.</summary>
-    public BookMomentumOptions() => LearningRate = 0.01;
-
-    /// <summary>Momentum factor μ, the fraction of the velocity kept each step; in [0, 1).</summary>
-    public double Momentum { get => _momentum; init => _momentum = value; }
+    /// <remarks>Here: <see cref="MomentumOptions.Momentum"/> is the momentum factor μ, the fraction of the velocity kept each step; in [0, 1).</remarks>
+    public BookMomentumOptions()
+    {
+        LearningRate = 0.01;
+        Momentum = 0.9;
+    }
 
     /// <summary>Build the book's <c>Nesterov</c> class (<see cref="BookNesterov{T}"/>) rather than its <c>Momentum</c>, as PyTorch's SGD takes <c>nesterov</c>.</summary>
     public bool Nesterov { get; init; }
@@ -21,15 +21,6 @@ public sealed record BookMomentumOptions : OptimizerOptions, IMomentumOptions, I
     public IOptimizer<T> Create<T>(IEnumerable<Parameter<T>> parameters)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Nesterov ? new BookNesterov<T>(parameters, this) : new BookMomentum<T>(parameters, this);
-
-    /// <inheritdoc/>
-    public double MomentumCoefficient => Momentum;
-
-    /// <inheritdoc/>
-    public OptimizerOptions WithMomentumCoefficient(double momentum) => this with { Momentum = momentum };
-
-    /// <inheritdoc/>
-    void IMomentumOptions.SetOwnedMomentumCoefficient(double momentum) => _momentum = momentum;
 
     /// <inheritdoc/>
     public override void Validate()
@@ -60,10 +51,7 @@ public sealed class BookMomentum<T>(IEnumerable<Parameter<T>> parameters, BookMo
         var o = group.Options;
         var kernel = new BookMomentumKernel<T>(T.CreateTruncating(o.LearningRate), T.CreateTruncating(o.Momentum));
         T[] velocity = State(group, "v");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, velocity.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, velocity);
     }
 }
 

@@ -30,10 +30,7 @@ public sealed class BookNesterov<T>(IEnumerable<Parameter<T>> parameters, BookMo
             T.CreateTruncating(o.Momentum * o.Momentum),
             T.CreateTruncating((1 + o.Momentum) * o.LearningRate));
         T[] velocity = State(group, "v");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, velocity.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, velocity);
     }
 }
 

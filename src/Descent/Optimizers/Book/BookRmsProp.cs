@@ -42,16 +42,8 @@ public sealed class BookRmsProp<T>(IEnumerable<Parameter<T>> parameters, BookRms
 {
     /// <summary>η / (√h + ε), the factor the book's update multiplies g by.</summary>
     /// <inheritdoc/>
-    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination)
-    {
-        if (!TryGetParameterState(parameterName, "h", out var group, out var h))
-        {
-            return false;
-        }
-
-        EffectiveSteps.Write<T>(h, destination, group.Options.LearningRate, 1, group.Options.Epsilon);
-        return true;
-    }
+    public bool TryWriteEffectiveStep(string parameterName, Span<T> destination) =>
+        TryWriteEffectiveStep(parameterName, destination, "h", static group => (group.Options.LearningRate, 1, group.Options.Epsilon));
 
     /// <inheritdoc/>
     protected override void UpdateGroup(ParameterGroup<T, BookRmsPropOptions> group)
@@ -61,10 +53,7 @@ public sealed class BookRmsProp<T>(IEnumerable<Parameter<T>> parameters, BookRms
         var kernel = new BookRmsPropKernel<T>(
             T.CreateTruncating(o.LearningRate), T.CreateTruncating(o.DecayRate), T.CreateTruncating(1 - o.DecayRate), T.CreateTruncating(o.Epsilon));
         T[] h = State(group, "h");
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, h.AsSpan(run.Offset, run.Length), KernelPath);
-        }
+        RunKernel(group, kernel, h);
     }
 }
 

@@ -28,9 +28,6 @@ public sealed class BookSgd<T>(IEnumerable<Parameter<T>> parameters, BookSgdOpti
     {
         ArgumentNullException.ThrowIfNull(group);
         var kernel = new SgdKernel<T>(new GradientTransform<T>(false, 0), T.CreateTruncating(group.Options.LearningRate));
-        foreach (var run in group.Runs)
-        {
-            Elementwise.Run(kernel, run.Value.Span, run.Gradient.Span, KernelPath);
-        }
+        RunKernel(group, kernel);
     }
 }

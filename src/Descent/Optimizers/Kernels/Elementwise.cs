@@ -77,9 +77,9 @@ internal interface IApply2<T> where T : unmanaged, IFloatingPointIeee754<T>
 }
 
 /// <summary>
-/// The loops: one pass over parameters, gradients and state, vector bodies first, then the scalar
-/// reference for the remainder. Generic over the kernel struct, so each optimizer gets its own
-/// specialised loop with no calls inside (the TensorPrimitives operator pattern).
+/// The loop: one pass over parameters, gradients and state, vector bodies first, then the scalar reference for the
+/// remainder. Generic over the kernel struct, so each optimizer gets its own specialised loop (the TensorPrimitives
+/// operator pattern); each arity only says, in its <see cref="IElementStep{T, TKernel}"/>, what to load and store at element i.
 /// </summary>
 internal static class Elementwise
 {
@@ -95,236 +95,247 @@ internal static class Elementwise
 
     public static void Run<T, TKernel>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IUpdate0<T>
-    {
-        int i = Resolve(path) switch
-        {
-            KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g),
-            KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g),
-            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g),
-            _ => 0,
-        };
-        for (; i < p.Length; i++)
-        {
-            p[i] = kernel.Scalar(p[i], g[i]);
-        }
-    }
+        where TKernel : struct, IUpdate0<T> =>
+        Drive<T, TKernel, ElementSteps<T>.Update0<TKernel>>(kernel, new(p, g), path);
 
     public static void Run<T, TKernel>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IUpdate1<T>
-    {
-        int i = Resolve(path) switch
-        {
-            KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g, a),
-            KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g, a),
-            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g, a),
-            _ => 0,
-        };
-        for (; i < p.Length; i++)
-        {
-            p[i] = kernel.Scalar(p[i], g[i], ref a[i]);
-        }
-    }
+        where TKernel : struct, IUpdate1<T> =>
+        Drive<T, TKernel, ElementSteps<T>.Update1<TKernel>>(kernel, new(p, g, a), path);
 
     public static void Run<T, TKernel>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a, Span<T> b, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IUpdate2<T>
-    {
-        int i = Resolve(path) switch
-        {
-            KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g, a, b),
-            KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g, a, b),
-            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g, a, b),
-            _ => 0,
-        };
-        for (; i < p.Length; i++)
-        {
-            p[i] = kernel.Scalar(p[i], g[i], ref a[i], ref b[i]);
-        }
-    }
+        where TKernel : struct, IUpdate2<T> =>
+        Drive<T, TKernel, ElementSteps<T>.Update2<TKernel>>(kernel, new(p, g, a, b), path);
 
     public static void Run<T, TKernel>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a, Span<T> b, Span<T> c, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IUpdate3<T>
-    {
-        int i = Resolve(path) switch
-        {
-            KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g, a, b, c),
-            KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g, a, b, c),
-            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g, a, b, c),
-            _ => 0,
-        };
-        for (; i < p.Length; i++)
-        {
-            p[i] = kernel.Scalar(p[i], g[i], ref a[i], ref b[i], ref c[i]);
-        }
-    }
+        where TKernel : struct, IUpdate3<T> =>
+        Drive<T, TKernel, ElementSteps<T>.Update3<TKernel>>(kernel, new(p, g, a, b, c), path);
 
     public static void Run<T, TKernel>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a, Span<T> b, Span<T> c, Span<T> d, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IUpdate4<T>
-    {
-        int i = Resolve(path) switch
-        {
-            KernelPath.Vector512 => Loop<T, TKernel, Simd512<T>>(kernel, p, g, a, b, c, d),
-            KernelPath.Vector256 => Loop<T, TKernel, Simd256<T>>(kernel, p, g, a, b, c, d),
-            KernelPath.Vector128 => Loop<T, TKernel, Simd128<T>>(kernel, p, g, a, b, c, d),
-            _ => 0,
-        };
-        for (; i < p.Length; i++)
-        {
-            p[i] = kernel.Scalar(p[i], g[i], ref a[i], ref b[i], ref c[i], ref d[i]);
-        }
-    }
+        where TKernel : struct, IUpdate4<T> =>
+        Drive<T, TKernel, ElementSteps<T>.Update4<TKernel>>(kernel, new(p, g, a, b, c, d), path);
 
     /// <summary>θ ← f(θ, a, b) with a and b only read.</summary>
     public static void Apply<T, TKernel>(TKernel kernel, Span<T> p, ReadOnlySpan<T> a, ReadOnlySpan<T> b, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IApply2<T>
+        where TKernel : struct, IApply2<T> =>
+        Drive<T, TKernel, ElementSteps<T>.Apply2<TKernel>>(kernel, new(p, a, b), path);
+
+    private static void Drive<T, TKernel, TStep>(TKernel kernel, Tensors<T> tensors, KernelPath path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct
+        where TStep : IElementStep<T, TKernel>
     {
         int i = Resolve(path) switch
         {
-            KernelPath.Vector512 => ApplyLoop<T, TKernel, Simd512<T>>(kernel, p, a, b),
-            KernelPath.Vector256 => ApplyLoop<T, TKernel, Simd256<T>>(kernel, p, a, b),
-            KernelPath.Vector128 => ApplyLoop<T, TKernel, Simd128<T>>(kernel, p, a, b),
+            KernelPath.Vector512 => VectorLoop<T, TKernel, TStep, Simd512<T>>(kernel, tensors),
+            KernelPath.Vector256 => VectorLoop<T, TKernel, TStep, Simd256<T>>(kernel, tensors),
+            KernelPath.Vector128 => VectorLoop<T, TKernel, TStep, Simd128<T>>(kernel, tensors),
             _ => 0,
         };
-        for (; i < p.Length; i++)
+        for (; i < tensors.Length; i++)
         {
-            p[i] = kernel.Scalar(p[i], a[i], b[i]);
+            TStep.Scalar(ref kernel, tensors, i);
         }
     }
 
-    private static int ApplyLoop<T, TKernel, TV>(TKernel kernel, Span<T> p, ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+    // Kernel and tensors come apart and by value, as the per-arity loops took their spans: where the JIT does not
+    // inline the kernel's body, the call takes the kernel's address but not the tensors', and the bases stay in registers.
+    private static int VectorLoop<T, TKernel, TStep, TV>(TKernel kernel, Tensors<T> tensors)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TKernel : struct, IApply2<T>
+        where TKernel : struct
+        where TStep : IElementStep<T, TKernel>
         where TV : unmanaged, ISimdVector<TV, T>
     {
-        ref T rp = ref MemoryMarshal.GetReference(p);
-        ref T ra = ref MemoryMarshal.GetReference(a);
-        ref T rb = ref MemoryMarshal.GetReference(b);
         int i = 0;
-        for (; i <= p.Length - TV.Count; i += TV.Count)
+        for (; i <= tensors.Length - TV.Count; i += TV.Count)
         {
-            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref ra, i)), TV.Load(ref Unsafe.Add(ref rb, i)));
-            TV.Store(vp, ref Unsafe.Add(ref rp, i));
+            TStep.Simd<TV>(ref kernel, tensors, i);
         }
 
         return i;
     }
+}
 
-    private static int Loop<T, TKernel, TV>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g)
+/// <summary>
+/// θ and the tensors read and written with it, each held by its first element: g (or an update's first read-only
+/// tensor) and up to four state tensors, all of θ's length.
+/// </summary>
+internal readonly ref struct Tensors<T>
+{
+    public readonly ref T P;
+    public readonly ref T G;
+    public readonly ref T A;
+    public readonly ref T B;
+    public readonly ref T C;
+    public readonly ref T D;
+    public readonly int Length;
+
+    public Tensors(Span<T> p, ReadOnlySpan<T> g, Span<T> a = default, Span<T> b = default, Span<T> c = default, Span<T> d = default)
+    {
+        P = ref MemoryMarshal.GetReference(p);
+        G = ref MemoryMarshal.GetReference(g);
+        A = ref MemoryMarshal.GetReference(a);
+        B = ref MemoryMarshal.GetReference(b);
+        C = ref MemoryMarshal.GetReference(c);
+        D = ref MemoryMarshal.GetReference(d);
+        Length = p.Length;
+    }
+
+    /// <summary>θ with two read-only tensors (<see cref="IApply2{T}"/>), held as G and A.</summary>
+    public Tensors(Span<T> p, ReadOnlySpan<T> first, ReadOnlySpan<T> second)
+        : this(p, first) => A = ref MemoryMarshal.GetReference(second);
+}
+
+/// <summary>
+/// One arity's element step in <see cref="Elementwise"/>'s loop: element i through the kernel's scalar reference, or
+/// <c>TV.Count</c> elements from i through its vector body, with what the kernel changed stored back.
+/// </summary>
+internal interface IElementStep<T, TKernel>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TKernel : struct
+{
+    static abstract void Scalar(ref TKernel kernel, in Tensors<T> t, int i);
+
+    static abstract void Simd<TV>(ref TKernel kernel, in Tensors<T> t, int i)
+        where TV : unmanaged, ISimdVector<TV, T>;
+}
+
+/// <summary>Element i of a tensor held by its first element, as a scalar or as the vector that starts there.</summary>
+internal static class Lanes
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref T At<T>(ref T start, int i) => ref Unsafe.Add(ref start, i);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Load<T, TV>(ref T start, int i)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : unmanaged, ISimdVector<TV, T> => TV.Load(in Unsafe.Add(ref start, i));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<T, TV>(TV value, ref T start, int i)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TV : unmanaged, ISimdVector<TV, T> => TV.Store(value, ref Unsafe.Add(ref start, i));
+}
+
+/// <summary>
+/// The element steps of <see cref="Elementwise"/>, one per kernel arity. The vector step loads the state into
+/// temporaries (the kernel works in registers) and stores them back after θ; the temporaries are not zeroed first
+/// (each is loaded before the kernel reads it, and where the kernel is not inlined the zeroing would be redone on
+/// every iteration).
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+[SkipLocalsInit]
+internal static class ElementSteps<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>θ ← f(θ, g).</summary>
+    public readonly struct Update0<TKernel> : IElementStep<T, TKernel>
         where TKernel : struct, IUpdate0<T>
-        where TV : unmanaged, ISimdVector<TV, T>
     {
-        ref T rp = ref MemoryMarshal.GetReference(p);
-        ref T rg = ref MemoryMarshal.GetReference(g);
-        int i = 0;
-        for (; i <= p.Length - TV.Count; i += TV.Count)
-        {
-            TV.Store(kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i))), ref Unsafe.Add(ref rp, i));
-        }
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Simd<TV>(ref TKernel kernel, in Tensors<T> t, int i)
+            where TV : unmanaged, ISimdVector<TV, T> =>
+            Lanes.Store(kernel.Simd(Lanes.Load<T, TV>(ref t.P, i), Lanes.Load<T, TV>(ref t.G, i)), ref t.P, i);
 
-        return i;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Scalar(ref TKernel kernel, in Tensors<T> t, int i) =>
+            Lanes.At(ref t.P, i) = kernel.Scalar(Lanes.At(ref t.P, i), Lanes.At(ref t.G, i));
     }
 
-    private static int Loop<T, TKernel, TV>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>θ and one state tensor from g.</summary>
+    public readonly struct Update1<TKernel> : IElementStep<T, TKernel>
         where TKernel : struct, IUpdate1<T>
-        where TV : unmanaged, ISimdVector<TV, T>
     {
-        ref T rp = ref MemoryMarshal.GetReference(p);
-        ref T rg = ref MemoryMarshal.GetReference(g);
-        ref T ra = ref MemoryMarshal.GetReference(a);
-        int i = 0;
-        for (; i <= p.Length - TV.Count; i += TV.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Simd<TV>(ref TKernel kernel, in Tensors<T> t, int i)
+            where TV : unmanaged, ISimdVector<TV, T>
         {
-            TV va = TV.Load(ref Unsafe.Add(ref ra, i));
-            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va);
-            TV.Store(va, ref Unsafe.Add(ref ra, i));
-            TV.Store(vp, ref Unsafe.Add(ref rp, i));
+            TV a = Lanes.Load<T, TV>(ref t.A, i);
+            Lanes.Store(kernel.Simd(Lanes.Load<T, TV>(ref t.P, i), Lanes.Load<T, TV>(ref t.G, i), ref a), ref t.P, i);
+            Lanes.Store(a, ref t.A, i);
         }
 
-        return i;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Scalar(ref TKernel kernel, in Tensors<T> t, int i) =>
+            Lanes.At(ref t.P, i) = kernel.Scalar(Lanes.At(ref t.P, i), Lanes.At(ref t.G, i), ref Lanes.At(ref t.A, i));
     }
 
-    private static int Loop<T, TKernel, TV>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a, Span<T> b)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>θ and two state tensors from g (the Adam family's m and v).</summary>
+    public readonly struct Update2<TKernel> : IElementStep<T, TKernel>
         where TKernel : struct, IUpdate2<T>
-        where TV : unmanaged, ISimdVector<TV, T>
     {
-        ref T rp = ref MemoryMarshal.GetReference(p);
-        ref T rg = ref MemoryMarshal.GetReference(g);
-        ref T ra = ref MemoryMarshal.GetReference(a);
-        ref T rb = ref MemoryMarshal.GetReference(b);
-        int i = 0;
-        for (; i <= p.Length - TV.Count; i += TV.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Simd<TV>(ref TKernel kernel, in Tensors<T> t, int i)
+            where TV : unmanaged, ISimdVector<TV, T>
         {
-            TV va = TV.Load(ref Unsafe.Add(ref ra, i));
-            TV vb = TV.Load(ref Unsafe.Add(ref rb, i));
-            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb);
-            TV.Store(va, ref Unsafe.Add(ref ra, i));
-            TV.Store(vb, ref Unsafe.Add(ref rb, i));
-            TV.Store(vp, ref Unsafe.Add(ref rp, i));
+            TV a = Lanes.Load<T, TV>(ref t.A, i), b = Lanes.Load<T, TV>(ref t.B, i);
+            Lanes.Store(kernel.Simd(Lanes.Load<T, TV>(ref t.P, i), Lanes.Load<T, TV>(ref t.G, i), ref a, ref b), ref t.P, i);
+            Lanes.Store(a, ref t.A, i);
+            Lanes.Store(b, ref t.B, i);
         }
 
-        return i;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Scalar(ref TKernel kernel, in Tensors<T> t, int i) =>
+            Lanes.At(ref t.P, i) = kernel.Scalar(Lanes.At(ref t.P, i), Lanes.At(ref t.G, i), ref Lanes.At(ref t.A, i), ref Lanes.At(ref t.B, i));
     }
 
-    private static int Loop<T, TKernel, TV>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a, Span<T> b, Span<T> c)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>θ and three state tensors from g.</summary>
+    public readonly struct Update3<TKernel> : IElementStep<T, TKernel>
         where TKernel : struct, IUpdate3<T>
-        where TV : unmanaged, ISimdVector<TV, T>
     {
-        ref T rp = ref MemoryMarshal.GetReference(p);
-        ref T rg = ref MemoryMarshal.GetReference(g);
-        ref T ra = ref MemoryMarshal.GetReference(a);
-        ref T rb = ref MemoryMarshal.GetReference(b);
-        ref T rc = ref MemoryMarshal.GetReference(c);
-        int i = 0;
-        for (; i <= p.Length - TV.Count; i += TV.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Simd<TV>(ref TKernel kernel, in Tensors<T> t, int i)
+            where TV : unmanaged, ISimdVector<TV, T>
         {
-            TV va = TV.Load(ref Unsafe.Add(ref ra, i));
-            TV vb = TV.Load(ref Unsafe.Add(ref rb, i));
-            TV vc = TV.Load(ref Unsafe.Add(ref rc, i));
-            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb, ref vc);
-            TV.Store(va, ref Unsafe.Add(ref ra, i));
-            TV.Store(vb, ref Unsafe.Add(ref rb, i));
-            TV.Store(vc, ref Unsafe.Add(ref rc, i));
-            TV.Store(vp, ref Unsafe.Add(ref rp, i));
+            TV a = Lanes.Load<T, TV>(ref t.A, i), b = Lanes.Load<T, TV>(ref t.B, i), c = Lanes.Load<T, TV>(ref t.C, i);
+            Lanes.Store(kernel.Simd(Lanes.Load<T, TV>(ref t.P, i), Lanes.Load<T, TV>(ref t.G, i), ref a, ref b, ref c), ref t.P, i);
+            Lanes.Store(a, ref t.A, i);
+            Lanes.Store(b, ref t.B, i);
+            Lanes.Store(c, ref t.C, i);
         }
 
-        return i;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Scalar(ref TKernel kernel, in Tensors<T> t, int i) =>
+            Lanes.At(ref t.P, i) = kernel.Scalar(Lanes.At(ref t.P, i), Lanes.At(ref t.G, i), ref Lanes.At(ref t.A, i), ref Lanes.At(ref t.B, i), ref Lanes.At(ref t.C, i));
     }
 
-    private static int Loop<T, TKernel, TV>(TKernel kernel, Span<T> p, ReadOnlySpan<T> g, Span<T> a, Span<T> b, Span<T> c, Span<T> d)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>θ and four state tensors from g (Adan).</summary>
+    public readonly struct Update4<TKernel> : IElementStep<T, TKernel>
         where TKernel : struct, IUpdate4<T>
-        where TV : unmanaged, ISimdVector<TV, T>
     {
-        ref T rp = ref MemoryMarshal.GetReference(p);
-        ref T rg = ref MemoryMarshal.GetReference(g);
-        ref T ra = ref MemoryMarshal.GetReference(a);
-        ref T rb = ref MemoryMarshal.GetReference(b);
-        ref T rc = ref MemoryMarshal.GetReference(c);
-        ref T rd = ref MemoryMarshal.GetReference(d);
-        int i = 0;
-        for (; i <= p.Length - TV.Count; i += TV.Count)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Simd<TV>(ref TKernel kernel, in Tensors<T> t, int i)
+            where TV : unmanaged, ISimdVector<TV, T>
         {
-            TV va = TV.Load(ref Unsafe.Add(ref ra, i));
-            TV vb = TV.Load(ref Unsafe.Add(ref rb, i));
-            TV vc = TV.Load(ref Unsafe.Add(ref rc, i));
-            TV vd = TV.Load(ref Unsafe.Add(ref rd, i));
-            TV vp = kernel.Simd(TV.Load(ref Unsafe.Add(ref rp, i)), TV.Load(ref Unsafe.Add(ref rg, i)), ref va, ref vb, ref vc, ref vd);
-            TV.Store(va, ref Unsafe.Add(ref ra, i));
-            TV.Store(vb, ref Unsafe.Add(ref rb, i));
-            TV.Store(vc, ref Unsafe.Add(ref rc, i));
-            TV.Store(vd, ref Unsafe.Add(ref rd, i));
-            TV.Store(vp, ref Unsafe.Add(ref rp, i));
+            TV a = Lanes.Load<T, TV>(ref t.A, i), b = Lanes.Load<T, TV>(ref t.B, i), c = Lanes.Load<T, TV>(ref t.C, i), d = Lanes.Load<T, TV>(ref t.D, i);
+            Lanes.Store(kernel.Simd(Lanes.Load<T, TV>(ref t.P, i), Lanes.Load<T, TV>(ref t.G, i), ref a, ref b, ref c, ref d), ref t.P, i);
+            Lanes.Store(a, ref t.A, i);
+            Lanes.Store(b, ref t.B, i);
+            Lanes.Store(c, ref t.C, i);
+            Lanes.Store(d, ref t.D, i);
         }
 
-        return i;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Scalar(ref TKernel kernel, in Tensors<T> t, int i) =>
+            Lanes.At(ref t.P, i) = kernel.Scalar(
+                Lanes.At(ref t.P, i), Lanes.At(ref t.G, i), ref Lanes.At(ref t.A, i), ref Lanes.At(ref t.B, i), ref Lanes.At(ref t.C, i), ref Lanes.At(ref t.D, i));
+    }
+
+    /// <summary>θ alone, from two tensors it only reads.</summary>
+    public readonly struct Apply2<TKernel> : IElementStep<T, TKernel>
+        where TKernel : struct, IApply2<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Simd<TV>(ref TKernel kernel, in Tensors<T> t, int i)
+            where TV : unmanaged, ISimdVector<TV, T> =>
+            Lanes.Store(kernel.Simd(Lanes.Load<T, TV>(ref t.P, i), Lanes.Load<T, TV>(ref t.G, i), Lanes.Load<T, TV>(ref t.A, i)), ref t.P, i);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Scalar(ref TKernel kernel, in Tensors<T> t, int i) =>
+            Lanes.At(ref t.P, i) = kernel.Scalar(Lanes.At(ref t.P, i), Lanes.At(ref t.G, i), Lanes.At(ref t.A, i));
     }
 }

@@ -41,6 +41,17 @@ internal sealed record MnistSettings
     /// </summary>
     public bool SequentialGemm { get; init; }
 
+    /// <summary>
+    /// Threads each network's matrix products may use; null: the processors shared among the runs that train at once.
+    /// Runs on two threads each, two at a time on two cores, would wait on each other's descheduled helpers at every
+    /// product; one thread each is faster. The results do not depend on it (the blocked kernel sums in one order).
+    /// </summary>
+    public int? GemmThreads { get; init; }
+
+    /// <summary><see cref="GemmThreads"/>, or the processors divided among <paramref name="runsAtOnce"/> runs (at most <see cref="Parallelism"/>).</summary>
+    public int GemmThreadsFor(int runsAtOnce) =>
+        GemmThreads ?? Math.Max(1, Environment.ProcessorCount / Math.Clamp(runsAtOnce, 1, Math.Max(1, Parallelism)));
+
     public Conventions Conventions { get; init; } = Conventions.Book;
 
     /// <summary>A learning-rate schedule expression (PyTorch's constructors, e.g. <c>StepLR(step_size=500, gamma=0.5)</c>), stepped once per iteration.</summary>
@@ -126,6 +137,7 @@ internal static class MnistExperiment
         }
 
         // Everything random comes from one NumPy-compatible stream, in the book's order: all networks, then all batches.
+        settings = settings with { GemmThreads = settings.GemmThreadsFor(specs.Count) };
         var random = new MersenneTwister(checked((uint)settings.Seed));
         var networks = new Network<T>[specs.Count];
         var sources = new SwitchableRandom[specs.Count];
@@ -225,7 +237,9 @@ internal static class MnistExperiment
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var init = WeightInit.Parse(settings.Init);
-        var gemm = settings.SequentialGemm ? GemmContext.Sequential : GemmContext.Default;
+        var gemm = settings.SequentialGemm ? GemmContext.Sequential
+            : settings.GemmThreads is { } threads ? new GemmContext { Threads = threads }
+            : GemmContext.Default;
         return settings.BatchNorm || settings.Dropout > 0
             ? new MultiLayerNetExtend<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, settings.BatchNorm, null, settings.Dropout > 0, settings.Dropout, true, random, gemm)
             : new MultiLayerNet<T>(settings.Inputs, settings.Hidden, settings.Classes, settings.Activation, init, settings.WeightDecay, random, gemm);

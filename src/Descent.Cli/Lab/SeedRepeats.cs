@@ -53,6 +53,7 @@ internal static class SeedRepeats
     {
         var scaled = ScaledData<T>.From(data);
         var prepared = new List<(long Seed, IReadOnlyList<ProgressWork> Work, Func<MnistRecord> Collect)>();
+        settings = settings with { GemmThreads = settings.GemmThreadsFor(seeds * specs.Count) };
         for (int s = 0; s < seeds; s++)
         {
             long seed = settings.Seed + s;

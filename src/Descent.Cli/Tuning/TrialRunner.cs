@@ -15,8 +15,9 @@ internal static class TrialRunner
     public static LossCurveRecord Train<T>(ScaledData<T> split, MnistSettings settings, OptimizerSpec spec, int iterations, CancellationToken stop = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // A trial keeps only its loss curve and validation result: no diagnostics.
-        var (work, collect) = MnistExperiment.Prepare(split, settings with { Iterations = iterations, Parallelism = 1, DiagnosticsEvery = 0 }, [spec], stop);
+        // A trial keeps only its loss curve and validation result: no diagnostics. Trials train settings.Parallelism
+        // at a time, so each gets its share of the processors for its products.
+        var (work, collect) = MnistExperiment.Prepare(split, settings with { Iterations = iterations, Parallelism = 1, DiagnosticsEvery = 0, GemmThreads = settings.GemmThreadsFor(settings.Parallelism) }, [spec], stop);
         work[0].Work(Silent.Instance);
         return collect().Runs[0];
     }

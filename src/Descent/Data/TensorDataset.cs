@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 using Descent.Randomness;
 
 namespace Descent.Data;
@@ -158,20 +159,59 @@ public sealed class TensorDataset<T>
             return;
         }
 
-        ReadOnlySpan<byte> source = _bytes.AsSpan(offset, destination.Length);
-        ReadOnlySpan<T> table = _table;
-        for (int i = 0; i < source.Length; i++)
+        Lookup(_bytes.AsSpan(offset, destination.Length), _table, destination);
+    }
+
+    /// <summary>
+    /// <c>destination[i] = table[source[i]]</c> for a 256-entry table. A mini-batch of MNIST is 100,352 lookups per
+    /// iteration, about a twentieth of the book network's step when done one bounds-checked element at a time, so it
+    /// gathers eight (float) or four (double) entries per instruction where AVX2 is there; a gather copies the table's
+    /// values, so the result is the same either way.
+    /// </summary>
+    internal static unsafe void Lookup(ReadOnlySpan<byte> source, ReadOnlySpan<T> table, Span<T> destination)
+    {
+        if (table.Length != 256 || destination.Length < source.Length)
         {
-            destination[i] = table[source[i]];
+            throw new ArgumentException($"Lookup needs a 256-entry table and room for {source.Length} values; got {table.Length} and {destination.Length}.");
+        }
+
+        int n = source.Length;
+        int i = 0;
+        fixed (byte* s = source)
+        fixed (T* t = table)
+        fixed (T* d = destination)
+        {
+            if (Avx2.IsSupported && typeof(T) == typeof(float))
+            {
+                for (; i <= n - 8; i += 8)
+                {
+                    Avx.Store((float*)d + i, Avx2.GatherVector256((float*)t, Avx2.ConvertToVector256Int32(s + i), 4));
+                }
+            }
+            else if (Avx2.IsSupported && typeof(T) == typeof(double))
+            {
+                for (; i <= n - 4; i += 4)
+                {
+                    Avx.Store((double*)d + i, Avx2.GatherVector256((double*)t, Sse41.ConvertToVector128Int32(s + i), 8));
+                }
+            }
+
+            // Bytes index a 256-entry table, so no element needs a bounds check.
+            for (; i < n; i++)
+            {
+                d[i] = t[s[i]];
+            }
         }
     }
 
     private static T[] Expand(byte[] bytes, T[] table)
     {
         var features = new T[bytes.LongLength];
-        for (long i = 0; i < features.LongLength; i++)
+        const int Chunk = 1 << 30;
+        for (long start = 0; start < bytes.LongLength; start += Chunk)
         {
-            features[i] = table[bytes[i]];
+            int length = (int)Math.Min(Chunk, bytes.LongLength - start);
+            Lookup(bytes.AsSpan((int)start, length), table, features.AsSpan((int)start, length));
         }
 
         return features;

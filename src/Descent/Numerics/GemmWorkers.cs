@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Descent.Numerics;
 
 /// <summary>Work that several threads run together by claiming pieces of it; <see cref="Work"/> returns when nothing is left to claim.</summary>
@@ -24,6 +26,14 @@ internal interface IGemmHelpers
 /// work is still open (<c>_joinable</c>); the caller closes the work before it waits for <c>_inside</c>
 /// to drop to zero. So a helper either joins work the caller still waits for, or leaves without touching
 /// it, however late the busy machine schedules it. A product admits as many helpers as it asked for (<c>_slots</c>).
+/// <para>
+/// A helper that has just worked spins for <see cref="SpinWindow"/> before it sleeps: a training step runs a dozen
+/// products a few microseconds apart, and waking a sleeping thread costs about as much as one of them. A helper that
+/// spins joins the next product when it is posted (<c>_posted</c>) without being woken; the wake-up it was still
+/// sent is then one it has already seen and it sleeps again at once. While other threads of the process are multiplying
+/// too (a caller found the helpers busy in the last <see cref="ContentionMemory"/>, as when the lab trains several
+/// networks at once), helpers do not spin: the cores are taken, and a spinning helper would only slow those callers.
+/// </para>
 /// </remarks>
 internal sealed class GemmWorkers : IGemmHelpers
 {
@@ -36,6 +46,15 @@ internal sealed class GemmWorkers : IGemmHelpers
     private int _posted;
     private int _slots;
 
+    /// <summary>How long a helper that has just worked waits, spinning, for the next product: 200 µs.</summary>
+    internal static readonly TimeSpan SpinWindow = TimeSpan.FromMicroseconds(200);
+
+    /// <summary>How long a caller that found the helpers busy keeps them from spinning: 100 ms.</summary>
+    internal static readonly TimeSpan ContentionMemory = TimeSpan.FromMilliseconds(100);
+
+    private static readonly long SpinTicks = (long)(SpinWindow.TotalSeconds * Stopwatch.Frequency);
+    private static readonly long ContentionTicks = (long)(ContentionMemory.TotalSeconds * Stopwatch.Frequency);
+    private long _contendedAt = long.MinValue / 2;
 
     // All helpers start with the pool, at the process's first product: started by the first product that needs one,
     // a helper (thread, semaphore) would be allocated inside whichever Step() first won the pool, however warmed up.
@@ -55,6 +74,7 @@ internal sealed class GemmWorkers : IGemmHelpers
     {
         if (!_gate.TryEnter())
         {
+            Volatile.Write(ref _contendedAt, Stopwatch.GetTimestamp());
             return false;
         }
 
@@ -100,9 +120,15 @@ internal sealed class GemmWorkers : IGemmHelpers
     private void Loop(SemaphoreSlim wake, int seen)
     {
         bool flushToZero = Denormals.FlushToZero;
+        bool hot = false;
         while (true)
         {
-            wake.Wait();
+            if (!hot || !SpinUntilPosted(seen))
+            {
+                wake.Wait();
+            }
+
+            hot = false;
             int posted = Volatile.Read(ref _posted);
             if (posted == seen)
             {
@@ -120,9 +146,36 @@ internal sealed class GemmWorkers : IGemmHelpers
                 }
 
                 Volatile.Read(ref _work)!.Work();
+                hot = true;
             }
 
             Interlocked.Decrement(ref _inside);
         }
+    }
+
+    /// <summary>
+    /// Spins until a product after <paramref name="seen"/> is posted (true) or <see cref="SpinWindow"/> passes (false);
+    /// does not spin at all while callers contend for the helpers.
+    /// </summary>
+    private bool SpinUntilPosted(int seen)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (now - Volatile.Read(ref _contendedAt) < ContentionTicks)
+        {
+            return false;
+        }
+
+        long deadline = now + SpinTicks;
+        while (Volatile.Read(ref _posted) == seen)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            Thread.SpinWait(20);
+        }
+
+        return true;
     }
 }

@@ -106,4 +106,45 @@ public class TensorDatasetTests
         Assert.Throws<ArgumentOutOfRangeException>(() => data.CopyExamples(1, 2, new float[8]));
         Assert.Throws<ArgumentException>(() => TensorDataset<float>.FromBytes(new byte[7], new float[256], [0, 1], [4], 2));
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(101)]
+    [InlineData(784)]
+    public void Lookup_GivesTheTableEntryOfEveryByte_AtEveryLengthAndInBothPrecisions(int length)
+    {
+        // Every byte value appears (the gathers must index the whole table), and the length leaves tails of 0–7.
+        byte[] source = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            source[i] = (byte)((i * 97) + 13);
+        }
+
+        float[] floats = new float[256];
+        double[] doubles = new double[256];
+        for (int v = 0; v < 256; v++)
+        {
+            floats[v] = (v / 255f) - (v % 3);
+            doubles[v] = (v / 255.0) + (v % 5);
+        }
+
+        float[] f = new float[length + 1];
+        double[] d = new double[length + 1];
+        f[length] = -7;
+        d[length] = -7;
+        TensorDataset<float>.Lookup(source, floats, f);
+        TensorDataset<double>.Lookup(source, doubles, d);
+        for (int i = 0; i < length; i++)
+        {
+            Assert.Equal(floats[source[i]], f[i]);
+            Assert.Equal(doubles[source[i]], d[i]);
+        }
+
+        Assert.Equal(-7, f[length]);
+        Assert.Equal(-7, d[length]);
+        Assert.Throws<ArgumentException>(() => TensorDataset<float>.Lookup(source, new float[255], f));
+        Assert.Throws<ArgumentException>(() => TensorDataset<float>.Lookup([1, 2], floats, new float[1]));
+    }
 }

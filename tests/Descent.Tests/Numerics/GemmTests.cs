@@ -228,9 +228,10 @@ public class GemmTests
     }
 
     [Fact]
-    public void SharedWorkers_JoinBackToBackProducts()
+    public void SharedWorkers_JoinBackToBackProducts_WhetherSpinningOrWoken()
     {
-        // Products posted at once after each other, and a few milliseconds apart: the helper must join every one.
+        // Products posted at once after each other find the helper still spinning; products a few milliseconds apart
+        // find it asleep, with a stale wake-up from the spun ones still counted. Every product must be joined either way.
         int parties = Environment.ProcessorCount;
         for (int i = 0; i < 40; i++)
         {
